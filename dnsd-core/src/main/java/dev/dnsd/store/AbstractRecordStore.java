@@ -1,0 +1,181 @@
+package dev.dnsd.store;
+
+import dev.dnsd.zone.ZoneTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The part of a {@link RecordStore} that every implementation shares: applying change sets to the
+ * zone table with every rule checked, numbering versions, publishing the new table, telling
+ * listeners, and group commit. A subclass only makes batches of changes durable in {@link
+ * #persist(List)}.
+ *
+ * <p>Group commit: committing threads queue their change sets; whichever holds the writer lock
+ * applies everything queued and persists it as one batch, so a store that pays for each durable
+ * write (an fsync) pays once for many commits, and none returns before its change is durable.
+ */
+public abstract class AbstractRecordStore implements RecordStore {
+  private static final Logger log = LoggerFactory.getLogger(AbstractRecordStore.class);
+
+  private final ReentrantLock writer = new ReentrantLock();
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile ZoneTable current;
+  private volatile boolean closed;
+
+  /** Starts from the state the subclass loaded; its version is the last durable commit's. */
+  protected AbstractRecordStore(ZoneTable initial) {
+    this.current = initial;
+  }
+
+  /**
+   * Makes the changes durable, in order, all or none. When this returns they must survive a
+   * crash; when it throws, none may be visible after a restart.
+   */
+  protected abstract void persist(List<Change> batch);
+
+  /** Releases what the subclass holds; called once, under the writer lock. */
+  protected abstract void closeStorage();
+
+  @Override
+  public final Change commit(ChangeSet changes) {
+    Pending pending = new Pending(changes);
+    queue.add(pending);
+    writer.lock();
+    try {
+      if (!pending.done) {
+        drain();
+      }
+    } finally {
+      writer.unlock();
+    }
+    if (pending.error != null) {
+      throw pending.error;
+    }
+    return pending.result;
+  }
+
+  @Override
+  public final ZoneTable zones() {
+    return current;
+  }
+
+  @Override
+  public final Subscription subscribe(ChangeListener listener) {
+    writer.lock();
+    try {
+      listeners.add(listener);
+      ZoneTable initial = current;
+      return new Subscription() {
+        @Override
+        public ZoneTable initial() {
+          return initial;
+        }
+
+        @Override
+        public void close() {
+          listeners.remove(listener);
+        }
+      };
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  @Override
+  public final void close() {
+    writer.lock();
+    try {
+      if (!closed) {
+        closed = true;
+        closeStorage();
+      }
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  protected final boolean isClosed() {
+    return closed;
+  }
+
+  private void drain() {
+    List<Pending> batch = new ArrayList<>();
+    for (Pending p; (p = queue.poll()) != null; ) {
+      batch.add(p);
+    }
+    if (closed) {
+      fail(batch, new StoreException("the store is closed"));
+      return;
+    }
+    ZoneTable table = current;
+    List<Change> changes = new ArrayList<>();
+    List<ZoneTable> tables = new ArrayList<>();
+    List<Pending> applied = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    for (Pending p : batch) {
+      try {
+        ChangeApplier.Applied result =
+            ChangeApplier.apply(table, p.changes, table.version() + 1, now);
+        table = result.table();
+        p.result = result.change();
+        if (!result.change().isEmpty()) {
+          changes.add(result.change());
+          tables.add(table);
+        }
+        applied.add(p);
+      } catch (RuntimeException e) {
+        p.error = e;
+        p.done = true;
+      }
+    }
+    if (!changes.isEmpty()) {
+      try {
+        persist(changes);
+      } catch (RuntimeException e) {
+        fail(applied, e instanceof StoreException ? e : new StoreException("commit failed: " + e, e));
+        return;
+      }
+    }
+    current = table;
+    for (int i = 0; i < changes.size(); i++) {
+      Change change = changes.get(i);
+      for (ChangeListener listener : listeners) {
+        try {
+          listener.committed(change, tables.get(i));
+        } catch (RuntimeException e) {
+          log.error("change listener {} failed on version {}", listener, change.version(), e);
+        }
+      }
+    }
+    for (Pending p : applied) {
+      p.done = true;
+    }
+  }
+
+  private static void fail(List<Pending> batch, RuntimeException error) {
+    for (Pending p : batch) {
+      p.error = error;
+      p.result = null;
+      p.done = true;
+    }
+  }
+
+  private static final class Pending {
+    final ChangeSet changes;
+    // Written under the writer lock and read after the committing thread took that lock.
+    boolean done;
+    @Nullable Change result;
+    @Nullable RuntimeException error;
+
+    Pending(ChangeSet changes) {
+      this.changes = changes;
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package dev.dnsd.store;
+
+import dev.dnsd.zone.InvalidZoneException;
+import dev.dnsd.zone.Zone;
+import dev.dnsd.zone.ZoneTable;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/** Turns a change set into the zones it produces and the change to log, checking every rule. */
+final class ChangeApplier {
+  private ChangeApplier() {}
+
+  record Applied(ZoneTable table, Change change) {}
+
+  static Applied apply(ZoneTable table, ChangeSet changes, long version, long nowMillis) {
+    Work work = new Work(table);
+    for (ChangeSet.Op op : changes.ops()) {
+      work.apply(op);
+    }
+    return work.finish(version, nowMillis);
+  }
+
+  private static final class Work {
+    private final ZoneTable before;
+    private final Map<Name, Zone.Editor> editors = new LinkedHashMap<>();
+    private final Set<Name> created = new HashSet<>();
+    private final Map<Name, Zone> deleted = new LinkedHashMap<>();
+
+    Work(ZoneTable before) {
+      this.before = before;
+    }
+
+    void apply(ChangeSet.Op op) {
+      if (op instanceof ChangeSet.CreateZone c) {
+        if (live(c.origin())) {
+          throw new InvalidZoneException("zone " + c.origin() + " exists already");
+        }
+        startZone(c.origin()).addAll(c.records());
+      } else if (op instanceof ChangeSet.ReplaceZone r) {
+        if (live(r.origin())) {
+          editor(r.origin()).clear().addAll(r.records());
+        } else {
+          startZone(r.origin()).addAll(r.records());
+        }
+      } else if (op instanceof ChangeSet.DeleteZone d) {
+        if (!live(d.origin())) {
+          throw new InvalidZoneException("no zone " + d.origin() + " to delete");
+        }
+        editors.remove(d.origin());
+        created.remove(d.origin());
+        Zone existing = before.get(d.origin());
+        if (existing != null) {
+          deleted.put(d.origin(), existing);
+        }
+      } else if (op instanceof ChangeSet.Add a) {
+        editorFor(a.record().getName()).add(a.record());
+      } else if (op instanceof ChangeSet.Remove r) {
+        editorFor(r.record().getName()).remove(r.record());
+      } else if (op instanceof ChangeSet.RemoveRRset r) {
+        editorFor(r.owner()).removeRRset(r.owner(), r.type());
+      } else if (op instanceof ChangeSet.SetRRset s) {
+        editorFor(s.owner()).setRRset(s.owner(), s.type(), s.records());
+      } else if (op instanceof ChangeSet.RemoveName r) {
+        editorFor(r.owner()).removeName(r.owner());
+      }
+    }
+
+    Applied finish(long version, long nowMillis) {
+      ZoneTable table = before;
+      List<ZoneChange> changes = new ArrayList<>();
+      for (Map.Entry<Name, Zone> e : deleted.entrySet()) {
+        table = table.without(e.getKey());
+        changes.add(
+            new ZoneChange(
+                e.getKey(), ZoneChange.Kind.DELETED, e.getValue().soa(), null, List.of(), List.of()));
+      }
+      for (Map.Entry<Name, Zone.Editor> e : editors.entrySet()) {
+        Name origin = e.getKey();
+        Zone.Editor editor = e.getValue();
+        if (created.contains(origin)) {
+          Zone zone = editor.build();
+          table = table.with(zone);
+          changes.add(
+              new ZoneChange(origin, ZoneChange.Kind.CREATED, null, zone.soa(), List.of(), zone.records()));
+          continue;
+        }
+        if (!editor.changed()) {
+          continue;
+        }
+        SOARecord oldSoa = before.get(origin).soa();
+        if (!touchesSoa(editor, origin)) {
+          editor.add(nextSerial(oldSoa));
+        }
+        Zone zone = editor.build();
+        table = table.with(zone);
+        changes.add(
+            new ZoneChange(
+                origin,
+                ZoneChange.Kind.MODIFIED,
+                oldSoa,
+                zone.soa(),
+                editor.removedRecords(),
+                editor.addedRecords()));
+      }
+      if (changes.isEmpty()) {
+        return new Applied(before, new Change(before.version(), nowMillis, List.of()));
+      }
+      return new Applied(table.withVersion(version), new Change(version, nowMillis, changes));
+    }
+
+    private static boolean touchesSoa(Zone.Editor editor, Name origin) {
+      for (Record r : editor.removedRecords()) {
+        if (r.getType() == Type.SOA) {
+          return true;
+        }
+      }
+      for (Record r : editor.addedRecords()) {
+        if (r.getType() == Type.SOA && r.getName().equals(origin)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static SOARecord nextSerial(SOARecord soa) {
+      return new SOARecord(
+          soa.getName(),
+          soa.getDClass(),
+          soa.getTTL(),
+          soa.getHost(),
+          soa.getAdmin(),
+          (soa.getSerial() + 1) & 0xFFFFFFFFL,
+          soa.getRefresh(),
+          soa.getRetry(),
+          soa.getExpire(),
+          soa.getMinimum());
+    }
+
+    private boolean live(Name origin) {
+      return editors.containsKey(origin)
+          || (before.get(origin) != null && !deleted.containsKey(origin));
+    }
+
+    private Zone.Editor startZone(Name origin) {
+      Zone.Editor editor = Zone.empty(origin).edit();
+      editors.put(origin, editor);
+      created.add(origin);
+      return editor;
+    }
+
+    private Zone.Editor editor(Name origin) {
+      Zone.Editor editor = editors.get(origin);
+      if (editor == null) {
+        editor = before.get(origin).edit();
+        editors.put(origin, editor);
+      }
+      return editor;
+    }
+
+    private Zone.Editor editorFor(Name owner) {
+      @Nullable Name origin = null;
+      for (int skip = 0; skip < owner.labels(); skip++) {
+        Name candidate = skip == 0 ? owner : new Name(owner, skip);
+        if (live(candidate)) {
+          origin = candidate;
+          break;
+        }
+      }
+      if (origin == null) {
+        throw new InvalidZoneException("no zone here holds " + owner);
+      }
+      return editor(origin);
+    }
+  }
+}

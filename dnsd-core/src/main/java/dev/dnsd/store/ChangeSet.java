@@ -1,0 +1,158 @@
+package dev.dnsd.store;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+
+/**
+ * An ordered list of edits that a {@link RecordStore} commits atomically: all of them, or none when
+ * one breaks a rule. Record edits go to the zone whose origin is the longest suffix of the owner,
+ * counting zones created earlier in the same change set.
+ *
+ * <pre>{@code
+ * store.commit(ChangeSet.builder()
+ *     .add(Record.fromString(name, Type.A, DClass.IN, 300, "192.0.2.1", Name.root))
+ *     .removeRRset(other, Type.TXT)
+ *     .build());
+ * }</pre>
+ *
+ * <p>Each zone a change set modifies gets its SOA serial increased by one (RFC 1982 arithmetic),
+ * unless the change set itself edits that zone's SOA.
+ */
+public final class ChangeSet {
+  /** One edit. The records are the sync protocol's and the log's unit, so they stay plain data. */
+  public sealed interface Op {}
+
+  /** Creates a zone from its records; fails when the zone exists. */
+  public record CreateZone(Name origin, List<Record> records) implements Op {}
+
+  /** Creates a zone or replaces all of its content, as one change. */
+  public record ReplaceZone(Name origin, List<Record> records) implements Op {}
+
+  /** Deletes a zone and everything in it; fails when there is no such zone. */
+  public record DeleteZone(Name origin) implements Op {}
+
+  /** Adds a record; the RRset takes its TTL; an SOA, CNAME or DNAME replaces the one there. */
+  public record Add(Record record) implements Op {}
+
+  /** Removes the record with the same owner, type and data; absent records are ignored. */
+  public record Remove(Record record) implements Op {}
+
+  /** Removes the RRset of a type at a name. */
+  public record RemoveRRset(Name owner, int type) implements Op {}
+
+  /** Replaces the RRset of a type at a name with these records. */
+  public record SetRRset(Name owner, int type, List<Record> records) implements Op {}
+
+  /** Removes every RRset at a name. */
+  public record RemoveName(Name owner) implements Op {}
+
+  private final List<Op> ops;
+
+  private ChangeSet(List<Op> ops) {
+    this.ops = List.copyOf(ops);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static ChangeSet of(Op... ops) {
+    return new ChangeSet(Arrays.asList(ops));
+  }
+
+  public static ChangeSet of(List<Op> ops) {
+    return new ChangeSet(ops);
+  }
+
+  /**
+   * The change set that makes another store's committed change happen here with the same result,
+   * SOA serials included: how a secondary applies what its primary sends.
+   */
+  public static ChangeSet replaying(Change change) {
+    Builder b = builder();
+    for (ZoneChange zc : change.zones()) {
+      switch (zc.kind()) {
+        case CREATED -> b.replaceZone(zc.origin(), zc.added());
+        case DELETED -> b.deleteZone(zc.origin());
+        case MODIFIED -> {
+          zc.removed().forEach(b::remove);
+          zc.added().forEach(b::add);
+        }
+      }
+    }
+    return b.build();
+  }
+
+  public List<Op> ops() {
+    return ops;
+  }
+
+  public boolean isEmpty() {
+    return ops.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return "ChangeSet" + ops;
+  }
+
+  /** Collects edits in order. */
+  public static final class Builder {
+    private final List<Op> ops = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder createZone(Name origin, Collection<? extends Record> records) {
+      ops.add(new CreateZone(origin, List.copyOf(records)));
+      return this;
+    }
+
+    public Builder replaceZone(Name origin, Collection<? extends Record> records) {
+      ops.add(new ReplaceZone(origin, List.copyOf(records)));
+      return this;
+    }
+
+    public Builder deleteZone(Name origin) {
+      ops.add(new DeleteZone(origin));
+      return this;
+    }
+
+    public Builder add(Record record) {
+      ops.add(new Add(record));
+      return this;
+    }
+
+    public Builder remove(Record record) {
+      ops.add(new Remove(record));
+      return this;
+    }
+
+    public Builder removeRRset(Name owner, int type) {
+      ops.add(new RemoveRRset(owner, type));
+      return this;
+    }
+
+    public Builder setRRset(Name owner, int type, Collection<? extends Record> records) {
+      ops.add(new SetRRset(owner, type, List.copyOf(records)));
+      return this;
+    }
+
+    public Builder removeName(Name owner) {
+      ops.add(new RemoveName(owner));
+      return this;
+    }
+
+    public Builder op(Op op) {
+      ops.add(op);
+      return this;
+    }
+
+    public ChangeSet build() {
+      return new ChangeSet(ops);
+    }
+  }
+}

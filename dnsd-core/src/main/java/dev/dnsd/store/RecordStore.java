@@ -1,0 +1,61 @@
+package dev.dnsd.store;
+
+import dev.dnsd.zone.ZoneTable;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable, versioned source of truth for zones. A commit is atomic, gets the next version,
+ * and is visible in {@link #zones()} when it returns; the zone table it publishes is what the
+ * responder reads, without locks and without ever seeing half a change.
+ *
+ * <p>Implementations: {@link InMemoryRecordStore} here, {@code SqliteRecordStore} in dnsd-sqlite.
+ * Most extend {@link AbstractRecordStore}, which implements validation, versioning, publication and
+ * group commit, and leaves only persistence to the subclass. All methods are thread-safe.
+ */
+public interface RecordStore extends AutoCloseable {
+
+  /**
+   * Applies the change set atomically and durably.
+   *
+   * @return the committed change, with its version
+   * @throws dev.dnsd.zone.InvalidZoneException when an edit breaks a zone rule; nothing changed
+   * @throws StoreException when the change could not be made durable; nothing changed
+   */
+  Change commit(ChangeSet changes);
+
+  /** The current zones; {@link ZoneTable#version()} is the version of the last commit. */
+  ZoneTable zones();
+
+  /** The version of the last commit, 0 before the first. */
+  default long version() {
+    return zones().version();
+  }
+
+  /**
+   * The changes after a version, oldest first, at most {@code limit} of them.
+   *
+   * @return empty when the log no longer reaches back to {@code afterVersion} (or that version is
+   *     newer than this store's): the caller then needs all of {@link #zones()} instead
+   */
+  Optional<List<Change>> changesSince(long afterVersion, int limit);
+
+  /**
+   * Registers a listener for every later commit. The subscription's {@link
+   * Subscription#initial()} is the state that the first change it hears about follows, so nothing
+   * falls between the two.
+   */
+  Subscription subscribe(ChangeListener listener);
+
+  /** Releases the store; commits after close fail. Idempotent. */
+  @Override
+  void close();
+
+  /** A registered listener; closing it unregisters it. */
+  interface Subscription extends AutoCloseable {
+    ZoneTable initial();
+
+    @Override
+    void close();
+  }
+}

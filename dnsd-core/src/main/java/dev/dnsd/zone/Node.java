@@ -1,0 +1,73 @@
+package dev.dnsd.zone;
+
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The RRsets at one owner name, sorted by type, and how many child names exist below it. A node
+ * with no RRsets and at least one child is an empty non-terminal: the name exists (RFC 4592 §2.2.2)
+ * but owns no data.
+ */
+final class Node {
+  private static final RRset[] NONE = {};
+  static final Node EMPTY = new Node(NONE, 0);
+
+  final RRset[] rrsets;
+  final int children;
+
+  private Node(RRset[] rrsets, int children) {
+    this.rrsets = rrsets;
+    this.children = children;
+  }
+
+  @Nullable RRset get(int type) {
+    for (RRset set : rrsets) {
+      if (set.type() == type) {
+        return set;
+      }
+    }
+    return null;
+  }
+
+  boolean hasData() {
+    return rrsets.length > 0;
+  }
+
+  Node with(RRset set) {
+    int i = 0;
+    while (i < rrsets.length && rrsets[i].type() < set.type()) {
+      i++;
+    }
+    RRset[] copy;
+    if (i < rrsets.length && rrsets[i].type() == set.type()) {
+      copy = rrsets.clone();
+    } else {
+      copy = new RRset[rrsets.length + 1];
+      System.arraycopy(rrsets, 0, copy, 0, i);
+      System.arraycopy(rrsets, i, copy, i + 1, rrsets.length - i);
+    }
+    copy[i] = set;
+    return new Node(copy, children);
+  }
+
+  Node without(int type) {
+    for (int i = 0; i < rrsets.length; i++) {
+      if (rrsets[i].type() == type) {
+        RRset[] copy = new RRset[rrsets.length - 1];
+        System.arraycopy(rrsets, 0, copy, 0, i);
+        System.arraycopy(rrsets, i + 1, copy, i, copy.length - i);
+        return new Node(copy, children);
+      }
+    }
+    return this;
+  }
+
+  Node withChildren(int count) {
+    return new Node(rrsets, count);
+  }
+
+  @Override
+  public String toString() {
+    return Arrays.toString(rrsets) + " children=" + children;
+  }
+}

@@ -1,0 +1,401 @@
+package dev.dnsd.zone;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * An immutable snapshot of one zone: what the responder reads. A change makes a new snapshot that
+ * shares all unchanged names with the old one, so its cost does not grow with the zone's size and
+ * readers holding the old snapshot never see half of it.
+ *
+ * <pre>{@code
+ * Zone zone = Zone.empty(Name.fromString("example.com."))
+ *     .edit()
+ *     .add(soa).add(ns).add(Record.fromString(...))
+ *     .build();
+ * }</pre>
+ */
+public final class Zone {
+  private final Name origin;
+  private final PersistentMap<Name, Node> nodes;
+  private final int recordCount;
+
+  private Zone(Name origin, PersistentMap<Name, Node> nodes, int recordCount) {
+    this.origin = origin;
+    this.nodes = nodes;
+    this.recordCount = recordCount;
+  }
+
+  /** A zone with no data, only useful as the start of an {@link #edit()}. */
+  public static Zone empty(Name origin) {
+    if (!origin.isAbsolute()) {
+      throw new InvalidZoneException("zone origin must be absolute: " + origin);
+    }
+    return new Zone(origin, PersistentMap.<Name, Node>empty().put(origin, Node.EMPTY), 0);
+  }
+
+  /** Builds a whole zone from records, checking every rule that a commit checks. */
+  public static Zone of(Name origin, Collection<Record> records) {
+    Editor editor = empty(origin).edit();
+    for (Record r : records) {
+      editor.add(r);
+    }
+    return editor.build();
+  }
+
+  public Name origin() {
+    return origin;
+  }
+
+  public SOARecord soa() {
+    RRset soa = rrset(origin, Type.SOA);
+    if (soa == null) {
+      throw new IllegalStateException("zone " + origin + " has no SOA");
+    }
+    return (SOARecord) soa.first();
+  }
+
+  public long serial() {
+    return soa().getSerial();
+  }
+
+  /** Records in the zone, glue and other data below cuts included. */
+  public int recordCount() {
+    return recordCount;
+  }
+
+  public @Nullable RRset rrset(Name owner, int type) {
+    Node node = nodes.get(owner);
+    return node == null ? null : node.get(type);
+  }
+
+  /** The RRsets owned by a name, by type; empty for an empty non-terminal or a missing name. */
+  public List<RRset> rrsets(Name owner) {
+    Node node = nodes.get(owner);
+    return node == null ? List.of() : List.of(node.rrsets);
+  }
+
+  /** Whether the name exists: it owns data, or names below it do (an empty non-terminal). */
+  public boolean exists(Name name) {
+    return nodes.get(name) != null;
+  }
+
+  public void forEachRRset(Consumer<RRset> action) {
+    nodes.forEach((name, node) -> {
+      for (RRset set : node.rrsets) {
+        action.accept(set);
+      }
+    });
+  }
+
+  /** Every record, SOA first, then in DNSSEC canonical order of owner and then by type. */
+  public List<Record> records() {
+    List<RRset> sets = new ArrayList<>();
+    forEachRRset(sets::add);
+    sets.sort(
+        Comparator.comparing((RRset s) -> s.type() != Type.SOA)
+            .thenComparing(RRset::owner)
+            .thenComparingInt(RRset::type));
+    List<Record> out = new ArrayList<>(recordCount);
+    for (RRset set : sets) {
+      out.addAll(set.records());
+    }
+    return out;
+  }
+
+  public Editor edit() {
+    return new Editor(this);
+  }
+
+  @Override
+  public String toString() {
+    return "Zone[" + origin + ", " + recordCount + " records]";
+  }
+
+  /**
+   * Changes a zone into a new snapshot. Rules are checked at each step (owner inside the zone,
+   * class IN, no CNAME beside other data, SOA only at the apex) and at {@link #build()} (one SOA and
+   * an NS RRset at the apex). Adding a record to an RRset gives the whole RRset the new record's TTL
+   * (RFC 2181 §5.2); adding an SOA, CNAME or DNAME replaces the one there, as RFC 2136 §3.4.2.2
+   * does. Not thread-safe; the zone it came from is never changed.
+   */
+  public static final class Editor {
+    private final Zone base;
+    private PersistentMap<Name, Node> nodes;
+    private int recordCount;
+    private final Map<RRsetKey, @Nullable RRset> originals = new LinkedHashMap<>();
+
+    private Editor(Zone base) {
+      this.base = base;
+      this.nodes = base.nodes;
+      this.recordCount = base.recordCount;
+    }
+
+    public Name origin() {
+      return base.origin;
+    }
+
+    /** The RRset as edited so far. */
+    public @Nullable RRset rrset(Name owner, int type) {
+      Node node = nodes.get(owner);
+      return node == null ? null : node.get(type);
+    }
+
+    /** The RRsets at a name as edited so far. */
+    public List<RRset> rrsets(Name owner) {
+      Node node = nodes.get(owner);
+      return node == null ? List.of() : List.of(node.rrsets);
+    }
+
+    public Editor add(Record record) {
+      check(record);
+      Name owner = record.getName();
+      int type = record.getType();
+      Node node = nodes.get(owner);
+      if (node == null) {
+        node = Node.EMPTY;
+      }
+      checkCnameRule(node, owner, type);
+      RRset existing = node.get(type);
+      List<Record> records = new ArrayList<>();
+      if (existing != null && !isSingleton(type)) {
+        for (Record r : existing.records()) {
+          if (!r.equals(record)) {
+            records.add(r);
+          }
+        }
+      }
+      records.add(record);
+      put(owner, type, RRset.of(record.getTTL(), records));
+      return this;
+    }
+
+    public Editor addAll(Collection<? extends Record> records) {
+      for (Record r : records) {
+        add(r);
+      }
+      return this;
+    }
+
+    /** Removes the record with the same owner, type and data (the TTL is not compared). */
+    public Editor remove(Record record) {
+      RRset existing = rrset(record.getName(), record.getType());
+      if (existing == null) {
+        return this;
+      }
+      List<Record> left = new ArrayList<>(existing.records().size());
+      for (Record r : existing.records()) {
+        if (!r.equals(record)) {
+          left.add(r);
+        }
+      }
+      if (left.size() == existing.records().size()) {
+        return this;
+      }
+      put(record.getName(), record.getType(), left.isEmpty() ? null : RRset.of(existing.ttl(), left));
+      return this;
+    }
+
+    public Editor removeRRset(Name owner, int type) {
+      if (rrset(owner, type) != null) {
+        put(owner, type, null);
+      }
+      return this;
+    }
+
+    /** Removes every RRset the name owns; the name may remain as an empty non-terminal. */
+    public Editor removeName(Name owner) {
+      for (RRset set : rrsets(owner)) {
+        put(owner, set.type(), null);
+      }
+      return this;
+    }
+
+    /** Removes every RRset in the zone, to refill it. */
+    public Editor clear() {
+      List<RRset> all = new ArrayList<>();
+      nodes.forEach((name, node) -> all.addAll(List.of(node.rrsets)));
+      for (RRset set : all) {
+        put(set.owner(), set.type(), null);
+      }
+      return this;
+    }
+
+    /** Replaces an RRset with the given records (none: removes it). */
+    public Editor setRRset(Name owner, int type, Collection<? extends Record> records) {
+      removeRRset(owner, type);
+      for (Record r : records) {
+        if (!r.getName().equals(owner) || r.getType() != type) {
+          throw new InvalidZoneException("record " + r + " is not of RRset " + owner + " " + Type.string(type));
+        }
+        add(r);
+      }
+      return this;
+    }
+
+    /** Checks the apex and returns the new snapshot. */
+    public Zone build() {
+      Name origin = base.origin;
+      Node apex = nodes.get(origin);
+      RRset soa = apex == null ? null : apex.get(Type.SOA);
+      if (soa == null) {
+        throw new InvalidZoneException("zone " + origin + " has no SOA record at its apex");
+      }
+      if (apex.get(Type.NS) == null) {
+        throw new InvalidZoneException("zone " + origin + " has no NS records at its apex");
+      }
+      return new Zone(origin, nodes, recordCount);
+    }
+
+    /** Records that were in the original zone and are not now, TTL changes included. */
+    public List<Record> removedRecords() {
+      List<Record> out = new ArrayList<>();
+      originals.forEach((key, before) -> difference(before, rrset(key.owner, key.type), out));
+      return out;
+    }
+
+    /** Records that are in the zone now and were not in the original, TTL changes included. */
+    public List<Record> addedRecords() {
+      List<Record> out = new ArrayList<>();
+      originals.forEach((key, before) -> difference(rrset(key.owner, key.type), before, out));
+      return out;
+    }
+
+    /** Whether the edit changed anything, comparing records and TTLs. */
+    public boolean changed() {
+      return !removedRecords().isEmpty() || !addedRecords().isEmpty();
+    }
+
+    private static void difference(@Nullable RRset from, @Nullable RRset minus, List<Record> out) {
+      if (from == null) {
+        return;
+      }
+      if (minus == null || minus.ttl() != from.ttl()) {
+        out.addAll(from.records());
+        return;
+      }
+      for (Record r : from.records()) {
+        if (!minus.records().contains(r)) {
+          out.add(r);
+        }
+      }
+    }
+
+    private void check(Record record) {
+      Name origin = base.origin;
+      Name owner = record.getName();
+      if (!owner.subdomain(origin)) {
+        throw new InvalidZoneException("record " + record + " is outside zone " + origin);
+      }
+      if (record.getDClass() != DClass.IN) {
+        throw new InvalidZoneException(
+            "record " + record + " has class " + DClass.string(record.getDClass()) + ", zones hold IN");
+      }
+      int type = record.getType();
+      if (!Type.isRR(type)) {
+        throw new InvalidZoneException("record " + record + " has a meta type that zones cannot hold");
+      }
+      if (type == Type.SOA && !owner.equals(origin)) {
+        throw new InvalidZoneException("SOA record " + record + " is not at the apex of " + origin);
+      }
+    }
+
+    private static void checkCnameRule(Node node, Name owner, int type) {
+      // RFC 2181 §10.1: a CNAME owner has no other data, except the DNSSEC records about it.
+      if (isDnssecMeta(type)) {
+        return;
+      }
+      for (RRset set : node.rrsets) {
+        boolean clash =
+            type == Type.CNAME
+                ? set.type() != Type.CNAME && !isDnssecMeta(set.type())
+                : set.type() == Type.CNAME;
+        if (clash) {
+          throw new InvalidZoneException(
+              "CNAME at " + owner + " cannot stand beside other data (RFC 2181 §10.1): adding "
+                  + Type.string(type) + " where " + Type.string(set.type()) + " exists");
+        }
+      }
+    }
+
+    private static boolean isDnssecMeta(int type) {
+      return type == Type.RRSIG || type == Type.NSEC;
+    }
+
+    private static boolean isSingleton(int type) {
+      return type == Type.SOA || type == Type.CNAME || type == Type.DNAME;
+    }
+
+    /** Puts or removes (null) an RRset, keeping empty non-terminals and child counts right. */
+    private void put(Name owner, int type, @Nullable RRset set) {
+      RRsetKey key = new RRsetKey(owner, type);
+      if (!originals.containsKey(key)) {
+        Node before = base.nodes.get(owner);
+        originals.put(key, before == null ? null : before.get(type));
+      }
+      Node node = nodes.get(owner);
+      RRset old = node == null ? null : node.get(type);
+      recordCount += (set == null ? 0 : set.records().size()) - (old == null ? 0 : old.records().size());
+      if (set != null) {
+        if (node == null) {
+          nodes = nodes.put(owner, Node.EMPTY.with(set));
+          linkToParent(owner);
+        } else {
+          nodes = nodes.put(owner, node.with(set));
+        }
+      } else if (node != null) {
+        Node left = node.without(type);
+        if (!left.hasData() && left.children == 0 && !owner.equals(base.origin)) {
+          nodes = nodes.remove(owner);
+          unlinkFromParent(owner);
+        } else {
+          nodes = nodes.put(owner, left);
+        }
+      }
+    }
+
+    private void linkToParent(Name child) {
+      Name name = child;
+      while (!name.equals(base.origin)) {
+        Name parent = new Name(name, 1);
+        Node node = nodes.get(parent);
+        if (node != null) {
+          nodes = nodes.put(parent, node.withChildren(node.children + 1));
+          return;
+        }
+        nodes = nodes.put(parent, Node.EMPTY.withChildren(1));
+        name = parent;
+      }
+    }
+
+    private void unlinkFromParent(Name child) {
+      Name name = child;
+      while (!name.equals(base.origin)) {
+        Name parent = new Name(name, 1);
+        Node node = nodes.get(parent);
+        if (node == null) {
+          return;
+        }
+        if (node.children > 1 || node.hasData() || parent.equals(base.origin)) {
+          nodes = nodes.put(parent, node.withChildren(node.children - 1));
+          return;
+        }
+        nodes = nodes.remove(parent);
+        name = parent;
+      }
+    }
+  }
+
+  private record RRsetKey(Name owner, int type) {}
+}
