@@ -1,0 +1,28 @@
+package dev.dnsd;
+
+import java.io.IOException;
+
+/**
+ * Adds to a {@link DnsServer} what the responder does not do itself: other opcodes (NOTIFY,
+ * UPDATE), zone transfers (AXFR, IXFR), and services with their own sockets (replication). The
+ * builder takes any number; they start after the server's sockets are bound, in the order given,
+ * and close in reverse order.
+ */
+public interface ServerExtension extends AutoCloseable {
+
+  /** Starts the extension; the server's stores, zones and bound addresses are readable. */
+  default void start(DnsServer server) throws IOException {}
+
+  /**
+   * Offered every request the responder would otherwise answer with NOTIMP or REFUSED: opcodes
+   * other than QUERY, and AXFR and IXFR questions. Runs on a transport worker thread.
+   *
+   * @return true when this extension answered (or deliberately dropped) the request
+   */
+  default boolean handle(Request request, Replier replier) {
+    return false;
+  }
+
+  @Override
+  default void close() {}
+}
