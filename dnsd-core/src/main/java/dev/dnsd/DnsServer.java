@@ -1,29 +1,395 @@
 package dev.dnsd;
 
+import dev.dnsd.internal.QueryHandler;
+import dev.dnsd.internal.Responder;
+import dev.dnsd.internal.ResponderConfig;
+import dev.dnsd.internal.TcpTransport;
+import dev.dnsd.internal.UdpTransport;
+import dev.dnsd.store.Change;
+import dev.dnsd.store.ChangeSet;
+import dev.dnsd.store.InMemoryRecordStore;
 import dev.dnsd.store.RecordStore;
+import dev.dnsd.zone.Zone;
+import dev.dnsd.zone.ZoneTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
 
-/** An authoritative DNS server. Being written; the builder and transports come next. */
+/**
+ * An authoritative DNS server over UDP and TCP, answering from a {@link RecordStore}.
+ *
+ * <pre>{@code
+ * try (DnsServer server = DnsServer.builder().zone(zone).build().start()) {
+ *   int port = server.port();          // loopback, a free port by default
+ *   server.commit(ChangeSet.builder().add(record).build());   // answered at once
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Settings are fixed at {@link Builder#build()}; {@link #start()} returns once
+ * every socket is bound; {@link #close()} is idempotent, finishes the TCP answers being written,
+ * and closes the store.
+ */
 public final class DnsServer implements AutoCloseable {
-  private final RecordStore store;
+  private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
-  private DnsServer(RecordStore store) {
+  /** This library's version, as {@code version.dnsd} answers it by default. */
+  public static final String VERSION = "0.1.0";
+
+  private final Settings config;
+  private final RecordStore store;
+  private final List<UdpTransport> udp = new ArrayList<>();
+  private final List<TcpTransport> tcp = new ArrayList<>();
+  private final List<ServerExtension> started = new ArrayList<>();
+  private volatile State state = State.NEW;
+
+  private enum State {
+    NEW,
+    RUNNING,
+    CLOSED
+  }
+
+  /** What the builder fixed; copied so that later use of the builder changes nothing here. */
+  private record Settings(
+      List<InetSocketAddress> listen,
+      List<Zone> zones,
+      List<ServerExtension> extensions,
+      Map<Name, String> chaosTxt,
+      byte @Nullable [] nsid,
+      int udpThreads,
+      int tcpMaxConnections,
+      Duration tcpIdleTimeout,
+      int maxUdpPayload) {}
+
+  private DnsServer(Settings config, RecordStore store) {
+    this.config = config;
     this.store = store;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Imports the builder's zones into the store (each replaced as one change when it differs),
+   * binds every socket, then starts the extensions.
+   *
+   * @throws IOException when an address cannot be bound; nothing is left running
+   */
+  public synchronized DnsServer start() throws IOException {
+    if (state != State.NEW) {
+      throw new IllegalStateException("server was " + state.name().toLowerCase() + " already");
+    }
+    state = State.RUNNING;
+    try {
+      importZones();
+      Responder responder =
+          new Responder(
+              store::zones,
+              new ResponderConfig(
+                  config.maxUdpPayload(), config.chaosTxt(), config.nsid(), config.extensions()));
+      for (InetSocketAddress address : config.listen()) {
+        bind(address, responder::respond);
+      }
+      for (ServerExtension extension : config.extensions()) {
+        extension.start(this);
+        started.add(extension);
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    for (int i = 0; i < udp.size(); i++) {
+      log.info("dnsd listening on {} (UDP and TCP)", format(udp.get(i).address()));
+    }
+    return this;
+  }
+
+  private void importZones() {
+    if (config.zones().isEmpty()) {
+      return;
+    }
+    ChangeSet.Builder changes = ChangeSet.builder();
+    for (Zone zone : config.zones()) {
+      changes.replaceZone(zone.origin(), zone.records());
+    }
+    store.commit(changes.build());
+  }
+
+  /** UDP and TCP share a port; with port 0 the UDP port is chosen first and TCP must follow it. */
+  private void bind(InetSocketAddress address, QueryHandler handler) throws IOException {
+    int attempts = address.getPort() == 0 ? 10 : 1;
+    for (int attempt = 1; ; attempt++) {
+      UdpTransport u = UdpTransport.start(address, config.udpThreads(), handler, config.maxUdpPayload());
+      try {
+        InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
+        tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(), config.tcpIdleTimeout()));
+        udp.add(u);
+        return;
+      } catch (BindException e) {
+        u.close();
+        if (attempt >= attempts) {
+          throw e;
+        }
+      }
+    }
   }
 
   public RecordStore store() {
     return store;
   }
 
+  /** The zones being answered now. */
+  public ZoneTable zones() {
+    return store.zones();
+  }
+
+  /** Commits a change set to the store; the next query sees it. See {@link RecordStore#commit}. */
+  public Change commit(ChangeSet changes) {
+    return store.commit(changes);
+  }
+
+  /** The bound UDP addresses, one per listen address, in the order given to the builder. */
   public List<InetSocketAddress> udpAddresses() {
-    return List.of();
+    return udp.stream().map(UdpTransport::address).toList();
   }
 
+  /** The bound TCP addresses; each has the same port as the UDP address at the same index. */
   public List<InetSocketAddress> tcpAddresses() {
-    return List.of();
+    return tcp.stream().map(TcpTransport::address).toList();
   }
 
+  /** The port of the first listen address (UDP and TCP alike). */
+  public int port() {
+    if (udp.isEmpty()) {
+      throw new IllegalStateException("server is not running");
+    }
+    return udp.get(0).address().getPort();
+  }
+
+  /** The first bound address. */
+  public InetSocketAddress address() {
+    if (udp.isEmpty()) {
+      throw new IllegalStateException("server is not running");
+    }
+    return udp.get(0).address();
+  }
+
+  public boolean isRunning() {
+    return state == State.RUNNING;
+  }
+
+  /** Stops extensions (in reverse order) and transports, then closes the store. Idempotent. */
   @Override
-  public void close() {}
+  public synchronized void close() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (RuntimeException e) {
+        log.warn("closing extension {} failed", started.get(i), e);
+      }
+    }
+    udp.forEach(UdpTransport::close);
+    tcp.forEach(TcpTransport::close);
+    store.close();
+  }
+
+  private static String format(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  /**
+   * Configures a {@link DnsServer}. Each setting may be given once (listen addresses, zones and
+   * extensions may repeat); arguments are checked when given.
+   */
+  public static final class Builder {
+    private final List<InetSocketAddress> listen = new ArrayList<>();
+    private final List<Zone> zones = new ArrayList<>();
+    private final List<ServerExtension> extensions = new ArrayList<>();
+    private final Map<Name, @Nullable String> chaos = new LinkedHashMap<>();
+    private @Nullable RecordStore store;
+    private int udpThreads = -1;
+    private int tcpMaxConnections = -1;
+    private @Nullable Duration tcpIdleTimeout;
+    private int maxUdpPayload = -1;
+    private byte @Nullable [] nsid;
+
+    private Builder() {}
+
+    /** Adds a listen address for UDP and TCP; port 0 picks a free port. Default 127.0.0.1:0. */
+    public Builder listen(InetSocketAddress address) {
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException("listen address is unresolved: " + address);
+      }
+      listen.add(address);
+      return this;
+    }
+
+    public Builder listen(String host, int port) {
+      try {
+        return listen(new InetSocketAddress(InetAddress.getByName(host), port));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot resolve listen host " + host, e);
+      }
+    }
+
+    /** The store to answer from and commit to; default a new {@link InMemoryRecordStore}. */
+    public Builder store(RecordStore recordStore) {
+      checkUnset(store, "store");
+      this.store = recordStore;
+      return this;
+    }
+
+    /** A zone to put into the store at start, replacing the store's zone of that origin. */
+    public Builder zone(Zone zone) {
+      zones.add(zone);
+      return this;
+    }
+
+    public Builder zones(List<Zone> list) {
+      zones.addAll(list);
+      return this;
+    }
+
+    /** UDP worker threads (one socket each); default the number of processors. */
+    public Builder udpThreads(int threads) {
+      checkUnset(udpThreads, "udpThreads");
+      if (threads < 1 || threads > 1024) {
+        throw new IllegalArgumentException("udpThreads must be 1..1024: " + threads);
+      }
+      this.udpThreads = threads;
+      return this;
+    }
+
+    /** The most TCP connections open at once per address; more are closed. Default 256. */
+    public Builder tcpMaxConnections(int max) {
+      checkUnset(tcpMaxConnections, "tcpMaxConnections");
+      if (max < 1) {
+        throw new IllegalArgumentException("tcpMaxConnections must be >= 1: " + max);
+      }
+      this.tcpMaxConnections = max;
+      return this;
+    }
+
+    /** How long a TCP connection may go without a whole request or answer; default 10 s. */
+    public Builder tcpIdleTimeout(Duration timeout) {
+      checkUnset(tcpIdleTimeout, "tcpIdleTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("tcpIdleTimeout must be positive: " + timeout);
+      }
+      this.tcpIdleTimeout = timeout;
+      return this;
+    }
+
+    /** The largest UDP answer offered to EDNS clients (RFC 6891); 512..65535, default 1232. */
+    public Builder maxUdpPayload(int bytes) {
+      checkUnset(maxUdpPayload, "maxUdpPayload");
+      if (bytes < 512 || bytes > 65535) {
+        throw new IllegalArgumentException("maxUdpPayload must be 512..65535: " + bytes);
+      }
+      this.maxUdpPayload = bytes;
+      return this;
+    }
+
+    /**
+     * The TXT answer to a CH-class query for this name ({@code version.dnsd.}, {@code
+     * version.bind.}, {@code hostname.bind.} or {@code id.server.}); null turns the name off. By
+     * default the version names answer {@code "dnsd VERSION"} and the identity names are off.
+     */
+    public Builder chaosTxt(String name, @Nullable String value) {
+      Name n = Name.fromConstantString(name.endsWith(".") ? name : name + ".");
+      if (!CHAOS_NAMES.contains(n)) {
+        throw new IllegalArgumentException("chaos name must be one of " + CHAOS_NAMES + ": " + name);
+      }
+      chaos.put(n, value);
+      return this;
+    }
+
+    /** Sets {@code hostname.bind.} and {@code id.server.} (RFC 4892) to this identity. */
+    public Builder identity(String serverIdentity) {
+      chaosTxt("hostname.bind.", serverIdentity);
+      return chaosTxt("id.server.", serverIdentity);
+    }
+
+    /** The NSID (RFC 5001) returned to clients that ask; off by default. */
+    public Builder nsid(String id) {
+      checkUnset(nsid, "nsid");
+      this.nsid = id.getBytes(StandardCharsets.UTF_8);
+      return this;
+    }
+
+    /** Adds an extension (replication, zone transfers, UPDATE); started in the order added. */
+    public Builder extension(ServerExtension extension) {
+      extensions.add(extension);
+      return this;
+    }
+
+    public DnsServer build() {
+      Settings settings =
+          new Settings(
+              listen.isEmpty()
+                  ? List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                  : List.copyOf(listen),
+              List.copyOf(zones),
+              List.copyOf(extensions),
+              chaosTxt(),
+              nsid,
+              udpThreads > 0 ? udpThreads : Runtime.getRuntime().availableProcessors(),
+              tcpMaxConnections > 0 ? tcpMaxConnections : 256,
+              tcpIdleTimeout != null ? tcpIdleTimeout : Duration.ofSeconds(10),
+              maxUdpPayload > 0 ? maxUdpPayload : 1232);
+      return new DnsServer(settings, store != null ? store : new InMemoryRecordStore());
+    }
+
+    private Map<Name, String> chaosTxt() {
+      Map<Name, String> out = new LinkedHashMap<>();
+      String version = "dnsd " + VERSION;
+      out.put(Name.fromConstantString("version.dnsd."), version);
+      out.put(Name.fromConstantString("version.bind."), version);
+      chaos.forEach(
+          (name, value) -> {
+            if (value == null) {
+              out.remove(name);
+            } else {
+              out.put(name, value);
+            }
+          });
+      return Map.copyOf(out);
+    }
+
+    private static void checkUnset(@Nullable Object current, String what) {
+      if (current != null) {
+        throw new IllegalStateException(what + " was already set to " + current);
+      }
+    }
+
+    private static void checkUnset(int current, String what) {
+      if (current >= 0) {
+        throw new IllegalStateException(what + " was already set to " + current);
+      }
+    }
+  }
+
+  private static final List<Name> CHAOS_NAMES =
+      List.of(
+          Name.fromConstantString("version.dnsd."),
+          Name.fromConstantString("version.bind."),
+          Name.fromConstantString("hostname.bind."),
+          Name.fromConstantString("id.server."));
 }

@@ -1,0 +1,178 @@
+package dev.dnsd.internal;
+
+import dev.dnsd.Replier;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+
+/**
+ * UDP on one address: one socket and one thread per worker, all bound to the same port with
+ * SO_REUSEPORT where the OS has it, so that the kernel spreads datagrams over the workers and no
+ * lock or queue sits between them. Each worker reuses one receive buffer.
+ */
+public final class UdpTransport implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
+  private static final int MAX_DATAGRAM = 65535;
+
+  private final List<DatagramChannel> channels = new ArrayList<>();
+  private final List<Thread> workers = new ArrayList<>();
+  private final InetSocketAddress bound;
+  private final QueryHandler handler;
+  private final int maxUdpPayload;
+
+  private UdpTransport(InetSocketAddress bound, QueryHandler handler, int maxUdpPayload) {
+    this.bound = bound;
+    this.handler = handler;
+    this.maxUdpPayload = maxUdpPayload;
+  }
+
+  /** Binds the sockets (port 0 picks a free port) and starts the workers. */
+  public static UdpTransport start(
+      InetSocketAddress address, int threads, QueryHandler handler, int maxUdpPayload)
+      throws IOException {
+    DatagramChannel first = open(address, threads > 1);
+    InetSocketAddress bound = (InetSocketAddress) first.getLocalAddress();
+    UdpTransport transport = new UdpTransport(bound, handler, maxUdpPayload);
+    transport.channels.add(first);
+    try {
+      boolean reusePort = first.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+      for (int i = 1; i < threads; i++) {
+        // Without SO_REUSEPORT the workers share the one socket; the kernel still hands each
+        // datagram to one of them.
+        transport.channels.add(reusePort ? open(bound, true) : first);
+      }
+    } catch (IOException e) {
+      transport.close();
+      throw e;
+    }
+    for (int i = 0; i < transport.channels.size(); i++) {
+      DatagramChannel channel = transport.channels.get(i);
+      Thread worker = new Thread(() -> transport.serve(channel), "dnsd-udp-" + bound.getPort() + "-" + i);
+      worker.setDaemon(true);
+      transport.workers.add(worker);
+      worker.start();
+    }
+    return transport;
+  }
+
+  private static DatagramChannel open(InetSocketAddress address, boolean reusePort)
+      throws IOException {
+    ProtocolFamily family =
+        address.getAddress() instanceof java.net.Inet6Address
+            ? StandardProtocolFamily.INET6
+            : StandardProtocolFamily.INET;
+    DatagramChannel channel = DatagramChannel.open(family);
+    try {
+      if (reusePort && channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+        channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+      }
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+      channel.bind(address);
+      return channel;
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  public InetSocketAddress address() {
+    return bound;
+  }
+
+  private void serve(DatagramChannel channel) {
+    ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
+    byte[] packet = buffer.array();
+    UdpReplier replier = new UdpReplier(channel, packet);
+    while (channel.isOpen()) {
+      InetSocketAddress client;
+      try {
+        buffer.clear();
+        client = (InetSocketAddress) channel.receive(buffer);
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        log.warn("UDP receive on {} failed", bound, e);
+        continue;
+      }
+      int length = buffer.position();
+      try {
+        replier.client = client;
+        replier.length = length;
+        byte[] answer = handler.respond(packet, length, client, false, replier);
+        if (answer != null) {
+          channel.send(ByteBuffer.wrap(answer), client);
+        }
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException | RuntimeException e) {
+        log.warn("UDP request from {} on {} failed", client, bound, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (DatagramChannel channel : channels) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.debug("closing UDP socket {}", bound, e);
+      }
+    }
+    for (Thread worker : workers) {
+      try {
+        worker.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Replies for an extension, which answers before the worker reads the next datagram into the
+   * same buffer; one per worker. A message is cut to the limit the client's EDNS allows.
+   */
+  private final class UdpReplier implements Replier {
+    private final DatagramChannel channel;
+    private final byte[] packet;
+    private InetSocketAddress client = new InetSocketAddress(0);
+    private int length;
+
+    UdpReplier(DatagramChannel channel, byte[] packet) {
+      this.channel = channel;
+      this.packet = packet;
+    }
+
+    @Override
+    public void send(byte[] wire) throws IOException {
+      channel.send(ByteBuffer.wrap(wire), client);
+    }
+
+    @Override
+    public void send(Message message) throws IOException {
+      send(message.toWire(limit()));
+    }
+
+    private int limit() {
+      try {
+        OPTRecord opt = new Message(Arrays.copyOf(packet, length)).getOPT();
+        return opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), maxUdpPayload));
+      } catch (IOException e) {
+        return 512;
+      }
+    }
+  }
+}

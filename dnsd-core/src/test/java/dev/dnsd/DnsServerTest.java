@@ -1,0 +1,110 @@
+package dev.dnsd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dnsd.store.InMemoryRecordStore;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+
+class DnsServerTest {
+
+  @Test
+  void portZeroBindsLoopbackAndReportsOnePortForUdpAndTcp() throws IOException {
+    try (DnsServer server = DnsServer.builder().build().start()) {
+      InetSocketAddress udp = server.udpAddresses().get(0);
+      InetSocketAddress tcp = server.tcpAddresses().get(0);
+      assertThat(udp.getAddress().isLoopbackAddress()).isTrue();
+      assertThat(udp.getPort()).isPositive().isEqualTo(tcp.getPort()).isEqualTo(server.port());
+      Message query = TestDns.a("www.example.");
+      assertThat(TestDns.udp(server.address(), query).getHeader().getID())
+          .isEqualTo(query.getHeader().getID());
+      assertThat(TestDns.tcp(server.address(), query).getHeader().getFlag(Flags.QR)).isTrue();
+    }
+  }
+
+  @Test
+  void servesIpv4AndIpv6SideBySide() throws IOException {
+    try (DnsServer server =
+        DnsServer.builder().listen("127.0.0.1", 0).listen("::1", 0).build().start()) {
+      assertThat(server.udpAddresses()).hasSize(2);
+      for (InetSocketAddress address : server.udpAddresses()) {
+        assertThat(TestDns.udp(address, TestDns.a("a.example.")).getHeader().getFlag(Flags.QR)).isTrue();
+      }
+      for (InetSocketAddress address : server.tcpAddresses()) {
+        assertThat(TestDns.tcp(address, TestDns.a("a.example.")).getHeader().getFlag(Flags.QR)).isTrue();
+      }
+      assertThat(server.udpAddresses().get(1).getAddress()).isEqualTo(InetAddress.getByName("::1"));
+    }
+  }
+
+  @Test
+  void closeIsIdempotentReleasesThePortsAndClosesTheStore() throws IOException {
+    InMemoryRecordStore store = new InMemoryRecordStore();
+    DnsServer server = DnsServer.builder().store(store).build().start();
+    InetSocketAddress address = server.address();
+    server.close();
+    server.close();
+    assertThat(server.isRunning()).isFalse();
+    try (DatagramSocket again = new DatagramSocket(address)) {
+      assertThat(again.getLocalPort()).isEqualTo(address.getPort());
+    }
+    assertThatThrownBy(() -> store.commit(dev.dnsd.store.ChangeSet.builder().deleteZone(
+            org.xbill.DNS.Name.fromConstantString("x.")).build()))
+        .isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void startTwiceIsRefused() throws IOException {
+    try (DnsServer server = DnsServer.builder().build().start()) {
+      assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void aBusyPortFailsStartAndLeavesNothingRunning() throws IOException {
+    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      DnsServer server = DnsServer.builder().listen("127.0.0.1", taken.getLocalPort()).udpThreads(1).build();
+      assertThatThrownBy(server::start).isInstanceOf(IOException.class);
+      assertThat(server.isRunning()).isFalse();
+    }
+  }
+
+  @Test
+  void builderRejectsBadAndRepeatedSettings() {
+    assertThatThrownBy(() -> DnsServer.builder().udpThreads(0)).hasMessageContaining("udpThreads");
+    assertThatThrownBy(() -> DnsServer.builder().maxUdpPayload(100)).hasMessageContaining("512");
+    assertThatThrownBy(() -> DnsServer.builder().udpThreads(2).udpThreads(3))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already set to 2");
+    assertThatThrownBy(() -> DnsServer.builder().tcpIdleTimeout(Duration.ZERO))
+        .hasMessageContaining("positive");
+    assertThatThrownBy(() -> DnsServer.builder().chaosTxt("foo.bar.", "x"))
+        .hasMessageContaining("version.dnsd");
+  }
+
+  @Test
+  void closeFinishesTheTcpAnswerInFlight() throws Exception {
+    DnsServer server = DnsServer.builder().build().start();
+    try (Socket socket = new Socket()) {
+      socket.connect(server.address(), 5000);
+      socket.setSoTimeout(5000);
+      Message query = TestDns.a("www.example.");
+      TestDns.write(socket, query.toWire());
+      // The answer to a query read before close still arrives, then the connection ends.
+      byte[] answer = TestDns.read(socket);
+      server.close();
+      assertThat(new Message(answer).getHeader().getID()).isEqualTo(query.getHeader().getID());
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+    } finally {
+      server.close();
+    }
+  }
+}
