@@ -45,12 +45,18 @@ final class Lookup {
     }
     Answer answer = new Answer();
     answer.authoritative = true;
-    Set<Name> seen = new HashSet<>();
+    Set<Name> seen = null; // most answers have no chain: allocate only for one
     Name name = qname;
     for (int step = 0; ; step++) {
-      seen.add(name);
       Name next = step(zone, name, qtype, tcp, answer, step == 0);
-      if (next == null || step + 1 >= MAX_CHAIN || seen.contains(next)) {
+      if (next == null || step + 1 >= MAX_CHAIN) {
+        return answer;
+      }
+      if (seen == null) {
+        seen = new HashSet<>();
+      }
+      seen.add(name);
+      if (seen.contains(next)) {
         return answer;
       }
       zone = zoneFor(next, qtype);

@@ -30,7 +30,7 @@ import org.xbill.DNS.Type;
 class Rfc8906Test {
   private static final String SOA = "example. 3600 IN SOA ns1.example. hostmaster.example. 1 7200 3600 1209600 300";
   private static final int UNKNOWN_OPTION = 100;
-  private static final int UNKNOWN_FLAG = 0x40; // dig +ednsflags=0x40: a must-be-zero bit
+  private static final int UNKNOWN_FLAG = 0x80; // dig +ednsflags=0x80: a must-be-zero bit
 
   private final Responder responder =
       new Responder(() -> table(zone("example.", dnskeys())), ResponderConfig.defaults());
@@ -165,7 +165,7 @@ class Rfc8906Test {
   }
 
   @Test
-  @DisplayName("8.2.4 dig +norec +edns=0 +ednsflags=0x40 soa: the SOA, OPT version 0, the flag clear")
+  @DisplayName("8.2.4 dig +norec +edns=0 +ednsflags=0x80 soa: the SOA, OPT version 0, the flag clear")
   void unknownEdnsFlags() {
     Message m = ask(responder, withEdns(soa(false), 4096, 0, UNKNOWN_FLAG), false);
     assertSoaAnswer(m);
@@ -174,7 +174,7 @@ class Rfc8906Test {
   }
 
   @Test
-  @DisplayName("8.2.5 dig +norec +edns=1 +noednsneg +ednsflags=0x40 soa: BADVERS, OPT version 0, flag clear, no SOA")
+  @DisplayName("8.2.5 dig +norec +edns=1 +noednsneg +ednsflags=0x80 soa: BADVERS, OPT version 0, flag clear, no SOA")
   void versionNegotiationWithUnknownFlag() {
     Message m = ask(responder, withEdns(soa(false), 4096, 1, UNKNOWN_FLAG), false);
     assertThat(m.getRcode()).isEqualTo(Rcode.BADVERS);
