@@ -3,9 +3,11 @@ package dev.dnsd.zone;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
@@ -307,8 +309,11 @@ public final class Zone {
         out.addAll(from.records());
         return;
       }
+      // A set, because a list's contains made one change to an RRset of n records cost n² record
+      // comparisons, each of which encodes both records' data.
+      Set<Record> kept = new HashSet<>(minus.records());
       for (Record r : from.records()) {
-        if (!minus.records().contains(r)) {
+        if (!kept.contains(r)) {
           out.add(r);
         }
       }
