@@ -35,8 +35,7 @@ import org.xbill.DNS.TextParseException;
  * }</pre>
  */
 public final class ZoneFiles {
-  /** The file name ending that {@link #loadDirectory} reads. */
-  public static final String SUFFIX = ".zone";
+  private static final String SUFFIX = ".zone";
 
   private ZoneFiles() {}
 

@@ -127,6 +127,8 @@ class ZoneFilesTest {
             *.dyn 30 A 192.0.2.9
             _sip._tcp 3600 SRV 10 60 5060 sip
             a\\.dot 3600 TXT "escaped dot in a label"
+            \\@at 3600 TXT "an owner that is not the apex"
+            \\$dollar 3600 TXT "an owner that is not a directive"
             sub 3600 NS ns1.sub
             ns1.sub 3600 A 192.0.2.20
             """);
@@ -137,7 +139,8 @@ class ZoneFilesTest {
 
     Zone again = ZoneFiles.load(file("copy.zone", text), name("example.com."));
     assertThat(lines(again)).isEqualTo(lines(zone));
-    assertThat(again.recordCount()).isEqualTo(13);
+    assertThat(again.recordCount()).isEqualTo(15);
+    assertThat(again.rrset(name("\\$dollar.example.com."), Type.TXT)).isNotNull();
   }
 
   @Test
