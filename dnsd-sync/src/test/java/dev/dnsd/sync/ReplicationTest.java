@@ -16,6 +16,9 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 class ReplicationTest {
@@ -48,6 +51,13 @@ class ReplicationTest {
     assertThat(ns2.server().zones().get(name("example.com")).serial())
         .isEqualTo(primary.server().zones().get(name("example.com")).serial());
     assertThat(primary.sync().connectedSecondaries()).containsExactly("ns2", "ns3");
+    for (Cluster.Secondary secondary : List.of(ns2, ns3)) {
+      Message answer = Zones.udp(secondary.server().address(), "mail.example.com", Type.A);
+      assertThat(answer.getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(answer.getSection(Section.ANSWER)).containsExactly(Zones.a("mail.example.com", 2));
+      assertThat(Zones.udp(secondary.server().address(), "www.example.org", Type.A).getRcode())
+          .isEqualTo(Rcode.REFUSED);
+    }
     assertThat(primary.sync().snapshotsSent()).isEqualTo(2);
   }
 
