@@ -55,6 +55,11 @@ public abstract class AbstractRecordStore implements RecordStore {
 
   @Override
   public final Change commit(ChangeSet changes) {
+    if (writer.isHeldByCurrentThread()) {
+      // The lock is reentrant: a commit from a listener would publish and announce its change
+      // before the other listeners heard of the one being announced, out of version order.
+      throw new IllegalStateException("a change listener may not commit; hand the work to another thread");
+    }
     Pending pending = new Pending(changes);
     queue.add(pending);
     writer.lock();
