@@ -1,11 +1,11 @@
 package dev.dnsd.store;
 
-import static dev.dnsd.store.Fixtures.ORIGIN;
-import static dev.dnsd.store.Fixtures.a;
-import static dev.dnsd.store.Fixtures.dump;
-import static dev.dnsd.store.Fixtures.name;
-import static dev.dnsd.store.Fixtures.rr;
-import static dev.dnsd.store.Fixtures.zoneRecords;
+import static dev.dnsd.TestRecords.ORIGIN;
+import static dev.dnsd.TestRecords.a;
+import static dev.dnsd.TestRecords.dump;
+import static dev.dnsd.TestRecords.name;
+import static dev.dnsd.TestRecords.rr;
+import static dev.dnsd.TestRecords.zoneRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,8 @@
 package dev.dnsd.zone;
 
+import static dev.dnsd.TestRecords.ORIGIN;
+import static dev.dnsd.TestRecords.name;
+import static dev.dnsd.TestRecords.rr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,25 +16,6 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 class ZoneTest {
-  static final Name ORIGIN = name("example.com.");
-
-  static Name name(String s) {
-    try {
-      return Name.fromString(s, ORIGIN == null ? Name.root : ORIGIN);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
-  /** A record from master-file text: owner relative to example.com., then TTL, type and data. */
-  static Record rr(String owner, long ttl, String type, String data) {
-    try {
-      return Record.fromString(name(owner), Type.value(type), DClass.IN, ttl, data, ORIGIN);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
-
   static Zone base() {
     return Zone.of(
         ORIGIN,

@@ -1,4 +1,4 @@
-package dev.dnsd.store;
+package dev.dnsd;
 
 import dev.dnsd.zone.Zone;
 import java.io.IOException;
@@ -8,13 +8,13 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
-/** Records and zones for the store tests. */
-final class Fixtures {
-  static final Name ORIGIN = name("example.com.");
+/** Records and zones from master-file text, relative to example.com., for the model and store tests. */
+public final class TestRecords {
+  public static final Name ORIGIN = name("example.com.");
 
-  private Fixtures() {}
+  private TestRecords() {}
 
-  static Name name(String s) {
+  public static Name name(String s) {
     try {
       return Name.fromString(s, ORIGIN == null ? Name.root : ORIGIN);
     } catch (IOException e) {
@@ -23,7 +23,7 @@ final class Fixtures {
   }
 
   /** A record from master-file text, its owner relative to example.com. */
-  static Record rr(String owner, long ttl, String type, String data) {
+  public static Record rr(String owner, long ttl, String type, String data) {
     try {
       return Record.fromString(name(owner), Type.value(type), DClass.IN, ttl, data, ORIGIN);
     } catch (IOException e) {
@@ -31,7 +31,7 @@ final class Fixtures {
     }
   }
 
-  static List<Record> zoneRecords(Name origin, long serial) {
+  public static List<Record> zoneRecords(Name origin, long serial) {
     try {
       return List.of(
           Record.fromString(origin, Type.SOA, DClass.IN, 3600, "ns1 hostmaster " + serial + " 7200 3600 1209600 300", origin),
@@ -41,12 +41,12 @@ final class Fixtures {
     }
   }
 
-  static Record a(String owner, int i) {
+  public static Record a(String owner, int i) {
     return rr(owner, 300, "A", "10." + ((i >> 16) & 255) + "." + ((i >> 8) & 255) + "." + (i & 255));
   }
 
   /** The zone as text, TTLs included (Record.equals ignores them). */
-  static List<String> dump(Zone zone) {
+  public static List<String> dump(Zone zone) {
     return zone.records().stream().map(Record::toString).toList();
   }
 }
