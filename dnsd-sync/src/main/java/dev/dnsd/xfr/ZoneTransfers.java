@@ -176,6 +176,12 @@ public final class ZoneTransfers implements ServerExtension {
     return s != null && s.isExpired();
   }
 
+  /** NOTIFYs sent and not yet answered nor given up; for tests. */
+  int unansweredNotifies() {
+    Notifier n = notifier;
+    return n == null ? 0 : n.unanswered();
+  }
+
   /** Runs on the committing thread, so it only hands NOTIFYs to the notifier. */
   private void committed(Change change, ZoneTable after) {
     Notifier n = notifier;
