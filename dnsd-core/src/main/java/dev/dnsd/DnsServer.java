@@ -359,7 +359,7 @@ public final class DnsServer implements AutoCloseable {
 
     private Map<Name, String> chaosTxt() {
       Map<Name, String> out = new LinkedHashMap<>();
-      String version = "dnsd " + VERSION;
+      String version = ResponderConfig.VERSION;
       out.put(Name.fromConstantString("version.dnsd."), version);
       out.put(Name.fromConstantString("version.bind."), version);
       chaos.forEach(

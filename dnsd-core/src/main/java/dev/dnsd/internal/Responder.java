@@ -1,31 +1,187 @@
 package dev.dnsd.internal;
 
 import dev.dnsd.Replier;
+import dev.dnsd.Request;
+import dev.dnsd.ServerExtension;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
-/** Placeholder until the responder lands: answers REFUSED. */
+/**
+ * Answers DNS queries authoritatively from the zones served: query bytes in, answer bytes out.
+ *
+ * <pre>{@code
+ * Responder responder = new Responder(store::zones, ResponderConfig.defaults());
+ * byte[] answer = responder.respond(buf, length, client, false, replier);
+ * if (answer != null) socket.send(answer);
+ * }</pre>
+ *
+ * <p>Thread-safe and lock-free: each query reads the zone table once and works on that immutable
+ * snapshot, so a change published meanwhile is seen whole by the next query and not at all by this
+ * one. {@link #respond} never throws; an unexpected failure is logged and answered SERVFAIL.
+ *
+ * <p>What it answers: QUERY in class IN from the zones (RFC 1034, 2308, 4592, 6672, 6604), class
+ * CH TXT names from the configuration, EDNS(0) per RFC 6891 with DO and NSID (RFC 5001). Other
+ * opcodes and AXFR/IXFR are offered to the configured {@link ServerExtension}s, else NOTIMP and
+ * REFUSED. Responses to our own answers (QR=1) and packets shorter than a header are dropped.
+ *
+ * <p>ANY (RFC 8482): over UDP the answer holds one RRset at the name, the one with the lowest type
+ * code, so the choice is deterministic and small; over TCP it holds every RRset at the name,
+ * since size and amplification do not matter there and tools like {@code dig ANY +tcp} expect it.
+ */
 public final class Responder {
-  public Responder(Supplier<ZoneTable> zones, ResponderConfig config) {}
+  private static final Logger log = LoggerFactory.getLogger(Responder.class);
 
+  private final Supplier<ZoneTable> zones;
+  private final ResponderConfig config;
+  private final byte @Nullable [] nsid;
+
+  public Responder(Supplier<ZoneTable> zones, ResponderConfig config) {
+    this.zones = zones;
+    this.config = config;
+    this.nsid = config.nsid();
+  }
+
+  /**
+   * Answers one request.
+   *
+   * @param packet the received bytes, of which the first {@code length} are the message
+   * @param tcp whether it came over TCP: the answer may then be up to 65535 bytes, otherwise it
+   *     fits the client's EDNS payload size (512 without EDNS) and our maximum, with TC if cut
+   * @param replier how an extension that takes the request sends its answers
+   * @return the encoded answer, or null when the packet is dropped or an extension took it
+   */
   public byte @Nullable [] respond(
       byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier) {
-    try {
-      Message q = new Message(Arrays.copyOf(packet, length));
-      Message r = new Message(q.getHeader().getID());
-      r.getHeader().setFlag(Flags.QR);
-      r.getHeader().setRcode(Rcode.REFUSED);
-      r.addRecord(q.getQuestion(), 0);
-      return r.toWire();
-    } catch (IOException e) {
+    if (length < Header.LENGTH || length > packet.length) {
       return null;
     }
+    if ((packet[2] & 0x80) != 0) {
+      return null; // a response: answering it could start a loop between two servers
+    }
+    try {
+      return answer(Arrays.copyOf(packet, length), client, tcp, replier);
+    } catch (RuntimeException e) {
+      log.error("Answering a {}-byte query from {} failed; replying SERVFAIL", length, client, e);
+      return headerOnly(packet, Rcode.SERVFAIL);
+    }
+  }
+
+  private byte @Nullable [] answer(byte[] wire, InetSocketAddress client, boolean tcp, Replier replier) {
+    Message query;
+    Edns edns;
+    try {
+      query = new Message(wire);
+      edns = Edns.read(query);
+    } catch (IOException | IllegalArgumentException e) {
+      return headerOnly(wire, Rcode.FORMERR);
+    }
+    int limit = tcp ? Message.MAXLENGTH : Edns.udpLimit(edns, config.maxUdpPayload());
+    if (edns != null && edns.version() > 0) {
+      return encode(query, edns, rcode(Rcode.BADVERS), limit); // RFC 6891 §6.1.3
+    }
+    if (query.getHeader().getOpcode() != Opcode.QUERY) {
+      // Before the question check: an unknown opcode may have no question (RFC 8906 §8.1.4).
+      return offer(query, wire, client, tcp, replier) ? null : encode(query, edns, rcode(Rcode.NOTIMP), limit);
+    }
+    if (query.getHeader().getCount(Section.QUESTION) != 1) {
+      return encode(query, edns, rcode(Rcode.FORMERR), limit);
+    }
+    Record question = query.getQuestion();
+    int qtype = question.getType();
+    if (qtype == Type.AXFR || qtype == Type.IXFR) {
+      return offer(query, wire, client, tcp, replier) ? null : encode(query, edns, rcode(Rcode.REFUSED), limit);
+    }
+    Answer answer;
+    if (question.getDClass() == DClass.IN) {
+      ZoneTable table = zones.get();
+      answer = new Lookup(table).find(question.getName(), qtype, tcp);
+      Additional.addTargets(table, answer);
+    } else if (question.getDClass() == DClass.CH) {
+      answer = Chaos.answer(config.chaosTxt(), question.getName(), qtype);
+    } else {
+      answer = Answer.refused();
+    }
+    return encode(query, edns, answer, limit);
+  }
+
+  private boolean offer(Message query, byte[] wire, InetSocketAddress client, boolean tcp, Replier replier) {
+    if (config.extensions().isEmpty()) {
+      return false;
+    }
+    Request request = new Request(query, wire, client, tcp);
+    for (ServerExtension extension : config.extensions()) {
+      if (extension.handle(request, replier)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The reply: QR=1, RA=0, with ID, opcode, RD, CD and the question copied from the query. */
+  private byte[] encode(Message query, @Nullable Edns edns, Answer answer, int limit) {
+    Header in = query.getHeader();
+    Message out = new Message(in.getID());
+    Header header = out.getHeader();
+    header.setFlag(Flags.QR);
+    header.setOpcode(in.getOpcode());
+    copyFlag(in, header, Flags.RD);
+    copyFlag(in, header, Flags.CD);
+    if (answer.authoritative) {
+      header.setFlag(Flags.AA);
+    }
+    header.setRcode(answer.rcode & 0xF);
+    if (in.getCount(Section.QUESTION) == 1) {
+      out.addRecord(query.getQuestion(), Section.QUESTION);
+    }
+    for (Record r : answer.answer) {
+      out.addRecord(r, Section.ANSWER);
+    }
+    for (Record r : answer.authority) {
+      out.addRecord(r, Section.AUTHORITY);
+    }
+    for (Record r : answer.additional) {
+      out.addRecord(r, Section.ADDITIONAL);
+    }
+    if (edns != null) {
+      out.addRecord(edns.answerOpt(answer.rcode, config.maxUdpPayload(), nsid), Section.ADDITIONAL);
+    }
+    return Truncation.encode(out, limit, answer.requiredAdditional, edns != null);
+  }
+
+  private static void copyFlag(Header from, Header to, int flag) {
+    if (from.getFlag(flag)) {
+      to.setFlag(flag);
+    }
+  }
+
+  private static Answer rcode(int rcode) {
+    Answer answer = new Answer();
+    answer.rcode = rcode;
+    return answer;
+  }
+
+  /** A reply with only a header, for a query we could not parse: ID, opcode, RD and CD copied. */
+  private static byte[] headerOnly(byte[] query, int rcode) {
+    byte[] out = new byte[Header.LENGTH];
+    out[0] = query[0];
+    out[1] = query[1];
+    out[2] = (byte) (0x80 | (query[2] & 0x79)); // QR, then the query's opcode and RD
+    out[3] = (byte) ((query[3] & 0x10) | rcode); // the query's CD, then the rcode
+    return out;
   }
 }

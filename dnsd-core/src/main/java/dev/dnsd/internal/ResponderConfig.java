@@ -1,14 +1,77 @@
 package dev.dnsd.internal;
 
 import dev.dnsd.ServerExtension;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 
-/** Placeholder until the responder lands. */
+/**
+ * What a {@link Responder} is told by its server.
+ *
+ * @param maxUdpPayload the UDP payload size advertised in EDNS and the most sent over UDP (512 to
+ *     65535; 1232 by default, which avoids IP fragmentation on common paths)
+ * @param chaosTxt the class CH TXT names answered, with their text; a name not here is refused
+ * @param nsid the name server identifier returned to clients asking for it (RFC 5001), or null
+ * @param extensions offered what the responder does not answer itself, in order
+ */
 public record ResponderConfig(
-    int maxUdpPayload,
-    Map<Name, String> chaosTxt,
-    byte @Nullable [] nsid,
-    List<ServerExtension> extensions) {}
+    int maxUdpPayload, Map<Name, String> chaosTxt, byte @Nullable [] nsid, List<ServerExtension> extensions) {
+
+  public static final int DEFAULT_MAX_UDP_PAYLOAD = 1232;
+  public static final String VERSION = "dnsd " + dev.dnsd.DnsServer.VERSION;
+
+  public ResponderConfig {
+    if (maxUdpPayload < 512 || maxUdpPayload > 65535) {
+      throw new IllegalArgumentException("maxUdpPayload must be 512..65535, was " + maxUdpPayload);
+    }
+    if (nsid != null && nsid.length > 65535) {
+      throw new IllegalArgumentException("nsid longer than an EDNS option can carry: " + nsid.length);
+    }
+    chaosTxt = Map.copyOf(chaosTxt);
+    nsid = nsid == null ? null : nsid.clone();
+    extensions = List.copyOf(extensions);
+  }
+
+  /** 1232 bytes, the version under {@code version.dnsd.} and {@code version.bind.}, no NSID. */
+  public static ResponderConfig defaults() {
+    return new ResponderConfig(
+        DEFAULT_MAX_UDP_PAYLOAD,
+        Map.of(name("version.dnsd."), VERSION, name("version.bind."), VERSION),
+        null,
+        List.of());
+  }
+
+  @Override
+  public byte @Nullable [] nsid() {
+    return nsid == null ? null : nsid.clone();
+  }
+
+  public ResponderConfig withMaxUdpPayload(int bytes) {
+    return new ResponderConfig(bytes, chaosTxt, nsid, extensions);
+  }
+
+  /** Answers a CH TXT name with the text, or (null) stops answering it. */
+  public ResponderConfig withChaosTxt(Name name, @Nullable String text) {
+    Map<Name, String> copy = new HashMap<>(chaosTxt);
+    if (text == null) {
+      copy.remove(name);
+    } else {
+      copy.put(name, text);
+    }
+    return new ResponderConfig(maxUdpPayload, copy, nsid, extensions);
+  }
+
+  public ResponderConfig withNsid(byte @Nullable [] id) {
+    return new ResponderConfig(maxUdpPayload, chaosTxt, id, extensions);
+  }
+
+  public ResponderConfig withExtensions(List<ServerExtension> list) {
+    return new ResponderConfig(maxUdpPayload, chaosTxt, nsid, list);
+  }
+
+  private static Name name(String text) {
+    return Name.fromConstantString(text);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.dnsd.internal;
+
+import dev.dnsd.zone.RRset;
+import dev.dnsd.zone.Zone;
+import dev.dnsd.zone.ZoneTable;
+import java.util.List;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Additional-section processing (RFC 1034 §4.3.2 step 6): the addresses of the NS, MX and SRV
+ * targets in the answer, when a zone served here holds them. Only A and AAAA, nothing the answer
+ * already carries, and for MX and SRV only authoritative data (not glue below a cut).
+ */
+final class Additional {
+  private Additional() {}
+
+  static void addTargets(ZoneTable zones, Answer answer) {
+    List<Record> records = answer.answer;
+    for (int i = 0, n = records.size(); i < n; i++) {
+      Record r = records.get(i);
+      if (r instanceof NSRecord ns) {
+        addAddresses(zones, ns.getTarget(), true, answer);
+      } else if (r instanceof MXRecord mx) {
+        addAddresses(zones, mx.getTarget(), false, answer);
+      } else if (r instanceof SRVRecord srv) {
+        addAddresses(zones, srv.getTarget(), false, answer);
+      }
+    }
+  }
+
+  private static void addAddresses(ZoneTable zones, Name target, boolean glueToo, Answer answer) {
+    if (target.labels() <= 1) {
+      return; // "." means no service (RFC 7505, RFC 2782)
+    }
+    Zone zone = zones.find(target);
+    if (zone == null || (!glueToo && Lookup.atOrBelowCut(zone, target))) {
+      return;
+    }
+    for (int type : new int[] {Type.A, Type.AAAA}) {
+      RRset set = zone.rrset(target, type);
+      if (set != null
+          && !Answer.holds(answer.answer, target, type)
+          && !Answer.holds(answer.additional, target, type)) {
+        answer.additional.addAll(set.records());
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.dnsd.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+
+/** What a lookup found, section by section, before it is encoded. */
+final class Answer {
+  int rcode = Rcode.NOERROR;
+  boolean authoritative;
+  /**
+   * How many records at the start of {@link #additional} a referral cannot do without (glue for
+   * name servers inside the delegated zone, RFC 9471): when they do not fit, the answer is TC.
+   */
+  int requiredAdditional;
+
+  final List<Record> answer = new ArrayList<>();
+  final List<Record> authority = new ArrayList<>();
+  final List<Record> additional = new ArrayList<>();
+
+  static Answer refused() {
+    Answer a = new Answer();
+    a.rcode = Rcode.REFUSED;
+    return a;
+  }
+
+  /** Whether a section already holds records of this owner and type. */
+  static boolean holds(List<Record> section, Name owner, int type) {
+    for (Record r : section) {
+      if (r.getType() == type && r.getName().equals(owner)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.dnsd.internal;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSIDOption;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.WireParseException;
+
+/**
+ * The EDNS (RFC 6891) part of a query, and the OPT record of its answer. Only what we implement
+ * is echoed: the DO bit and NSID; unknown options and flags are dropped.
+ */
+record Edns(int version, int payload, boolean dnssecOk, boolean nsidRequested) {
+
+  /** The smallest payload any DNS client accepts over UDP (RFC 1035 §4.2.1). */
+  static final int MIN_PAYLOAD = 512;
+
+  /**
+   * The query's EDNS, or null without an OPT record.
+   *
+   * @throws WireParseException for more than one OPT, or an OPT outside the additional section
+   *     (RFC 6891 §6.1.1: FORMERR)
+   */
+  static @Nullable Edns read(Message query) throws WireParseException {
+    OPTRecord opt = null;
+    for (int section = Section.ANSWER; section <= Section.ADDITIONAL; section++) {
+      for (Record r : query.getSection(section)) {
+        if (r.getType() != Type.OPT) {
+          continue;
+        }
+        if (section != Section.ADDITIONAL) {
+          throw new WireParseException("OPT record outside the additional section");
+        }
+        if (opt != null) {
+          throw new WireParseException("more than one OPT record");
+        }
+        opt = (OPTRecord) r;
+      }
+    }
+    if (opt == null) {
+      return null;
+    }
+    boolean nsid = false;
+    for (EDNSOption option : opt.getOptions(EDNSOption.Code.NSID)) {
+      // RFC 5001 §2.1: a client asks with an empty option; the code and length are 4 bytes.
+      nsid |= option.toWire().length == 4;
+    }
+    return new Edns(
+        opt.getVersion(),
+        opt.getPayloadSize(),
+        (opt.getFlags() & ExtendedFlags.DO) != 0,
+        nsid);
+  }
+
+  /** The most bytes an answer to this query may have over UDP. */
+  static int udpLimit(@Nullable Edns edns, int serverMax) {
+    if (edns == null) {
+      return MIN_PAYLOAD;
+    }
+    return Math.max(MIN_PAYLOAD, Math.min(edns.payload, serverMax));
+  }
+
+  /**
+   * The answer's OPT record: version 0, our payload size, the high 8 bits of the rcode (the header
+   * holds the low 4), DO echoed, and NSID when asked for and configured.
+   */
+  OPTRecord answerOpt(int rcode, int serverMax, byte @Nullable [] nsid) {
+    int flags = dnssecOk ? ExtendedFlags.DO : 0;
+    List<EDNSOption> options =
+        nsidRequested && nsid != null ? List.of(new NSIDOption(nsid)) : List.of();
+    return new OPTRecord(serverMax, rcode >>> 4, 0, flags, options);
+  }
+}
