@@ -89,10 +89,11 @@ class InteropTest {
   }
 
   @Test
-  void knotAsSecondaryTakesAnAxfrThenOnOurNotifyAnIxfr() throws Exception {
+  void knotAsSecondaryTakesASignedAxfrThenOnOurNotifyAnIxfr() throws Exception {
     int knotPort = EndToEndTest.freePort();
     ZoneTransfers xfr = ZoneTransfers.builder()
-        .allowTransfer("example.com", "127.0.0.1")
+        .tsigKey(KEY)
+        .allowTransferKey("example.com", "xfr-key") // so every transfer message is signed
         .notify("example.com", new InetSocketAddress("127.0.0.1", knotPort))
         .build();
     dnsd = DnsServer.builder().zone(Fixtures.zone()).extension(xfr).build().start();
@@ -101,6 +102,7 @@ class InteropTest {
         remote:
           - id: dnsd
             address: 127.0.0.1@%d
+            key: xfr-key
         """.formatted(dnsd.port()),
         """
         acl:
