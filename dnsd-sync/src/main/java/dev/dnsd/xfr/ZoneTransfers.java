@@ -170,6 +170,9 @@ public final class ZoneTransfers implements ServerExtension {
   /**
    * Whether a secondary zone has expired: no refresh from its primary succeeded for the SOA
    * expire interval. False for zones that are not secondary here.
+   *
+   * <p>The responder still answers an expired zone from its last copy: answering SERVFAIL needs a
+   * hook in the responder that ordinary queries do not have yet.
    */
   public boolean isExpired(String zone) {
     SecondaryZone s = secondaries.get(zoneName(zone));
