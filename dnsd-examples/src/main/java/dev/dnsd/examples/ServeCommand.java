@@ -3,6 +3,7 @@ package dev.dnsd.examples;
 import dev.dnsd.DnsServer;
 import dev.dnsd.store.InMemoryRecordStore;
 import dev.dnsd.store.RecordStore;
+import dev.dnsd.xfr.ZoneTransfers;
 import dev.dnsd.zone.InvalidZoneException;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneFiles;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -28,17 +30,17 @@ final class ServeCommand {
                              the origin is the file name unless the file sets $ORIGIN
         --memory             keep zones in memory only
         --threads N          UDP worker threads (default: the number of processors)
-        --help               this text
+%s        --help               this text
 
       With no zones given, a demo zone demo.test. is served.
       """
-          .formatted(DEFAULT_LISTEN);
+          .formatted(DEFAULT_LISTEN, XfrFlags.USAGE);
 
   private ServeCommand() {}
 
   static int run(List<String> args, PrintStream out, PrintStream err) {
     Flags flags =
-        Flags.parse(args, Set.of("--listen", "--zones", "--threads"), Set.of("--memory", "--help"));
+        Flags.parse(args, valueFlags(), Set.of("--memory", "--help"));
     if (flags.has("--help")) {
       out.print(USAGE);
       return 0;
@@ -63,7 +65,16 @@ final class ServeCommand {
       err.println("dnsd: " + e.getMessage());
       return 1;
     }
-    if (zones.isEmpty() && store.zones().isEmpty()) {
+    try {
+      ZoneTransfers xfr = XfrFlags.build(flags);
+      if (xfr != null) {
+        builder.extension(xfr);
+      }
+    } catch (IOException e) {
+      err.println("dnsd: " + e);
+      return 1;
+    }
+    if (zones.isEmpty() && store.zones().isEmpty() && flags.all("--secondary-zone").isEmpty()) {
       zones = List.of(DemoZone.zone());
       out.println("dnsd: no zones given; serving the demo zone " + DemoZone.ORIGIN);
     }
@@ -99,6 +110,12 @@ final class ServeCommand {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  private static Set<String> valueFlags() {
+    Set<String> names = new HashSet<>(Set.of("--listen", "--zones", "--threads"));
+    names.addAll(XfrFlags.VALUE_FLAGS);
+    return names;
   }
 
   private static String hostPort(InetSocketAddress a) {
