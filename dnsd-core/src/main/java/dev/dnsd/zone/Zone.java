@@ -1,6 +1,7 @@
 package dev.dnsd.zone;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -258,21 +260,21 @@ public final class Zone {
       return new Zone(origin, nodes, recordCount);
     }
 
-    /** Records that were in the original zone and are not now, TTL changes included. */
+    /** Records that were in the original zone and are not now, TTL and case changes included. */
     public List<Record> removedRecords() {
       List<Record> out = new ArrayList<>();
       originals.forEach((key, before) -> difference(before, rrset(key.owner, key.type), out));
       return out;
     }
 
-    /** Records that are in the zone now and were not in the original, TTL changes included. */
+    /** Records that are in the zone now and were not in the original, TTL and case changes included. */
     public List<Record> addedRecords() {
       List<Record> out = new ArrayList<>();
       originals.forEach((key, before) -> difference(rrset(key.owner, key.type), before, out));
       return out;
     }
 
-    /** Whether the edit changed anything, comparing records and TTLs. */
+    /** Whether the edit changed anything, comparing records, TTLs and the case of names. */
     public boolean changed() {
       return !removedRecords().isEmpty() || !addedRecords().isEmpty();
     }
@@ -286,10 +288,23 @@ public final class Zone {
         return;
       }
       for (Record r : from.records()) {
-        if (!minus.records().contains(r)) {
+        if (!containsExactly(minus, r)) {
           out.add(r);
         }
       }
+    }
+
+    // Record.equals ignores the case of names, but the zone keeps and serves the case it was
+    // given: a change of case only is a change, or a store or secondary replaying the diff would
+    // keep the old case while this snapshot has the new one.
+    private static boolean containsExactly(RRset set, Record record) {
+      for (Record r : set.records()) {
+        if (r.equals(record)
+            && Arrays.equals(r.toWire(Section.ANSWER), record.toWire(Section.ANSWER))) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private void check(Record record) {
