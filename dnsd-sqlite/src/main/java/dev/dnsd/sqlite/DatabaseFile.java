@@ -106,7 +106,7 @@ final class DatabaseFile implements AutoCloseable {
   }
 
   /** Says what an SQLite error means for the file, in words a user can act on. */
-  static StoreException problem(Path path, String doing, SQLException e) {
+  static StoreException failure(Path path, String doing, SQLException e) {
     String detail = e.getMessage();
     return switch (e.getErrorCode() & 0xff) {
       case 26 -> problem(path, "is not a SQLite database (" + detail + ")", e); // SQLITE_NOTADB

@@ -98,7 +98,7 @@ public final class SqliteRecordStore extends AbstractRecordStore {
       return new SqliteRecordStore(file, table, writer, new ChangeLogReader(readConn, at));
     } catch (SQLException e) {
       closeAll(readConn, writeConn, file);
-      throw DatabaseFile.problem(at, "cannot be opened", e);
+      throw DatabaseFile.failure(at, "cannot be opened", e);
     } catch (java.io.IOException e) {
       closeAll(readConn, writeConn, file);
       throw DatabaseFile.problem(at, "cannot be read: " + e, e);
@@ -124,7 +124,7 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     try {
       return reader.since(afterVersion, version(), limit);
     } catch (SQLException e) {
-      throw DatabaseFile.problem(path(), "cannot read its change log", e);
+      throw DatabaseFile.failure(path(), "cannot read its change log", e);
     }
   }
 
@@ -141,7 +141,7 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     try {
       writer.write(batch);
     } catch (SQLException e) {
-      throw DatabaseFile.problem(path(), "could not commit", e);
+      throw DatabaseFile.failure(path(), "could not commit", e);
     } catch (ChangeWriter.OutcomeUnknown e) {
       broken = e.getCause();
       throw DatabaseFile.problem(
@@ -163,7 +163,7 @@ public final class SqliteRecordStore extends AbstractRecordStore {
         ChangeLogReader r = reader) {
       // Closed in reverse order by try-with-resources.
     } catch (SQLException e) {
-      throw DatabaseFile.problem(path(), "did not close cleanly", e);
+      throw DatabaseFile.failure(path(), "did not close cleanly", e);
     }
   }
 
