@@ -4,19 +4,14 @@ import dev.dnsd.store.AbstractRecordStore;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.StoreException;
 import dev.dnsd.zone.ZoneTable;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.sqlite.SQLiteConfig;
 
 /**
  * A {@link dev.dnsd.store.RecordStore} in one SQLite file: the zones, their records, and a change
@@ -51,9 +46,6 @@ import org.sqlite.SQLiteConfig;
  * gets an empty answer from {@link #changesSince} and must copy all of {@link #zones()} instead.
  */
 public final class SqliteRecordStore extends AbstractRecordStore {
-  /** How long SQLite retries internally before reporting a lock it could not get. */
-  private static final int BUSY_TIMEOUT_MILLIS = 30_000;
-
   private final DatabaseFile file;
   private final ChangeWriter writer;
   private final ChangeLogReader reader;
@@ -82,30 +74,8 @@ public final class SqliteRecordStore extends AbstractRecordStore {
    */
   public static SqliteRecordStore open(Path path, Options options) {
     Objects.requireNonNull(options, "options");
-    DatabaseFile file = DatabaseFile.claim(path);
-    Path at = file.path();
-    Connection writeConn = null;
-    Connection readConn = null;
-    try {
-      boolean existed = Files.exists(at) && Files.size(at) > 0;
-      writeConn = connect(at, false);
-      prepare(writeConn, at, existed);
-      ZoneTable table = ZoneLoader.load(writeConn, at);
-      ChangeWriter writer =
-          new ChangeWriter(writeConn, options.historyCount(), options.historyAge(), options.clock());
-      writer.prune(table.version());
-      readConn = connect(at, true);
-      return new SqliteRecordStore(file, table, writer, new ChangeLogReader(readConn, at));
-    } catch (SQLException e) {
-      closeAll(readConn, writeConn, file);
-      throw DatabaseFile.failure(at, "cannot be opened", e);
-    } catch (java.io.IOException e) {
-      closeAll(readConn, writeConn, file);
-      throw DatabaseFile.problem(at, "cannot be read: " + e, e);
-    } catch (RuntimeException | Error e) {
-      closeAll(readConn, writeConn, file);
-      throw e;
-    }
+    Opening.Opened opened = Opening.open(path, options);
+    return new SqliteRecordStore(opened.file(), opened.table(), opened.writer(), opened.reader());
   }
 
   /** The database file, absolute and with links resolved. */
@@ -170,78 +140,6 @@ public final class SqliteRecordStore extends AbstractRecordStore {
   @Override
   public String toString() {
     return "SqliteRecordStore[" + path() + ", version " + version() + "]";
-  }
-
-  private static Connection connect(Path at, boolean readOnly) throws SQLException {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-    config.setReadOnly(readOnly);
-    return config.createConnection("jdbc:sqlite:" + at);
-  }
-
-  /**
-   * Checks the database through SQLite before anything writes to it, then sets the durability
-   * pragmas and brings the schema up to date.
-   */
-  private static void prepare(Connection conn, Path at, boolean existed) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      int applicationId = intPragma(st, "application_id");
-      int userVersion = intPragma(st, "user_version");
-      boolean hasTables;
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema")) {
-        rs.next();
-        hasTables = rs.getInt(1) > 0;
-      }
-      DatabaseFile.checkIdentity(at, applicationId, userVersion, hasTables);
-      if (existed) {
-        try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
-          rs.next();
-          String result = rs.getString(1);
-          if (!"ok".equals(result)) {
-            throw DatabaseFile.problem(at, "is corrupt (quick_check: " + result + ")");
-          }
-        }
-      }
-      try (ResultSet rs = st.executeQuery("PRAGMA journal_mode = WAL")) {
-        rs.next();
-        if (!"wal".equalsIgnoreCase(rs.getString(1))) {
-          throw DatabaseFile.problem(at, "cannot use write-ahead logging: journal mode is " + rs.getString(1));
-        }
-      }
-      st.execute("PRAGMA synchronous = FULL");
-      st.execute("PRAGMA fullfsync = ON");
-      if (userVersion < Schema.VERSION) {
-        st.execute("BEGIN IMMEDIATE");
-        try {
-          Schema.migrate(conn, userVersion);
-          st.execute("COMMIT");
-        } catch (SQLException | RuntimeException e) {
-          st.execute("ROLLBACK");
-          throw e;
-        }
-      }
-    }
-  }
-
-  private static int intPragma(Statement st, String name) throws SQLException {
-    try (ResultSet rs = st.executeQuery("PRAGMA " + name)) {
-      rs.next();
-      return rs.getInt(1);
-    }
-  }
-
-  private static void closeAll(
-      @Nullable Connection reader, @Nullable Connection writer, DatabaseFile file) {
-    for (Connection c : new Connection[] {reader, writer}) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // Opening failed already; that error is the one to report.
-        }
-      }
-    }
-    file.close();
   }
 
   /**

@@ -14,6 +14,8 @@ import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.InMemoryRecordStore;
 import dev.dnsd.store.RecordStore;
 import dev.dnsd.zone.InvalidZoneException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -128,5 +130,22 @@ class StoreRoundTripTest {
     store.close();
     store.close();
     assertThatThrownBy(() -> store.commit(createZone("example.com."))).hasMessageContaining("closed");
+  }
+
+  @Test
+  void anEmptyFileBecomesANewStoreWithTheCurrentSchema() throws Exception {
+    Path db = dir.resolve("empty.db");
+    Files.createFile(db);
+    try (SqliteRecordStore store = SqliteRecordStore.open(db)) {
+      store.commit(createZone("example.com."));
+    }
+    byte[] header = Files.readAllBytes(db);
+    ByteBuffer fields = ByteBuffer.wrap(header);
+    assertThat(fields.getInt(60)).as("user_version").isEqualTo(Schema.VERSION);
+    assertThat(fields.getInt(68)).as("application_id").isEqualTo(Schema.APPLICATION_ID);
+    assertThat(header[18]).as("WAL mode, kept in the file").isEqualTo((byte) 2);
+    try (SqliteRecordStore store = SqliteRecordStore.open(db)) {
+      assertThat(store.version()).isEqualTo(1);
+    }
   }
 }
