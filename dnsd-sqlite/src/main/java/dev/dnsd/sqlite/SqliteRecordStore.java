@@ -38,7 +38,9 @@ import org.jspecify.annotations.Nullable;
  * SQLite are bounded by a busy timeout, so "database is locked" does not reach callers.
  *
  * <p><b>One process.</b> A store holds an OS lock on {@code FILE.lock} until it is closed or the
- * process dies; a second dnsd process, or a second open in this one, gets a clear error.
+ * process dies; a second dnsd process, or a second open in this one, gets a clear error. The lock
+ * file stays after close (it means nothing without the lock); SQLite's {@code FILE-wal} and
+ * {@code FILE-shm} exist while the store is open and belong with the database when copying it.
  *
  * <p><b>History.</b> The change log keeps the last {@link Options#historyCount()} changes and,
  * when {@link Options#historyAge()} is set, only those younger than it. The zone content is kept
@@ -131,7 +133,7 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     try (DatabaseFile f = file;
         ChangeWriter w = writer;
         ChangeLogReader r = reader) {
-      // Closed in reverse order by try-with-resources.
+      // try-with-resources closes them in reverse order, each even when another fails.
     } catch (SQLException e) {
       throw DatabaseFile.failure(path(), "did not close cleanly", e);
     }
