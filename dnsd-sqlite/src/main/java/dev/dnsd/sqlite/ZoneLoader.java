@@ -142,7 +142,7 @@ final class ZoneLoader {
       while (!cancelled && rs.next()) {
         long id = rs.getLong(1);
         if (size == CHUNK || (size > 0 && id != zoneId)) {
-          put(new Chunk(zoneId, records, size, null));
+          chunks.put(new Chunk(zoneId, records, size, null));
           records = new Record[CHUNK];
           size = 0;
         }
@@ -156,7 +156,7 @@ final class ZoneLoader {
         }
       }
       if (size > 0) {
-        put(new Chunk(zoneId, records, size, null));
+        chunks.put(new Chunk(zoneId, records, size, null));
       }
     } catch (SQLException | RuntimeException e) {
       error = e;
@@ -164,14 +164,10 @@ final class ZoneLoader {
       return; // cancelled: nobody reads the queue any more
     }
     try {
-      put(new Chunk(0, new Record[0], 0, error));
+      chunks.put(new Chunk(0, new Record[0], 0, error));
     } catch (InterruptedException e) {
       // cancelled
     }
-  }
-
-  private void put(Chunk chunk) throws InterruptedException {
-    chunks.put(chunk);
   }
 
   private Chunk take() {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /** What a commit writes is what the next open reads, edit by edit, compared with memory. */
@@ -146,6 +147,26 @@ class StoreRoundTripTest {
     assertThat(header[18]).as("WAL mode, kept in the file").isEqualTo((byte) 2);
     try (SqliteRecordStore store = SqliteRecordStore.open(db)) {
       assertThat(store.version()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void zonesLargerThanALoadChunkComeBackWhole() {
+    Path db = dir.resolve("large.db");
+    List<String> expected;
+    try (SqliteRecordStore store = SqliteRecordStore.open(db)) {
+      for (String origin : List.of("a.example.", "b.example.", "c.example.")) {
+        List<Record> records = zone(origin);
+        for (int i = 0; i < 2500; i++) {
+          records.add(a("h" + i + "." + origin, "10.0." + (i >> 8) + "." + (i & 0xff)));
+        }
+        store.commit(ChangeSet.builder().createZone(name(origin), records).build());
+      }
+      store.commit(createZone("small.example."));
+      expected = dump(store.zones());
+    }
+    try (SqliteRecordStore store = SqliteRecordStore.open(db)) {
+      assertThat(dump(store.zones())).isEqualTo(expected);
     }
   }
 }
