@@ -38,8 +38,18 @@ final class Opening {
     Connection readConn = null;
     try {
       boolean existed = Files.exists(at) && Files.size(at) > 0;
+      boolean checked = false;
+      if (existed && hasPendingWal(at)) {
+        // A writable connection checkpoints the WAL into the file when it closes, even after we
+        // refused the file; a read-only one never writes.
+        try (Connection conn = connect(at, true)) {
+          identity(conn, at);
+          quickCheck(conn, at);
+        }
+        checked = true;
+      }
       writeConn = connect(at, false);
-      boolean checked = prepare(writeConn, at, existed);
+      checked |= prepare(writeConn, at, existed, checked);
       readConn = connect(at, true);
       // The integrity check reads every page and costs as much as loading: run the two together.
       FutureTask<Void> check = null;
@@ -85,22 +95,15 @@ final class Opening {
    * Checks the database through SQLite, which also sees a header still in the WAL, before
    * anything writes to it; then sets the durability pragmas and brings the schema up to date.
    *
-   * @return whether the integrity check ran already; it is left to run beside loading when the
-   *     file needs no write first
+   * @return whether the integrity check ran; it is left to run beside loading when the file
+   *     needs no write first
    */
-  private static boolean prepare(Connection conn, Path at, boolean existed) throws SQLException {
+  private static boolean prepare(Connection conn, Path at, boolean existed, boolean checked)
+      throws SQLException {
     try (Statement st = conn.createStatement()) {
-      int applicationId = intPragma(st, "application_id");
-      int userVersion = intPragma(st, "user_version");
-      boolean hasTables;
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema")) {
-        rs.next();
-        hasTables = rs.getInt(1) > 0;
-      }
-      DatabaseFile.checkIdentity(at, applicationId, userVersion, hasTables);
+      int userVersion = identity(conn, at);
       boolean writesFirst = userVersion < Schema.VERSION || !"wal".equalsIgnoreCase(journalMode(st));
-      boolean checked = !existed;
-      if (existed && writesFirst) {
+      if (existed && writesFirst && !checked) {
         quickCheck(conn, at);
         checked = true;
       }
@@ -123,8 +126,28 @@ final class Opening {
           throw e;
         }
       }
-      return checked;
+      return checked || !existed;
     }
+  }
+
+  /** Refuses a database that is not ours or is newer; returns its schema version. */
+  private static int identity(Connection conn, Path at) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      int applicationId = intPragma(st, "application_id");
+      int userVersion = intPragma(st, "user_version");
+      boolean hasTables;
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+        rs.next();
+        hasTables = rs.getInt(1) > 0;
+      }
+      DatabaseFile.checkIdentity(at, applicationId, userVersion, hasTables);
+      return userVersion;
+    }
+  }
+
+  private static boolean hasPendingWal(Path at) throws IOException {
+    Path wal = at.resolveSibling(at.getFileName() + "-wal");
+    return Files.exists(wal) && Files.size(wal) > 0;
   }
 
   private static void quickCheck(Connection conn, Path at) throws SQLException {

@@ -95,6 +95,27 @@ class BadFileTest {
   }
 
   @Test
+  void aNewerSchemaStillInTheWalIsRefusedWithoutCheckpointingIt() throws Exception {
+    Path source = goodDatabase("source.db");
+    Path file = dir.resolve("crashed-newer.db");
+    Path wal = dir.resolve("crashed-newer.db-wal");
+    // As a newer dnsd that crashed right after its migration leaves it: the new header is in
+    // the WAL only, the main file still says version 1, and SQLite's index of the WAL (-shm)
+    // is left beside them.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source);
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA user_version = 99");
+      Files.copy(source, file);
+      Files.copy(dir.resolve("source.db-wal"), wal);
+      Files.copy(dir.resolve("source.db-shm"), dir.resolve("crashed-newer.db-shm"));
+    }
+    byte[] walBefore = Files.readAllBytes(wal);
+    assertThat(walBefore).isNotEmpty();
+    refusesUnchanged(file).hasMessageContaining("newer dnsd").hasMessageContaining("schema version 99");
+    assertThat(Files.readAllBytes(wal)).as("the WAL is kept as it was").isEqualTo(walBefore);
+  }
+
+  @Test
   void anotherApplicationsDatabaseIsRefused() throws Exception {
     Path marked = dir.resolve("marked.db");
     sql(marked, "PRAGMA application_id = 1234", "CREATE TABLE t (x)");
