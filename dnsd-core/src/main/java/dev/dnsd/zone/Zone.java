@@ -1,5 +1,6 @@
 package dev.dnsd.zone;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -14,6 +15,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -282,21 +284,21 @@ public final class Zone {
       return new Zone(origin, nodes, recordCount);
     }
 
-    /** Records that were in the original zone and are not now, TTL changes included. */
+    /** Records that were in the original zone and are not now, TTL and case changes included. */
     public List<Record> removedRecords() {
       List<Record> out = new ArrayList<>();
       originals.forEach((key, before) -> difference(before, rrset(key.owner, key.type), out));
       return out;
     }
 
-    /** Records that are in the zone now and were not in the original, TTL changes included. */
+    /** Records that are in the zone now and were not in the original, TTL and case changes included. */
     public List<Record> addedRecords() {
       List<Record> out = new ArrayList<>();
       originals.forEach((key, before) -> difference(rrset(key.owner, key.type), before, out));
       return out;
     }
 
-    /** Whether the edit changed anything, comparing records and TTLs. */
+    /** Whether the edit changed anything, comparing records, TTLs and the case of names. */
     public boolean changed() {
       return !removedRecords().isEmpty() || !addedRecords().isEmpty();
     }
@@ -310,10 +312,15 @@ public final class Zone {
         return;
       }
       // A set, because a list's contains made one change to an RRset of n records cost n² record
-      // comparisons, each of which encodes both records' data.
-      Set<Record> kept = new HashSet<>(minus.records());
+      // comparisons. Keyed by the exact wire form: Record.equals ignores the case of names, but
+      // the zone keeps and serves the case it was given, so a change of case only is a change, or
+      // a store or secondary replaying the diff would keep the old case.
+      Set<ByteBuffer> kept = new HashSet<>();
+      for (Record r : minus.records()) {
+        kept.add(ByteBuffer.wrap(r.toWire(Section.ANSWER)));
+      }
       for (Record r : from.records()) {
-        if (!kept.contains(r)) {
+        if (!kept.contains(ByteBuffer.wrap(r.toWire(Section.ANSWER)))) {
           out.add(r);
         }
       }

@@ -1,0 +1,140 @@
+package dev.dnsd.sqlite;
+
+import dev.dnsd.store.Change;
+import dev.dnsd.store.ZoneChange;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+
+/**
+ * A change log row's data: the zone changes of one {@link Change}, records in wire form. The
+ * version and commit time are columns of their own. The first byte is the format, so a later
+ * dnsd can read old rows after changing it.
+ */
+final class ChangeCodec {
+  private static final int FORMAT = 1;
+
+  private ChangeCodec() {}
+
+  static byte[] encode(Change change) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FORMAT);
+      out.writeInt(change.zones().size());
+      for (ZoneChange zc : change.zones()) {
+        writeBytes(out, Wire.of(zc.origin()));
+        out.writeByte(code(zc.kind()));
+        writeOptional(out, zc.oldSoa());
+        writeOptional(out, zc.newSoa());
+        writeRecords(out, zc.removed());
+        writeRecords(out, zc.added());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** @throws IOException when the data is not a change this code wrote */
+  static Change decode(long version, long committedAtMillis, byte[] data) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+    int format = in.readUnsignedByte();
+    if (format != FORMAT) {
+      throw new IOException("unknown change format " + format);
+    }
+    int count = in.readInt();
+    List<ZoneChange> zones = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Name origin = Wire.name(readBytes(in));
+      ZoneChange.Kind kind = kind(in.readUnsignedByte());
+      SOARecord oldSoa = readSoa(in);
+      SOARecord newSoa = readSoa(in);
+      List<Record> removed = readRecords(in);
+      List<Record> added = readRecords(in);
+      zones.add(
+          new ZoneChange(origin, kind, oldSoa, newSoa, removed, added));
+    }
+    if (in.available() != 0) {
+      throw new IOException("trailing bytes after the change");
+    }
+    return new Change(version, committedAtMillis, zones);
+  }
+
+  // Codes of their own, so reordering the enum cannot change what old rows mean.
+  private static int code(ZoneChange.Kind kind) {
+    return switch (kind) {
+      case CREATED -> 1;
+      case MODIFIED -> 2;
+      case DELETED -> 3;
+    };
+  }
+
+  private static ZoneChange.Kind kind(int code) throws IOException {
+    return switch (code) {
+      case 1 -> ZoneChange.Kind.CREATED;
+      case 2 -> ZoneChange.Kind.MODIFIED;
+      case 3 -> ZoneChange.Kind.DELETED;
+      default -> throw new IOException("unknown zone change kind " + code);
+    };
+  }
+
+  private static void writeOptional(DataOutputStream out, @Nullable Record record)
+      throws IOException {
+    out.writeBoolean(record != null);
+    if (record != null) {
+      writeBytes(out, Wire.of(record));
+    }
+  }
+
+  private static void writeRecords(DataOutputStream out, List<Record> records) throws IOException {
+    out.writeInt(records.size());
+    for (Record r : records) {
+      writeBytes(out, Wire.of(r));
+    }
+  }
+
+  private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  private static @Nullable SOARecord readSoa(DataInputStream in) throws IOException {
+    if (!in.readBoolean()) {
+      return null;
+    }
+    Record r = Wire.record(readBytes(in));
+    if (!(r instanceof SOARecord soa)) {
+      throw new IOException("expected an SOA record, found " + r);
+    }
+    return soa;
+  }
+
+  private static List<Record> readRecords(DataInputStream in) throws IOException {
+    int count = in.readInt();
+    if (count < 0) {
+      throw new IOException("negative record count " + count);
+    }
+    List<Record> out = new ArrayList<>(Math.min(count, 1024));
+    for (int i = 0; i < count; i++) {
+      out.add(Wire.record(readBytes(in)));
+    }
+    return out;
+  }
+
+  private static byte[] readBytes(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > in.available()) {
+      throw new IOException("bad length " + length);
+    }
+    return in.readNBytes(length);
+  }
+}

@@ -1,0 +1,216 @@
+package dev.dnsd.sqlite;
+
+import dev.dnsd.store.AbstractRecordStore;
+import dev.dnsd.store.Change;
+import dev.dnsd.store.StoreException;
+import dev.dnsd.zone.ZoneTable;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link dev.dnsd.store.RecordStore} in one SQLite file: the zones, their records, and a change
+ * log for replication catch-up. Every zone is loaded into memory at open, so queries never touch
+ * SQL.
+ *
+ * <pre>{@code
+ * try (SqliteRecordStore store = SqliteRecordStore.open(Path.of("dnsd.db"))) {
+ *   store.commit(ChangeSet.builder().createZone(origin, records).build());
+ * }
+ * }</pre>
+ *
+ * <p><b>Durability.</b> The database runs in WAL mode with {@code synchronous=FULL} (and {@code
+ * fullfsync} where the OS has it): a commit returns only after its WAL frames have been fsynced.
+ * A commit that returned survives the process being killed at any moment, and it survives power
+ * loss or an OS crash too, as far as the disk honours fsync. A commit that threw left nothing
+ * behind, except when COMMIT itself failed, when the outcome is unknown: the store then refuses
+ * further commits until it is reopened, which shows what was kept.
+ *
+ * <p><b>Concurrency.</b> All methods are thread-safe. Commits are serialized and grouped: the
+ * commits that queue while one is being written go to disk in the next SQLite transaction, with
+ * one fsync for all of them, and each still gets its own version and log row. {@link
+ * #changesSince} reads on a separate connection and never waits for a commit. Busy waits inside
+ * SQLite are bounded by a busy timeout, so "database is locked" does not reach callers.
+ *
+ * <p><b>One process.</b> A store holds an OS lock on {@code FILE.lock} until it is closed or the
+ * process dies; a second dnsd process, or a second open in this one, gets a clear error. The lock
+ * file stays after close (it means nothing without the lock); SQLite's {@code FILE-wal} and
+ * {@code FILE-shm} exist while the store is open and belong with the database when copying it.
+ *
+ * <p><b>History.</b> The change log keeps the last {@link Options#historyCount()} changes and,
+ * when {@link Options#historyAge()} is set, only those younger than it. The zone content is kept
+ * apart from the log, so pruning never loses data; a caller whose version fell out of the log
+ * gets an empty answer from {@link #changesSince} and must copy all of {@link #zones()} instead.
+ */
+public final class SqliteRecordStore extends AbstractRecordStore {
+  private final DatabaseFile file;
+  private final ChangeWriter writer;
+  private final ChangeLogReader reader;
+  private volatile @Nullable Throwable broken;
+
+  private SqliteRecordStore(
+      DatabaseFile file, ZoneTable initial, ChangeWriter writer, ChangeLogReader reader) {
+    super(initial);
+    this.file = file;
+    this.writer = writer;
+    this.reader = reader;
+  }
+
+  /** Opens or creates the store at {@code path} with default {@link Options}. */
+  public static SqliteRecordStore open(Path path) {
+    return open(path, Options.defaults());
+  }
+
+  /**
+   * Opens the store at {@code path}, creating the file and its schema when there is none, and
+   * loads every zone.
+   *
+   * @throws StoreException naming the file when it is not a SQLite database, belongs to another
+   *     program or to a newer dnsd, is corrupt, or is open in another dnsd process; the file is
+   *     then left as it was
+   */
+  public static SqliteRecordStore open(Path path, Options options) {
+    Objects.requireNonNull(options, "options");
+    Opening.Opened opened = Opening.open(path, options);
+    return new SqliteRecordStore(opened.file(), opened.table(), opened.writer(), opened.reader());
+  }
+
+  /** The database file, absolute and with links resolved. */
+  public Path path() {
+    return file.path();
+  }
+
+  @Override
+  public Optional<List<Change>> changesSince(long afterVersion, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0: " + limit);
+    }
+    if (isClosed()) {
+      throw DatabaseFile.problem(path(), "is closed");
+    }
+    try {
+      return reader.since(afterVersion, version(), limit);
+    } catch (SQLException e) {
+      throw DatabaseFile.failure(path(), "cannot read its change log", e);
+    }
+  }
+
+  @Override
+  protected void persist(List<Change> batch) {
+    Throwable failure = broken;
+    if (failure != null) {
+      throw DatabaseFile.problem(
+          path(),
+          "takes no more commits: an earlier commit failed while SQLite committed it, so"
+              + " whether it was kept is unknown until the store is reopened",
+          failure);
+    }
+    try {
+      writer.write(batch);
+    } catch (SQLException e) {
+      throw DatabaseFile.failure(path(), "could not commit", e);
+    } catch (ChangeWriter.OutcomeUnknown e) {
+      broken = e.getCause();
+      throw DatabaseFile.problem(
+          path(),
+          "failed to finish a commit; it may or may not be kept, and the store takes no more"
+              + " commits until it is reopened",
+          e.getCause());
+    } catch (IllegalStateException e) {
+      throw DatabaseFile.problem(path(), "is out of step with the zones in memory: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  protected void closeStorage() {
+    // The writer's connection closes last: the last connection out checkpoints the WAL into the
+    // database file and removes it.
+    try (DatabaseFile f = file;
+        ChangeWriter w = writer;
+        ChangeLogReader r = reader) {
+      // try-with-resources closes them in reverse order, each even when another fails.
+    } catch (SQLException e) {
+      throw DatabaseFile.failure(path(), "did not close cleanly", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SqliteRecordStore[" + path() + ", version " + version() + "]";
+  }
+
+  /**
+   * Settings of a store. Immutable; each {@code with} method returns a copy.
+   *
+   * <pre>{@code
+   * SqliteRecordStore.open(path, Options.defaults()
+   *     .withHistoryCount(100_000)
+   *     .withHistoryAge(Duration.ofDays(7)));
+   * }</pre>
+   */
+  public static final class Options {
+    /** Changes the log keeps by default, as many as {@link dev.dnsd.store.InMemoryRecordStore}. */
+    public static final int DEFAULT_HISTORY_COUNT = 10_000;
+
+    private static final Options DEFAULTS =
+        new Options(DEFAULT_HISTORY_COUNT, null, Clock.systemUTC());
+
+    private final int historyCount;
+    private final @Nullable Duration historyAge;
+    private final Clock clock;
+
+    private Options(int historyCount, @Nullable Duration historyAge, Clock clock) {
+      this.historyCount = historyCount;
+      this.historyAge = historyAge;
+      this.clock = clock;
+    }
+
+    /** Keeps {@value #DEFAULT_HISTORY_COUNT} changes, of any age. */
+    public static Options defaults() {
+      return DEFAULTS;
+    }
+
+    /** Keeps at most this many of the latest changes in the log; 0 keeps none. */
+    public Options withHistoryCount(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("history count must be >= 0: " + count);
+      }
+      return new Options(count, historyAge, clock);
+    }
+
+    /** Drops changes older than this from the log; null keeps changes of any age. */
+    public Options withHistoryAge(@Nullable Duration age) {
+      if (age != null && (age.isNegative() || age.isZero())) {
+        throw new IllegalArgumentException("history age must be positive: " + age);
+      }
+      return new Options(historyCount, age, clock);
+    }
+
+    /** The clock history age is measured by; a test seam. */
+    public Options withClock(Clock clock) {
+      return new Options(historyCount, historyAge, Objects.requireNonNull(clock, "clock"));
+    }
+
+    public int historyCount() {
+      return historyCount;
+    }
+
+    public @Nullable Duration historyAge() {
+      return historyAge;
+    }
+
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
+    public String toString() {
+      return "Options[historyCount=" + historyCount + ", historyAge=" + historyAge + "]";
+    }
+  }
+}
