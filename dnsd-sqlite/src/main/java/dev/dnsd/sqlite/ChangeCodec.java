@@ -9,7 +9,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -21,7 +23,8 @@ import org.xbill.DNS.SOARecord;
  * dnsd can read old rows after changing it.
  */
 final class ChangeCodec {
-  private static final int FORMAT = 1;
+  /** 1: zone changes only; 2: then the change's metadata. Both are read. */
+  private static final int FORMAT = 2;
 
   private ChangeCodec() {}
 
@@ -38,6 +41,11 @@ final class ChangeCodec {
         writeRecords(out, zc.removed());
         writeRecords(out, zc.added());
       }
+      out.writeInt(change.meta().size());
+      for (Map.Entry<String, String> e : change.meta().entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeUTF(e.getValue());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory", e);
     }
@@ -48,7 +56,7 @@ final class ChangeCodec {
   static Change decode(long version, long committedAtMillis, byte[] data) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
     int format = in.readUnsignedByte();
-    if (format != FORMAT) {
+    if (format != 1 && format != FORMAT) {
       throw new IOException("unknown change format " + format);
     }
     int count = in.readInt();
@@ -63,10 +71,17 @@ final class ChangeCodec {
       zones.add(
           new ZoneChange(origin, kind, oldSoa, newSoa, removed, added));
     }
+    Map<String, String> meta = new LinkedHashMap<>();
+    if (format >= 2) {
+      int entries = in.readInt();
+      for (int i = 0; i < entries; i++) {
+        meta.put(in.readUTF(), in.readUTF());
+      }
+    }
     if (in.available() != 0) {
       throw new IOException("trailing bytes after the change");
     }
-    return new Change(version, committedAtMillis, zones);
+    return new Change(version, committedAtMillis, zones, meta);
   }
 
   // Codes of their own, so reordering the enum cannot change what old rows mean.

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -37,6 +38,7 @@ final class ChangeWriter implements AutoCloseable {
   private final PreparedStatement deleteRecord;
   private final PreparedStatement insertChange;
   private final PreparedStatement setVersion;
+  private final PreparedStatement upsertMeta;
   private final PreparedStatement pruneThrough;
   private final PreparedStatement oldest;
 
@@ -71,6 +73,10 @@ final class ChangeWriter implements AutoCloseable {
     insertChange =
         conn.prepareStatement("INSERT INTO changes (version, committed_at, data) VALUES (?, ?, ?)");
     setVersion = conn.prepareStatement("UPDATE state SET version = ? WHERE id = 1");
+    upsertMeta =
+        conn.prepareStatement(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+                + " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     pruneThrough = conn.prepareStatement("DELETE FROM changes WHERE version <= ?");
     oldest =
         conn.prepareStatement(
@@ -86,6 +92,11 @@ final class ChangeWriter implements AutoCloseable {
       for (Change change : batch) {
         for (ZoneChange zc : change.zones()) {
           apply(zc);
+        }
+        for (Map.Entry<String, String> e : change.meta().entrySet()) {
+          upsertMeta.setString(1, e.getKey());
+          upsertMeta.setString(2, e.getValue());
+          upsertMeta.executeUpdate();
         }
         insertChange.setLong(1, change.version());
         insertChange.setLong(2, change.committedAtMillis());

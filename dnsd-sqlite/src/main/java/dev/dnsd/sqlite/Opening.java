@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +28,12 @@ final class Opening {
   /** How long SQLite retries internally before reporting a lock it could not get. */
   private static final int BUSY_TIMEOUT_MILLIS = 30_000;
 
-  record Opened(DatabaseFile file, ZoneTable table, ChangeWriter writer, ChangeLogReader reader) {}
+  record Opened(
+      DatabaseFile file,
+      ZoneTable table,
+      Map<String, String> meta,
+      ChangeWriter writer,
+      ChangeLogReader reader) {}
 
   private Opening() {}
 
@@ -71,7 +77,8 @@ final class Opening {
       ChangeWriter writer =
           new ChangeWriter(writeConn, options.historyCount(), options.historyAge(), options.clock());
       writer.prune(table.version());
-      return new Opened(file, table, writer, new ChangeLogReader(readConn, at));
+      Map<String, String> meta = ZoneLoader.meta(writeConn);
+      return new Opened(file, table, meta, writer, new ChangeLogReader(readConn, at));
     } catch (SQLException e) {
       closeAll(readConn, writeConn, file);
       throw DatabaseFile.failure(at, "cannot be opened", e);

@@ -20,7 +20,7 @@ final class Schema {
   static final int APPLICATION_ID = 0x646e7364;
 
   /** The layout this code writes. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   /** Step i turns layout i into layout i + 1. */
   private static final List<List<String>> STEPS =
@@ -37,7 +37,11 @@ final class Schema {
               "CREATE TABLE records (zone_id INTEGER NOT NULL, ident BLOB NOT NULL,"
                   + " wire BLOB NOT NULL, PRIMARY KEY (zone_id, ident)) WITHOUT ROWID",
               "CREATE TABLE changes (version INTEGER PRIMARY KEY, committed_at INTEGER NOT NULL,"
-                  + " data BLOB NOT NULL)"));
+                  + " data BLOB NOT NULL)"),
+          List.of(
+              // Store metadata (RecordStore#meta), written in the transaction of the change that
+              // set it: a secondary's applied primary version never parts from its data.
+              "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"));
 
   private Schema() {}
 

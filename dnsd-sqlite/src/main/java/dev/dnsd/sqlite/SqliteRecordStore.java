@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -54,8 +55,12 @@ public final class SqliteRecordStore extends AbstractRecordStore {
   private volatile @Nullable Throwable broken;
 
   private SqliteRecordStore(
-      DatabaseFile file, ZoneTable initial, ChangeWriter writer, ChangeLogReader reader) {
-    super(initial);
+      DatabaseFile file,
+      ZoneTable initial,
+      Map<String, String> meta,
+      ChangeWriter writer,
+      ChangeLogReader reader) {
+    super(initial, meta);
     this.file = file;
     this.writer = writer;
     this.reader = reader;
@@ -77,7 +82,8 @@ public final class SqliteRecordStore extends AbstractRecordStore {
   public static SqliteRecordStore open(Path path, Options options) {
     Objects.requireNonNull(options, "options");
     Opening.Opened opened = Opening.open(path, options);
-    return new SqliteRecordStore(opened.file(), opened.table(), opened.writer(), opened.reader());
+    return new SqliteRecordStore(
+        opened.file(), opened.table(), opened.meta(), opened.writer(), opened.reader());
   }
 
   /** The database file, absolute and with links resolved. */

@@ -44,6 +44,18 @@ final class ZoneLoader {
     return new ZoneLoader(conn, file).load();
   }
 
+  /** The store metadata ({@code RecordStore#meta}). */
+  static Map<String, String> meta(Connection conn) throws SQLException {
+    Map<String, String> meta = new HashMap<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT key, value FROM meta")) {
+      while (rs.next()) {
+        meta.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return meta;
+  }
+
   private ZoneTable load() throws SQLException {
     try (Statement st = conn.createStatement()) {
       // One read transaction: the version, zones and records are of the same commit.
