@@ -52,6 +52,17 @@ public final class ZoneFiles {
   }
 
   /**
+   * Loads a zone file whose origin is its leading {@code $ORIGIN}, or else its file name without
+   * {@code .zone}: {@code example.com.zone} holds {@code example.com.}.
+   *
+   * @throws ZoneFileException when the file is malformed or its records break a zone rule
+   * @throws IOException when the file cannot be read
+   */
+  public static Zone load(Path file) throws IOException {
+    return load(file, originOf(file));
+  }
+
+  /**
    * Loads every {@code ORIGIN.zone} file in a directory (not its subdirectories), in order of file
    * name. {@code example.com.zone} holds the zone {@code example.com.}, unless the file sets {@code
    * $ORIGIN} before its first record: then that origin is the zone's.
@@ -106,14 +117,14 @@ public final class ZoneFiles {
     return out.toString();
   }
 
-  /** The origin a directory's file holds: its leading {@code $ORIGIN}, else its name. */
+  /** The origin a file holds: its leading {@code $ORIGIN}, else its name without the suffix. */
   static Name originOf(Path file) throws IOException {
     Name declared = leadingOrigin(file);
     if (declared != null) {
       return declared;
     }
     String name = file.getFileName().toString();
-    String text = name.substring(0, name.length() - SUFFIX.length());
+    String text = name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name;
     try {
       return Name.fromString(text.endsWith(".") ? text : text + ".");
     } catch (TextParseException e) {

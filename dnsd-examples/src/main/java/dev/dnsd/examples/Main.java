@@ -1,12 +1,15 @@
 package dev.dnsd.examples;
 
+import dev.dnsd.store.StoreException;
+import dev.dnsd.zone.InvalidZoneException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The entry point of {@code dnsd.jar}: {@code java -jar dnsd.jar [serve] [flags]} runs the server;
- * other subcommands work on a store or a running server. Exit codes: 0 success, 1 failure, 2 bad
+ * {@code export} and {@code import} move zones between a store and master files. Exit codes: 0 success, 1 failure, 2 bad
  * usage.
  */
 public final class Main {
@@ -26,6 +29,10 @@ public final class Main {
       switch (command) {
         case "serve":
           return ServeCommand.run(rest, out, err);
+        case "export":
+          return ExportCommand.run(rest, out, err);
+        case "import":
+          return ImportCommand.run(rest, out, err);
         case "help":
           out.print(ServeCommand.USAGE);
           return 0;
@@ -38,6 +45,10 @@ public final class Main {
       err.println("dnsd: " + e.getMessage());
       err.println("run 'java -jar dnsd.jar --help' for the flags");
       return 2;
+    } catch (InvalidZoneException | StoreException | IOException e) {
+      // Bad zone files name file and line; store problems name the database file.
+      err.println("dnsd: " + e.getMessage());
+      return 1;
     }
   }
 }

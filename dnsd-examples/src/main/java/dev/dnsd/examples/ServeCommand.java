@@ -1,7 +1,6 @@
 package dev.dnsd.examples;
 
 import dev.dnsd.DnsServer;
-import dev.dnsd.store.InMemoryRecordStore;
 import dev.dnsd.store.RecordStore;
 import dev.dnsd.xfr.ZoneTransfers;
 import dev.dnsd.zone.InvalidZoneException;
@@ -26,21 +25,21 @@ final class ServeCommand {
 
         --listen HOST:PORT   address for UDP and TCP, repeatable (default %s;
                              IPv6 as [::1]:10053; port 0 picks a free port)
-        --zones DIR          load every ORIGIN.zone file (RFC 1035 master format) in DIR;
-                             the origin is the file name unless the file sets $ORIGIN
-        --memory             keep zones in memory only
-        --threads N          UDP worker threads (default: the number of processors)
+        --zones DIR          import every ORIGIN.zone file (RFC 1035 master format) in DIR
+                             into the store, each replacing the zone of its origin; the
+                             origin is the file name unless the file sets $ORIGIN
+%s        --threads N          UDP worker threads (default: the number of processors)
 %s        --help               this text
 
-      With no zones given, a demo zone demo.test. is served.
+      An empty store is seeded with the demo zone demo.test.
+      Other commands: export ZONE, import FILE... (both take --db FILE).
       """
-          .formatted(DEFAULT_LISTEN, XfrFlags.USAGE);
+          .formatted(DEFAULT_LISTEN, StoreFlags.USAGE, XfrFlags.USAGE);
 
   private ServeCommand() {}
 
   static int run(List<String> args, PrintStream out, PrintStream err) {
-    Flags flags =
-        Flags.parse(args, valueFlags(), Set.of("--memory", "--help"));
+    Flags flags = Flags.parse(args, valueFlags(), switches());
     if (flags.has("--help")) {
       out.print(USAGE);
       return 0;
@@ -54,9 +53,6 @@ final class ServeCommand {
       builder.listen(Flags.hostPort("--listen", address));
     }
     builder.udpThreads(flags.positiveInt("--threads", Runtime.getRuntime().availableProcessors()));
-    RecordStore store = new InMemoryRecordStore();
-    builder.store(store);
-
     String zonesDir = flags.one("--zones");
     List<Zone> zones;
     try {
@@ -65,18 +61,21 @@ final class ServeCommand {
       err.println("dnsd: " + e.getMessage());
       return 1;
     }
+    ZoneTransfers xfr;
     try {
-      ZoneTransfers xfr = XfrFlags.build(flags);
-      if (xfr != null) {
-        builder.extension(xfr);
-      }
+      xfr = XfrFlags.build(flags);
     } catch (IOException e) {
       err.println("dnsd: " + e);
       return 1;
     }
+    if (xfr != null) {
+      builder.extension(xfr);
+    }
+    RecordStore store = StoreFlags.open(flags);
+    builder.store(store);
     if (zones.isEmpty() && store.zones().isEmpty() && flags.all("--secondary-zone").isEmpty()) {
       zones = List.of(DemoZone.zone());
-      out.println("dnsd: no zones given; serving the demo zone " + DemoZone.ORIGIN);
+      out.println("dnsd: the store is empty; seeding the demo zone " + DemoZone.ORIGIN);
     }
     builder.zones(zones);
 
@@ -87,6 +86,7 @@ final class ServeCommand {
       err.println("dnsd: cannot listen: " + e.getMessage());
       return 1;
     }
+    out.println("dnsd: store " + StoreFlags.describe(store) + ", " + store.zones().size() + " zone(s), version " + store.version());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -114,7 +114,14 @@ final class ServeCommand {
 
   private static Set<String> valueFlags() {
     Set<String> names = new HashSet<>(Set.of("--listen", "--zones", "--threads"));
+    names.addAll(StoreFlags.VALUE_FLAGS);
     names.addAll(XfrFlags.VALUE_FLAGS);
+    return names;
+  }
+
+  private static Set<String> switches() {
+    Set<String> names = new HashSet<>(Set.of("--help"));
+    names.addAll(StoreFlags.SWITCHES);
     return names;
   }
 
