@@ -19,12 +19,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 
 /**
@@ -53,6 +56,8 @@ public final class DnsServer implements AutoCloseable {
   private final List<TcpTransport> tcp = new ArrayList<>();
   private final List<ServerExtension> started = new ArrayList<>();
   private volatile State state = State.NEW;
+  private volatile Set<Name> expired = Set.of();
+  private volatile @Nullable Responder responder;
 
   private enum State {
     NEW,
@@ -97,8 +102,10 @@ public final class DnsServer implements AutoCloseable {
       Responder responder =
           new Responder(
               store::zones,
+              () -> expired,
               new ResponderConfig(
                   config.maxUdpPayload(), config.chaosTxt(), config.nsid(), config.extensions()));
+      this.responder = responder;
       for (InetSocketAddress address : config.listen()) {
         bind(address, responder::respond);
       }
@@ -184,6 +191,36 @@ public final class DnsServer implements AutoCloseable {
       throw new IllegalStateException("server is not running");
     }
     return udp.get(0).address();
+  }
+
+  /**
+   * Marks a zone expired, or fresh again. An expired zone is answered SERVFAIL instead of from its
+   * data (RFC 1035 §3.3.13): how a secondary zone whose primary stayed unreachable for the SOA
+   * expire interval stops spreading stale data. Zone transfer extensions call this.
+   */
+  public synchronized void setExpired(Name origin, boolean isExpired) {
+    Set<Name> next = new HashSet<>(expired);
+    if (isExpired ? next.add(origin) : next.remove(origin)) {
+      expired = Set.copyOf(next);
+    }
+  }
+
+  public boolean isExpired(Name origin) {
+    return expired.contains(origin);
+  }
+
+  /**
+   * The responder's answer to a query, not yet encoded: for an extension that answers a signed
+   * query itself, checking and adding the TSIG (the responder offers it such queries first).
+   *
+   * @throws IllegalStateException when the server is not running
+   */
+  public Message answer(Message query, boolean tcp) {
+    Responder r = responder;
+    if (r == null || state != State.RUNNING) {
+      throw new IllegalStateException("server is not running");
+    }
+    return r.answer(query, tcp);
   }
 
   public boolean isRunning() {

@@ -14,8 +14,11 @@ public interface ServerExtension extends AutoCloseable {
   default void start(DnsServer server) throws IOException {}
 
   /**
-   * Offered every request the responder would otherwise answer with NOTIMP or REFUSED: opcodes
-   * other than QUERY, and AXFR and IXFR questions. Runs on a transport worker thread.
+   * Offered every request the responder would otherwise answer with NOTIMP or REFUSED (opcodes
+   * other than QUERY, AXFR and IXFR questions), and every QUERY that carries a TSIG record, whose
+   * answer must be signed (RFC 8945): {@link DnsServer#answer} gives the answer to sign. An
+   * extension that declines a signed query leaves it to be answered unsigned. Runs on a transport
+   * worker thread.
    *
    * @return true when this extension answered (or deliberately dropped) the request
    */

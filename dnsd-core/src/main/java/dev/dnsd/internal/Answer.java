@@ -21,8 +21,12 @@ final class Answer {
   final List<Record> additional = new ArrayList<>();
 
   static Answer refused() {
+    return withRcode(Rcode.REFUSED);
+  }
+
+  static Answer withRcode(int rcode) {
     Answer a = new Answer();
-    a.rcode = Rcode.REFUSED;
+    a.rcode = rcode;
     return a;
   }
 

@@ -29,9 +29,12 @@ final class Lookup {
   private static final Name WILD = Name.fromConstantString("*");
 
   private final ZoneTable zones;
+  private final Set<Name> expired;
 
-  Lookup(ZoneTable zones) {
+  /** A lookup in the zones, of which the expired ones (RFC 1035 §3.3.13) are answered SERVFAIL. */
+  Lookup(ZoneTable zones, Set<Name> expired) {
     this.zones = zones;
+    this.expired = expired;
   }
 
   /**
@@ -42,6 +45,10 @@ final class Lookup {
     Zone zone = zoneFor(qname, qtype);
     if (zone == null) {
       return Answer.refused();
+    }
+    if (!expired.isEmpty() && expired.contains(zone.origin())) {
+      // A secondary that lost its primary for the expire interval must not answer from stale data.
+      return Answer.withRcode(Rcode.SERVFAIL);
     }
     Answer answer = new Answer();
     answer.authoritative = true;
@@ -60,8 +67,8 @@ final class Lookup {
         return answer;
       }
       zone = zoneFor(next, qtype);
-      if (zone == null) {
-        return answer; // the target is elsewhere: the resolver follows it
+      if (zone == null || expired.contains(zone.origin())) {
+        return answer; // the target is elsewhere (or stale): the resolver follows it
       }
       name = next;
     }

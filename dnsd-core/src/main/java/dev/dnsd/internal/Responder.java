@@ -7,6 +7,7 @@ import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -47,13 +49,42 @@ public final class Responder {
   private static final Logger log = LoggerFactory.getLogger(Responder.class);
 
   private final Supplier<ZoneTable> zones;
+  private final Supplier<Set<Name>> expired;
   private final ResponderConfig config;
   private final byte @Nullable [] nsid;
 
   public Responder(Supplier<ZoneTable> zones, ResponderConfig config) {
+    this(zones, Set::of, config);
+  }
+
+  /**
+   * @param expired the origins of zones to answer SERVFAIL, read once per query: secondary zones
+   *     whose primary was unreachable for the SOA expire interval
+   */
+  public Responder(Supplier<ZoneTable> zones, Supplier<Set<Name>> expired, ResponderConfig config) {
     this.zones = zones;
+    this.expired = expired;
     this.config = config;
     this.nsid = config.nsid();
+  }
+
+  /**
+   * The answer to a query as the responder builds it, before encoding: for an extension that
+   * answers a signed query itself (it checks the TSIG, then signs this). Extensions are not asked.
+   *
+   * @throws IllegalArgumentException when the query is not one QUERY question
+   */
+  public Message answer(Message query, boolean tcp) {
+    if (query.getHeader().getOpcode() != Opcode.QUERY || query.getHeader().getCount(Section.QUESTION) != 1) {
+      throw new IllegalArgumentException("not a QUERY with one question");
+    }
+    Edns edns;
+    try {
+      edns = Edns.read(query);
+    } catch (IOException e) {
+      return build(query, null, Answer.withRcode(Rcode.FORMERR));
+    }
+    return build(query, edns, lookup(query.getQuestion(), tcp));
   }
 
   /**
@@ -92,31 +123,38 @@ public final class Responder {
     }
     int limit = tcp ? Message.MAXLENGTH : Edns.udpLimit(edns, config.maxUdpPayload());
     if (edns != null && edns.version() > 0) {
-      return encode(query, edns, rcode(Rcode.BADVERS), limit); // RFC 6891 §6.1.3
+      return encode(query, edns, Answer.withRcode(Rcode.BADVERS), limit); // RFC 6891 §6.1.3
     }
     if (query.getHeader().getOpcode() != Opcode.QUERY) {
       // Before the question check: an unknown opcode may have no question (RFC 8906 §8.1.4).
-      return offer(query, wire, client, tcp, replier) ? null : encode(query, edns, rcode(Rcode.NOTIMP), limit);
+      return offer(query, wire, client, tcp, replier) ? null : encode(query, edns, Answer.withRcode(Rcode.NOTIMP), limit);
     }
     if (query.getHeader().getCount(Section.QUESTION) != 1) {
-      return encode(query, edns, rcode(Rcode.FORMERR), limit);
+      return encode(query, edns, Answer.withRcode(Rcode.FORMERR), limit);
     }
     Record question = query.getQuestion();
     int qtype = question.getType();
     if (qtype == Type.AXFR || qtype == Type.IXFR) {
-      return offer(query, wire, client, tcp, replier) ? null : encode(query, edns, rcode(Rcode.REFUSED), limit);
+      return offer(query, wire, client, tcp, replier) ? null : encode(query, edns, Answer.withRcode(Rcode.REFUSED), limit);
     }
-    Answer answer;
+    // A signed query wants a signed answer (RFC 8945 §5.3): the extension holding the keys makes it.
+    if (query.getTSIG() != null && offer(query, wire, client, tcp, replier)) {
+      return null;
+    }
+    return encode(query, edns, lookup(question, tcp), limit);
+  }
+
+  private Answer lookup(Record question, boolean tcp) {
     if (question.getDClass() == DClass.IN) {
       ZoneTable table = zones.get();
-      answer = new Lookup(table).find(question.getName(), qtype, tcp);
+      Answer answer = new Lookup(table, expired.get()).find(question.getName(), question.getType(), tcp);
       Additional.addTargets(table, answer);
-    } else if (question.getDClass() == DClass.CH) {
-      answer = Chaos.answer(config.chaosTxt(), question.getName(), qtype);
-    } else {
-      answer = Answer.refused();
+      return answer;
     }
-    return encode(query, edns, answer, limit);
+    if (question.getDClass() == DClass.CH) {
+      return Chaos.answer(config.chaosTxt(), question.getName(), question.getType());
+    }
+    return Answer.refused();
   }
 
   private boolean offer(Message query, byte[] wire, InetSocketAddress client, boolean tcp, Replier replier) {
@@ -132,8 +170,12 @@ public final class Responder {
     return false;
   }
 
-  /** The reply: QR=1, RA=0, with ID, opcode, RD, CD and the question copied from the query. */
   private byte[] encode(Message query, @Nullable Edns edns, Answer answer, int limit) {
+    return Truncation.encode(build(query, edns, answer), limit, answer.requiredAdditional, edns != null);
+  }
+
+  /** The reply: QR=1, RA=0, with ID, opcode, RD, CD and the question copied from the query. */
+  private Message build(Message query, @Nullable Edns edns, Answer answer) {
     Header in = query.getHeader();
     Message out = new Message(in.getID());
     Header header = out.getHeader();
@@ -160,19 +202,13 @@ public final class Responder {
     if (edns != null) {
       out.addRecord(edns.answerOpt(answer.rcode, config.maxUdpPayload(), nsid), Section.ADDITIONAL);
     }
-    return Truncation.encode(out, limit, answer.requiredAdditional, edns != null);
+    return out;
   }
 
   private static void copyFlag(Header from, Header to, int flag) {
     if (from.getFlag(flag)) {
       to.setFlag(flag);
     }
-  }
-
-  private static Answer rcode(int rcode) {
-    Answer answer = new Answer();
-    answer.rcode = rcode;
-    return answer;
   }
 
   /** A reply with only a header, for a query we could not parse: ID, opcode, RD and CD copied. */

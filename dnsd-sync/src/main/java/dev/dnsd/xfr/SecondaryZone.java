@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +56,8 @@ final class SecondaryZone {
   private boolean again;
   private boolean closed;
   private volatile boolean expired;
+  /** Told when the zone expires and when it is fresh again, so the server answers SERVFAIL. */
+  private final BiConsumer<Name, Boolean> expiry;
 
   SecondaryZone(
       Name origin,
@@ -62,8 +65,10 @@ final class SecondaryZone {
       @Nullable TsigKey key,
       RecordStore store,
       Clock clock,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      BiConsumer<Name, Boolean> expiry) {
     this.origin = origin;
+    this.expiry = expiry;
     this.primary = primary;
     this.key = key;
     this.store = store;
@@ -124,7 +129,10 @@ final class SecondaryZone {
       refreshOnce();
       synchronized (this) {
         lastSuccess = clock.instant();
-        expired = false;
+        if (expired) {
+          expired = false;
+          expiry.accept(origin, false);
+        }
       }
       delay = soaInterval(true);
     } catch (IOException | ZoneTransferException | RuntimeException e) {
@@ -221,12 +229,14 @@ final class SecondaryZone {
       return RETRY_WITHOUT_SOA;
     }
     Instant since = lastSuccess != null ? lastSuccess : clock.instant();
-    Instant expiry = since.plusSeconds(current.soa().getExpire());
-    if (!clock.instant().isBefore(expiry)) {
+    Instant expiresAt = since.plusSeconds(current.soa().getExpire());
+    if (!clock.instant().isBefore(expiresAt)) {
       if (!expired) {
-        log.error("secondary zone {} expired: no refresh from {} succeeded since {}", origin, primary, since);
+        log.error("secondary zone {} expired: no refresh from {} succeeded since {}; answering SERVFAIL",
+            origin, primary, since);
+        expired = true;
+        expiry.accept(origin, true);
       }
-      expired = true;
     }
     return soaInterval(false);
   }

@@ -32,6 +32,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -83,6 +84,7 @@ public final class ZoneTransfers implements ServerExtension {
   private final Map<Name, SecondaryZone> secondaries = new LinkedHashMap<>();
   private @Nullable ScheduledExecutorService scheduler;
   private @Nullable RecordStore store;
+  private @Nullable DnsServer server;
   private RecordStore.@Nullable Subscription subscription;
   private @Nullable Notifier notifier;
 
@@ -124,6 +126,7 @@ public final class ZoneTransfers implements ServerExtension {
     }
     RecordStore s = server.store();
     store = s;
+    this.server = server;
     ScheduledExecutorService timers = givenScheduler;
     if (timers == null) {
       ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(2, r -> {
@@ -142,10 +145,38 @@ public final class ZoneTransfers implements ServerExtension {
     for (Map.Entry<Name, SecondaryConfig> e : secondaryConfig.entrySet()) {
       SecondaryConfig c = e.getValue();
       SecondaryZone zone =
-          new SecondaryZone(e.getKey(), c.primary(), c.key() == null ? null : keys.get(c.key()), s, clock, timers);
+          new SecondaryZone(
+              e.getKey(), c.primary(), c.key() == null ? null : keys.get(c.key()), s, clock, timers,
+              server::setExpired);
       secondaries.put(e.getKey(), zone);
       zone.start();
     }
+  }
+
+  /**
+   * The responder's answer to a query signed with a key we know, signed in turn (RFC 8945 §5.3).
+   * Over UDP an answer that does not fit the client's size goes out as its header and question
+   * with TC, still signed, so the client retries over TCP.
+   */
+  private void signedAnswer(Request request, Tsig.Check tsig, Replier replier) throws IOException {
+    DnsServer s = server;
+    if (s == null) {
+      return;
+    }
+    Message query = request.message();
+    Message answer = s.answer(query, request.tcp());
+    byte[] wire = Tsig.encode(answer, tsig, clock);
+    OPTRecord opt = query.getOPT();
+    int limit = request.tcp() ? Message.MAXLENGTH : Math.max(512, opt == null ? 512 : opt.getPayloadSize());
+    if (wire.length > limit) {
+      Message cut = Responses.reply(query, answer.getRcode());
+      cut.getHeader().setFlag(Flags.TC);
+      if (answer.getHeader().getFlag(Flags.AA)) {
+        cut.getHeader().setFlag(Flags.AA);
+      }
+      wire = Tsig.encode(cut, tsig, clock);
+    }
+    replier.send(wire);
   }
 
   @Override
@@ -169,10 +200,8 @@ public final class ZoneTransfers implements ServerExtension {
 
   /**
    * Whether a secondary zone has expired: no refresh from its primary succeeded for the SOA
-   * expire interval. False for zones that are not secondary here.
-   *
-   * <p>The responder still answers an expired zone from its last copy: answering SERVFAIL needs a
-   * hook in the responder that ordinary queries do not have yet.
+   * expire interval. False for zones that are not secondary here. The server answers an expired
+   * zone SERVFAIL until a refresh succeeds ({@link DnsServer#setExpired}).
    */
   public boolean isExpired(String zone) {
     SecondaryZone s = secondaries.get(zoneName(zone));
@@ -211,7 +240,8 @@ public final class ZoneTransfers implements ServerExtension {
     boolean transfer =
         opcode == Opcode.QUERY && question != null
             && (question.getType() == Type.AXFR || question.getType() == Type.IXFR);
-    if (!transfer && opcode != Opcode.NOTIFY && opcode != Opcode.UPDATE) {
+    boolean signedQuery = opcode == Opcode.QUERY && !transfer && m.getTSIG() != null;
+    if (!transfer && !signedQuery && opcode != Opcode.NOTIFY && opcode != Opcode.UPDATE) {
       return false;
     }
     RecordStore s = store;
@@ -224,6 +254,8 @@ public final class ZoneTransfers implements ServerExtension {
         log.warn("TSIG {} from {} for key {}: refused", Rcode.TSIGstring(tsig.error()),
             Responses.describe(request.client()), tsig.request() == null ? "?" : tsig.request().getName());
         replier.send(Tsig.encode(Responses.reply(m, Rcode.NOTAUTH), tsig, clock));
+      } else if (signedQuery) {
+        signedAnswer(request, tsig, replier);
       } else if (transfer) {
         transfer(request, tsig, s, replier);
       } else if (opcode == Opcode.NOTIFY) {

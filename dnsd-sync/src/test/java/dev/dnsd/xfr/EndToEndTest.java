@@ -1,6 +1,7 @@
 package dev.dnsd.xfr;
 
 import static dev.dnsd.xfr.Fixtures.KEY;
+import static dev.dnsd.xfr.Fixtures.OTHER_SECRET;
 import static dev.dnsd.xfr.Fixtures.ORIGIN;
 import static dev.dnsd.xfr.Fixtures.SECRET;
 import static dev.dnsd.xfr.Fixtures.rr;
@@ -147,5 +148,26 @@ class EndToEndTest {
     assertThat(answer.isVerified()).isTrue();
     assertThat(primary.zones().get(ORIGIN).rrset(Fixtures.name("dyn.example.com."), Type.TXT)).isNotNull();
     assertThat(List.of(primary.zones().get(ORIGIN).serial())).containsExactly(2L);
+  }
+
+  @Test
+  void aSignedQueryGetsASignedAnswerAndABadKeyGetsNotauth() throws Exception {
+    startPrimary(ZoneTransfers.builder().tsigKey(KEY), 0);
+    Message query = Message.newQuery(Record.newRecord(ORIGIN, Type.SOA, org.xbill.DNS.DClass.IN));
+    for (boolean tcp : new boolean[] {false, true}) {
+      SimpleResolver resolver = new SimpleResolver(primary.address());
+      resolver.setTCP(tcp);
+      resolver.setTSIGKey(Fixtures.clientKey("xfr-key", SECRET, Clock.systemUTC()));
+      Message answer = resolver.send(query);
+      assertThat(answer.getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(answer.isSigned()).isTrue();
+      assertThat(answer.isVerified()).isTrue();
+      assertThat(answer.getSection(org.xbill.DNS.Section.ANSWER)).hasSize(1);
+    }
+    SimpleResolver wrong = new SimpleResolver(primary.address());
+    wrong.setTSIGKey(Fixtures.clientKey("xfr-key", OTHER_SECRET, Clock.systemUTC()));
+    Message refused = wrong.send(query);
+    assertThat(refused.getRcode()).isEqualTo(Rcode.NOTAUTH);
+    assertThat(refused.getSection(org.xbill.DNS.Section.ANSWER)).isEmpty();
   }
 }
