@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("dnsd listening on (\\S+):(\\d+) ");
+  private static final Pattern SYNC_LISTENING = Pattern.compile("^dnsd sync listening on (\\S+):(\\d+) ");
 
   private final Process process;
   private final List<String> lines = new ArrayList<>();
@@ -87,6 +88,11 @@ final class ServerProcess implements AutoCloseable {
   /** The port of the first address the server printed it listens on. */
   int awaitPort() throws InterruptedException {
     return Integer.parseInt(awaitLine(LISTENING, Duration.ofSeconds(60)).group(2));
+  }
+
+  /** The port of the sync listener the server printed (a primary started with --sync-listen). */
+  int awaitSyncPort() throws InterruptedException {
+    return Integer.parseInt(awaitLine(SYNC_LISTENING, Duration.ofSeconds(60)).group(2));
   }
 
   String output() {
