@@ -40,8 +40,8 @@ class ControlCommandTest {
         .build();
     primary = DnsServer.builder().extension(sync).build().start();
     server = "127.0.0.1:" + sync.boundAddress().getPort();
-    adminSecret = SyncFlagsTest.secretFile(dir, "admin.secret", ADMIN + "\n");
-    ns2Secret = SyncFlagsTest.secretFile(dir, "ns2.secret", NS2 + "\n");
+    adminSecret = SyncCluster.secretFile(dir, "admin.secret", ADMIN + "\n");
+    ns2Secret = SyncCluster.secretFile(dir, "ns2.secret", NS2 + "\n");
   }
 
   @AfterEach

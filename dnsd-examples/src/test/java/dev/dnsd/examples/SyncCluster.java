@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,12 +64,16 @@ final class SyncCluster implements AutoCloseable {
     byte[] random = new byte[32];
     ThreadLocalRandom.current().nextBytes(random);
     String text = Base64.getEncoder().encodeToString(random);
-    SyncFlagsTest.secretFile(dir, name + ".secret", text + "\n");
+    secretFile(dir, name + ".secret", text + "\n");
     return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
-  Path dir() {
-    return dir;
+  /** A secret file only its owner can read, as the flags require. */
+  static Path secretFile(Path dir, String name, String content) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, content);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    return file;
   }
 
   /** A primary on a SQLite file; sync port 0 picks one, a restart passes the port it had. */

@@ -27,14 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncFlagsTest {
   @TempDir Path dir;
 
-  /** A secret file only its owner can read, as the flags require. */
-  static Path secretFile(Path dir, String name, String content) throws IOException {
-    Path file = dir.resolve(name);
-    Files.writeString(file, content);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return file;
-  }
-
   private static Flags flags(String... args) {
     return Flags.parse(List.of(args), new HashSet<>(SyncFlags.VALUE_FLAGS), Set.of());
   }
@@ -46,8 +38,8 @@ class SyncFlagsTest {
 
   @Test
   void peersFromFlagsAndAFileGetTheirRolesAndSecrets() throws Exception {
-    Path ns2 = secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
-    secretFile(dir, "admin.secret", "admin-secret-0123456789\r\n");
+    Path ns2 = SyncCluster.secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
+    SyncCluster.secretFile(dir, "admin.secret", "admin-secret-0123456789\r\n");
     Path peers = dir.resolve("peers.conf");
     Files.writeString(peers, "# name role secret\n\nadmin  control  admin.secret   # relative to this file\n");
     ServerExtension sync = SyncFlags.build(flags(
@@ -72,7 +64,7 @@ class SyncFlagsTest {
 
   @Test
   void secondaryModeBuildsASecondary() throws Exception {
-    Path secret = secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
+    Path secret = SyncCluster.secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
     ServerExtension sync = SyncFlags.build(flags("--primary", "127.0.0.1:5300", "--name", "ns2", "--secret-file", secret.toString()));
     assertThat(sync).isInstanceOf(SyncSecondary.class);
     assertThat(SyncFlags.isSecondary(flags("--primary", "127.0.0.1:5300"))).isTrue();
@@ -80,10 +72,10 @@ class SyncFlagsTest {
 
   @Test
   void secretFilesThatAreShortOpenOrMissingAreRefusedByName() throws Exception {
-    Path shortOne = secretFile(dir, "short.secret", "too-short\n");
+    Path shortOne = SyncCluster.secretFile(dir, "short.secret", "too-short\n");
     assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary:" + shortOne)))
         .isInstanceOf(IOException.class).hasMessageContaining(shortOne.toString()).hasMessageContaining("at least 16");
-    Path open = secretFile(dir, "open.secret", "ns2-secret-0123456789\n");
+    Path open = SyncCluster.secretFile(dir, "open.secret", "ns2-secret-0123456789\n");
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
     assertThatThrownBy(() -> SyncFlags.build(flags("--primary", "127.0.0.1:1", "--name", "ns2", "--secret-file", open.toString())))
         .isInstanceOf(IOException.class).hasMessageContaining(open.toString()).hasMessageContaining("chmod 600");
@@ -94,7 +86,7 @@ class SyncFlagsTest {
 
   @Test
   void badValuesAreUsageErrorsThatSayWhatIsWrong() throws Exception {
-    Path secret = secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
+    Path secret = SyncCluster.secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
     assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0")))
         .isInstanceOf(UsageException.class).hasMessageContaining("--peer NAME:ROLE:SECRET_FILE");
     assertThatThrownBy(() -> SyncFlags.build(flags("--peer", "ns2:secondary:" + secret)))

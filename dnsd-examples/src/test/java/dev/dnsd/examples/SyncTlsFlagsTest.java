@@ -45,9 +45,9 @@ class SyncTlsFlagsTest {
     String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(keytool.exitValue()).as(output).isZero();
-    password = SyncFlagsTest.secretFile(dir, "tls.password", "changeit\n");
-    ns2 = SyncFlagsTest.secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
-    admin = SyncFlagsTest.secretFile(dir, "admin.secret", "admin-secret-0123456789\n");
+    password = SyncCluster.secretFile(dir, "tls.password", "changeit\n");
+    ns2 = SyncCluster.secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
+    admin = SyncCluster.secretFile(dir, "admin.secret", "admin-secret-0123456789\n");
   }
 
   private static Flags flags(String... args) {
@@ -78,7 +78,7 @@ class SyncTlsFlagsTest {
 
   @Test
   void aWrongPasswordIsAnErrorNamingTheKeystore() throws Exception {
-    Path wrong = SyncFlagsTest.secretFile(dir, "wrong.password", "not-the-password\n");
+    Path wrong = SyncCluster.secretFile(dir, "wrong.password", "not-the-password\n");
     assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary:" + ns2,
             "--sync-tls-keystore", keystore.toString(), "--sync-tls-password-file", wrong.toString())))
         .isInstanceOf(IOException.class).hasMessageContaining(keystore.toString());
