@@ -30,10 +30,12 @@ final class ServeCommand {
         --zones DIR          import every ORIGIN.zone file (RFC 1035 master format) in DIR
                              into the store, each replacing the zone of its origin; the
                              origin is the file name unless the file sets $ORIGIN
-%s        --threads N          UDP worker threads (default: the number of processors)
-%s%s        --help               this text
+      %s  --threads N          UDP worker threads (default: the number of processors)
+      %s%s  --help               this text
 
       An empty store is seeded with the demo zone demo.test., unless the server is a secondary.
+      Sync secret files and TLS password files must be readable by their owner only (chmod 600);
+      a trailing newline is not part of the secret; sync secrets have at least 16 bytes.
       Other commands: export ZONE, import FILE... (both take --db FILE); control (see control --help).
       """
           .formatted(DEFAULT_LISTEN, StoreFlags.USAGE, XfrFlags.USAGE, SyncFlags.USAGE);

@@ -47,8 +47,6 @@ final class SyncFlags {
                              PKCS#12 file
         --sync-tls-password-file FILE
                              the password of the keystore or trust store
-                             Secret and password files: at least 16 bytes for secrets, a
-                             trailing newline is ignored, readable by the owner only (chmod 600).
       """;
 
   private SyncFlags() {}
