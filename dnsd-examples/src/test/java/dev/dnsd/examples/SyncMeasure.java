@@ -33,8 +33,8 @@ import org.xbill.DNS.Type;
  *       secondaries answer the last one.
  * </ul>
  *
- * <p>Run from the repository root, after {@code mvn -o -q -DskipTests package test-compile -pl
- * dnsd-examples -am}:
+ * <p>Run from the repository root, after {@code mvn -o -q -DskipTests package -pl dnsd-examples -am}
+ * (which compiles the tests too):
  *
  * <pre>
  * java -cp dnsd-examples/target/dnsd.jar:dnsd-examples/target/test-classes dev.dnsd.examples.SyncMeasure [CHANGES] [CLIENTS]
