@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The entry point of {@code dnsd.jar}: {@code java -jar dnsd.jar [serve] [flags]} runs the server;
- * {@code export} and {@code import} move zones between a store and master files. Exit codes: 0 success, 1 failure, 2 bad
- * usage.
+ * {@code export} and {@code import} move zones between a store and master files; {@code control}
+ * changes a running primary's zones. Exit codes: 0 success, 1 failure, 2 bad usage.
  */
 public final class Main {
   private Main() {}
@@ -33,6 +33,8 @@ public final class Main {
           return ExportCommand.run(rest, out, err);
         case "import":
           return ImportCommand.run(rest, out, err);
+        case "control":
+          return ControlCommand.run(rest, out, err);
         case "help":
           out.print(ServeCommand.USAGE);
           return 0;
@@ -43,7 +45,8 @@ public final class Main {
       }
     } catch (UsageException e) {
       err.println("dnsd: " + e.getMessage());
-      err.println("run 'java -jar dnsd.jar --help' for the flags");
+      String help = command.equals("serve") ? "--help" : command + " --help";
+      err.println("run 'java -jar dnsd.jar " + help + "' for the flags");
       return 2;
     } catch (InvalidZoneException | StoreException | IOException e) {
       // Bad zone files name file and line; store problems name the database file.

@@ -1,7 +1,9 @@
 package dev.dnsd.examples;
 
 import dev.dnsd.DnsServer;
+import dev.dnsd.ServerExtension;
 import dev.dnsd.store.RecordStore;
+import dev.dnsd.sync.SyncPrimary;
 import dev.dnsd.xfr.ZoneTransfers;
 import dev.dnsd.zone.InvalidZoneException;
 import dev.dnsd.zone.Zone;
@@ -28,13 +30,15 @@ final class ServeCommand {
         --zones DIR          import every ORIGIN.zone file (RFC 1035 master format) in DIR
                              into the store, each replacing the zone of its origin; the
                              origin is the file name unless the file sets $ORIGIN
-%s        --threads N          UDP worker threads (default: the number of processors)
-%s        --help               this text
+      %s  --threads N          UDP worker threads (default: the number of processors)
+      %s%s  --help               this text
 
-      An empty store is seeded with the demo zone demo.test.
-      Other commands: export ZONE, import FILE... (both take --db FILE).
+      An empty store is seeded with the demo zone demo.test., unless the server is a secondary.
+      Sync secret files and TLS password files must be readable by their owner only (chmod 600);
+      a trailing newline is not part of the secret; sync secrets have at least 16 bytes.
+      Other commands: export ZONE, import FILE... (both take --db FILE); control (see control --help).
       """
-          .formatted(DEFAULT_LISTEN, StoreFlags.USAGE, XfrFlags.USAGE);
+          .formatted(DEFAULT_LISTEN, StoreFlags.USAGE, XfrFlags.USAGE, SyncFlags.USAGE);
 
   private ServeCommand() {}
 
@@ -46,6 +50,14 @@ final class ServeCommand {
     }
     if (!flags.positional().isEmpty()) {
       throw new UsageException("unexpected argument " + flags.positional().get(0));
+    }
+    boolean secondary = SyncFlags.isSecondary(flags);
+    if (secondary) {
+      for (String flag : List.of("--zones", "--allow-update", "--secondary-zone")) {
+        if (flags.has(flag)) {
+          throw new UsageException(flag + " changes zones, but a secondary's zones are its primary's (--primary)");
+        }
+      }
     }
     DnsServer.Builder builder = DnsServer.builder();
     List<String> listen = flags.all("--listen").isEmpty() ? List.of(DEFAULT_LISTEN) : flags.all("--listen");
@@ -71,9 +83,19 @@ final class ServeCommand {
     if (xfr != null) {
       builder.extension(xfr);
     }
+    ServerExtension sync;
+    try {
+      sync = SyncFlags.build(flags);
+    } catch (IOException e) {
+      err.println("dnsd: " + e.getMessage());
+      return 1;
+    }
+    if (sync != null) {
+      builder.extension(sync);
+    }
     RecordStore store = StoreFlags.open(flags);
     builder.store(store);
-    if (zones.isEmpty() && store.zones().isEmpty() && flags.all("--secondary-zone").isEmpty()) {
+    if (zones.isEmpty() && store.zones().isEmpty() && flags.all("--secondary-zone").isEmpty() && !secondary) {
       zones = List.of(DemoZone.zone());
       out.println("dnsd: the store is empty; seeding the demo zone " + DemoZone.ORIGIN);
     }
@@ -99,10 +121,19 @@ final class ServeCommand {
     for (InetSocketAddress address : server.udpAddresses()) {
       out.println("dnsd listening on " + hostPort(address) + " (UDP and TCP)");
     }
+    if (sync instanceof SyncPrimary primary) {
+      String tls = flags.has("--sync-tls-keystore") ? ", TLS" : "";
+      out.println("dnsd sync listening on " + hostPort(primary.boundAddress()) + " (TCP" + tls + ")");
+    } else if (sync != null) {
+      out.println(
+          "dnsd: secondary " + flags.one("--name") + " of primary " + flags.one("--primary")
+              + "; its zones replace the store's");
+    }
     InetSocketAddress first = server.address();
-    String zone = server.zones().zones().isEmpty() ? "demo.test." : server.zones().zones().get(0).origin().toString();
-    out.printf(
-        "try: dig @%s -p %d %s SOA%n", first.getAddress().getHostAddress(), first.getPort(), zone);
+    if (!server.zones().zones().isEmpty()) {
+      String zone = server.zones().zones().get(0).origin().toString();
+      out.printf("try: dig @%s -p %d %s SOA%n", first.getAddress().getHostAddress(), first.getPort(), zone);
+    }
     out.flush();
     try {
       stopped.await();
@@ -116,6 +147,7 @@ final class ServeCommand {
     Set<String> names = new HashSet<>(Set.of("--listen", "--zones", "--threads"));
     names.addAll(StoreFlags.VALUE_FLAGS);
     names.addAll(XfrFlags.VALUE_FLAGS);
+    names.addAll(SyncFlags.VALUE_FLAGS);
     return names;
   }
 

@@ -1,16 +1,19 @@
 package dev.dnsd.examples;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The runnable server as a child JVM ({@code dev.dnsd.examples.Main} on this test's classpath,
@@ -18,6 +21,7 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("dnsd listening on (\\S+):(\\d+) ");
+  private static final Pattern SYNC_LISTENING = Pattern.compile("^dnsd sync listening on (\\S+):(\\d+) ");
 
   private final Process process;
   private final List<String> lines = new ArrayList<>();
@@ -33,7 +37,10 @@ final class ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    // Absolute, because the child runs in workDir.
+    command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator)));
     command.add("dev.dnsd.examples.Main");
     command.addAll(List.of(args));
     return new ServerProcess(
@@ -87,6 +94,11 @@ final class ServerProcess implements AutoCloseable {
   /** The port of the first address the server printed it listens on. */
   int awaitPort() throws InterruptedException {
     return Integer.parseInt(awaitLine(LISTENING, Duration.ofSeconds(60)).group(2));
+  }
+
+  /** The port of the sync listener the server printed (a primary started with --sync-listen). */
+  int awaitSyncPort() throws InterruptedException {
+    return Integer.parseInt(awaitLine(SYNC_LISTENING, Duration.ofSeconds(60)).group(2));
   }
 
   String output() {
