@@ -70,7 +70,8 @@ public final class DnsServer implements AutoCloseable {
       int udpThreads,
       int tcpMaxConnections,
       Duration tcpIdleTimeout,
-      int maxUdpPayload) {}
+      int maxUdpPayload,
+      long answerCacheBytes) {}
 
   private DnsServer(Settings config, RecordStore store) {
     this.config = config;
@@ -98,9 +99,13 @@ public final class DnsServer implements AutoCloseable {
           new Responder(
               store::zones,
               new ResponderConfig(
-                  config.maxUdpPayload(), config.chaosTxt(), config.nsid(), config.extensions()));
+                  config.maxUdpPayload(),
+                  config.chaosTxt(),
+                  config.nsid(),
+                  config.extensions(),
+                  config.answerCacheBytes()));
       for (InetSocketAddress address : config.listen()) {
-        bind(address, responder::respond);
+        bind(address, responder);
       }
       for (ServerExtension extension : config.extensions()) {
         extension.start(this);
@@ -228,6 +233,7 @@ public final class DnsServer implements AutoCloseable {
     private int tcpMaxConnections = -1;
     private @Nullable Duration tcpIdleTimeout;
     private int maxUdpPayload = -1;
+    private long answerCacheBytes = -1;
     private byte @Nullable [] nsid;
 
     private Builder() {}
@@ -308,6 +314,22 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
+     * The memory the cache of encoded answers may take, in bytes; 0 turns it off. The cache holds
+     * answers until the zones change and is bounded, so names queried once (a flood of random
+     * names) displace entries but never grow it. Default 8 MiB; else at least 64 KiB.
+     */
+    public Builder answerCacheBytes(long bytes) {
+      if (answerCacheBytes >= 0) {
+        throw new IllegalStateException("answerCacheBytes was already set to " + answerCacheBytes);
+      }
+      if (bytes != 0 && bytes < ResponderConfig.MIN_ANSWER_CACHE_BYTES) {
+        throw new IllegalArgumentException("answerCacheBytes must be 0 (off) or at least 65536: " + bytes);
+      }
+      this.answerCacheBytes = bytes;
+      return this;
+    }
+
+    /**
      * The TXT answer to a CH-class query for this name ({@code version.dnsd.}, {@code
      * version.bind.}, {@code hostname.bind.} or {@code id.server.}); null turns the name off. By
      * default the version names answer {@code "dnsd VERSION"} and the identity names are off.
@@ -353,7 +375,8 @@ public final class DnsServer implements AutoCloseable {
               udpThreads > 0 ? udpThreads : Runtime.getRuntime().availableProcessors(),
               tcpMaxConnections > 0 ? tcpMaxConnections : 256,
               tcpIdleTimeout != null ? tcpIdleTimeout : Duration.ofSeconds(10),
-              maxUdpPayload > 0 ? maxUdpPayload : 1232);
+              maxUdpPayload > 0 ? maxUdpPayload : 1232,
+              answerCacheBytes >= 0 ? answerCacheBytes : ResponderConfig.DEFAULT_ANSWER_CACHE_BYTES);
       return new DnsServer(settings, store != null ? store : new InMemoryRecordStore());
     }
 
