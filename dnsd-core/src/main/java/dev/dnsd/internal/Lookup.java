@@ -103,7 +103,9 @@ final class Lookup {
       }
       RRset dname = skip == 0 ? null : zone.rrset(node, Type.DNAME);
       if (dname != null) {
-        return substitute((DNAMERecord) dname.first(), name, answer);
+        Name target = substitute((DNAMERecord) dname.first(), name, answer);
+        // The synthesized CNAME answers a CNAME question itself (RFC 1034 §4.3.2 step 3a).
+        return qtype == Type.CNAME ? null : target;
       }
     }
     if (exists) {

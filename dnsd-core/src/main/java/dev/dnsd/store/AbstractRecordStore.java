@@ -2,7 +2,9 @@ package dev.dnsd.store;
 
 import dev.dnsd.zone.ZoneTable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,16 +29,24 @@ public abstract class AbstractRecordStore implements RecordStore {
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
   private volatile ZoneTable current;
+  private volatile Map<String, String> meta;
   private volatile boolean closed;
 
   /** Starts from the state the subclass loaded; its version is the last durable commit's. */
   protected AbstractRecordStore(ZoneTable initial) {
+    this(initial, Map.of());
+  }
+
+  /** Starts from the zones and the metadata the subclass loaded. */
+  protected AbstractRecordStore(ZoneTable initial, Map<String, String> initialMeta) {
     this.current = initial;
+    this.meta = Map.copyOf(initialMeta);
   }
 
   /**
-   * Makes the changes durable, in order, all or none. When this returns they must survive a
-   * crash; when it throws, none may be visible after a restart.
+   * Makes the changes durable, in order, all or none, each with its {@link Change#meta()} (later
+   * values of a key replace earlier ones). When this returns they must survive a crash; when it
+   * throws, none may be visible after a restart.
    */
   protected abstract void persist(List<Change> batch);
 
@@ -45,6 +55,11 @@ public abstract class AbstractRecordStore implements RecordStore {
 
   @Override
   public final Change commit(ChangeSet changes) {
+    if (writer.isHeldByCurrentThread()) {
+      // The lock is reentrant: a commit from a listener would publish and announce its change
+      // before the other listeners heard of the one being announced, out of version order.
+      throw new IllegalStateException("a change listener may not commit; hand the work to another thread");
+    }
     Pending pending = new Pending(changes);
     queue.add(pending);
     writer.lock();
@@ -64,6 +79,11 @@ public abstract class AbstractRecordStore implements RecordStore {
   @Override
   public final ZoneTable zones() {
     return current;
+  }
+
+  @Override
+  public final @Nullable String meta(String key) {
+    return meta.get(key);
   }
 
   @Override
@@ -142,6 +162,18 @@ public abstract class AbstractRecordStore implements RecordStore {
         fail(applied, e instanceof StoreException ? e : new StoreException("commit failed: " + e, e));
         return;
       }
+    }
+    @Nullable Map<String, String> newMeta = null;
+    for (Change change : changes) {
+      if (!change.meta().isEmpty()) {
+        if (newMeta == null) {
+          newMeta = new HashMap<>(meta);
+        }
+        newMeta.putAll(change.meta());
+      }
+    }
+    if (newMeta != null) {
+      meta = Map.copyOf(newMeta);
     }
     current = table;
     for (int i = 0; i < changes.size(); i++) {

@@ -26,7 +26,7 @@ final class ChangeApplier {
     for (ChangeSet.Op op : changes.ops()) {
       work.apply(op);
     }
-    return work.finish(version, nowMillis);
+    return work.finish(version, nowMillis, changes.meta());
   }
 
   private static final class Work {
@@ -74,7 +74,7 @@ final class ChangeApplier {
       }
     }
 
-    Applied finish(long version, long nowMillis) {
+    Applied finish(long version, long nowMillis, Map<String, String> meta) {
       ZoneTable table = before;
       List<ZoneChange> changes = new ArrayList<>();
       for (Map.Entry<Name, Zone> e : deleted.entrySet()) {
@@ -111,10 +111,10 @@ final class ChangeApplier {
                 editor.removedRecords(),
                 editor.addedRecords()));
       }
-      if (changes.isEmpty()) {
+      if (changes.isEmpty() && meta.isEmpty()) {
         return new Applied(before, new Change(before.version(), nowMillis, List.of()));
       }
-      return new Applied(table.withVersion(version), new Change(version, nowMillis, changes));
+      return new Applied(table.withVersion(version), new Change(version, nowMillis, changes, meta));
     }
 
     private static boolean touchesSoa(Zone.Editor editor, Name origin) {

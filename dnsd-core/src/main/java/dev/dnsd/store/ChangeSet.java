@@ -3,7 +3,9 @@ package dev.dnsd.store;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
@@ -21,6 +23,12 @@ import org.xbill.DNS.Record;
  *
  * <p>Each zone a change set modifies gets its SOA serial increased by one (RFC 1982 arithmetic),
  * unless the change set itself edits that zone's SOA.
+ *
+ * <p>A change set may also set store metadata ({@link Builder#meta}): small key/value strings
+ * committed atomically with the edits and read back with {@link RecordStore#meta(String)}, so that
+ * bookkeeping such as "which primary version this secondary has applied" can never disagree with
+ * the zone data after a crash. A change set that sets metadata is a change even when it edits no
+ * zone.
  */
 public final class ChangeSet {
   /** One edit. The records are the sync protocol's and the log's unit, so they stay plain data. */
@@ -51,9 +59,11 @@ public final class ChangeSet {
   public record RemoveName(Name owner) implements Op {}
 
   private final List<Op> ops;
+  private final Map<String, String> meta;
 
-  private ChangeSet(List<Op> ops) {
+  private ChangeSet(List<Op> ops, Map<String, String> meta) {
     this.ops = List.copyOf(ops);
+    this.meta = Map.copyOf(meta);
   }
 
   public static Builder builder() {
@@ -61,11 +71,11 @@ public final class ChangeSet {
   }
 
   public static ChangeSet of(Op... ops) {
-    return new ChangeSet(Arrays.asList(ops));
+    return new ChangeSet(Arrays.asList(ops), Map.of());
   }
 
   public static ChangeSet of(List<Op> ops) {
-    return new ChangeSet(ops);
+    return new ChangeSet(ops, Map.of());
   }
 
   /**
@@ -91,18 +101,24 @@ public final class ChangeSet {
     return ops;
   }
 
+  /** The metadata this change set sets; see {@link Builder#meta}. */
+  public Map<String, String> meta() {
+    return meta;
+  }
+
   public boolean isEmpty() {
-    return ops.isEmpty();
+    return ops.isEmpty() && meta.isEmpty();
   }
 
   @Override
   public String toString() {
-    return "ChangeSet" + ops;
+    return "ChangeSet" + ops + (meta.isEmpty() ? "" : " meta " + meta);
   }
 
   /** Collects edits in order. */
   public static final class Builder {
     private final List<Op> ops = new ArrayList<>();
+    private final Map<String, String> meta = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -151,8 +167,20 @@ public final class ChangeSet {
       return this;
     }
 
+    /**
+     * Sets a store metadata entry in the same commit as the edits; the last value set wins. Keys
+     * starting with {@code dnsd.} are reserved for dnsd itself (replication bookkeeping).
+     */
+    public Builder meta(String key, String value) {
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException("metadata key must not be empty");
+      }
+      meta.put(key, value);
+      return this;
+    }
+
     public ChangeSet build() {
-      return new ChangeSet(ops);
+      return new ChangeSet(ops, meta);
     }
   }
 }

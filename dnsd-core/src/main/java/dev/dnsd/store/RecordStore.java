@@ -3,6 +3,7 @@ package dev.dnsd.store;
 import dev.dnsd.zone.ZoneTable;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable, versioned source of truth for zones. A commit is atomic, gets the next version,
@@ -26,6 +27,15 @@ public interface RecordStore extends AutoCloseable {
 
   /** The current zones; {@link ZoneTable#version()} is the version of the last commit. */
   ZoneTable zones();
+
+  /**
+   * The value a committed change set last set for this metadata key ({@link
+   * ChangeSet.Builder#meta}), as durable as the zones; null when never set. Stores that keep no
+   * metadata return null, which makes a secondary on them start from a full copy each time.
+   */
+  default @Nullable String meta(String key) {
+    return null;
+  }
 
   /** The version of the last commit, 0 before the first. */
   default long version() {

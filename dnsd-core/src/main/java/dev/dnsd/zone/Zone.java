@@ -3,9 +3,11 @@ package dev.dnsd.zone;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
@@ -128,7 +130,7 @@ public final class Zone {
    * class IN, no CNAME beside other data, SOA only at the apex) and at {@link #build()} (one SOA and
    * an NS RRset at the apex). Adding a record to an RRset gives the whole RRset the new record's TTL
    * (RFC 2181 §5.2); adding an SOA, CNAME or DNAME replaces the one there, as RFC 2136 §3.4.2.2
-   * does. Not thread-safe; the zone it came from is never changed.
+   * does. A refused edit changes nothing. Not thread-safe; the zone it came from is never changed.
    */
   public static final class Editor {
     private final Zone base;
@@ -181,11 +183,13 @@ public final class Zone {
       return this;
     }
 
+    /** Adds the records, all or (when one breaks a rule) none. */
     public Editor addAll(Collection<? extends Record> records) {
-      for (Record r : records) {
-        add(r);
-      }
-      return this;
+      return atomically(() -> {
+        for (Record r : records) {
+          add(r);
+        }
+      });
     }
 
     /** Removes the record with the same owner, type and data (the TTL is not compared). */
@@ -234,12 +238,32 @@ public final class Zone {
 
     /** Replaces an RRset with the given records (none: removes it). */
     public Editor setRRset(Name owner, int type, Collection<? extends Record> records) {
-      removeRRset(owner, type);
-      for (Record r : records) {
-        if (!r.getName().equals(owner) || r.getType() != type) {
-          throw new InvalidZoneException("record " + r + " is not of RRset " + owner + " " + Type.string(type));
+      return atomically(() -> {
+        removeRRset(owner, type);
+        for (Record r : records) {
+          if (!r.getName().equals(owner) || r.getType() != type) {
+            throw new InvalidZoneException(
+                "record " + r + " is not of RRset " + owner + " " + Type.string(type));
+          }
+          add(r);
         }
-        add(r);
+      });
+    }
+
+    /**
+     * Runs steps that each check their rules, undoing them all when one fails, so that a refused
+     * edit leaves the editor as it was. Entries left in {@code originals} are harmless: the
+     * difference is computed against the current state.
+     */
+    private Editor atomically(Runnable steps) {
+      PersistentMap<Name, Node> savedNodes = nodes;
+      int savedCount = recordCount;
+      try {
+        steps.run();
+      } catch (RuntimeException e) {
+        nodes = savedNodes;
+        recordCount = savedCount;
+        throw e;
       }
       return this;
     }
@@ -285,8 +309,11 @@ public final class Zone {
         out.addAll(from.records());
         return;
       }
+      // A set, because a list's contains made one change to an RRset of n records cost n² record
+      // comparisons, each of which encodes both records' data.
+      Set<Record> kept = new HashSet<>(minus.records());
       for (Record r : from.records()) {
-        if (!minus.records().contains(r)) {
+        if (!kept.contains(r)) {
           out.add(r);
         }
       }

@@ -41,6 +41,17 @@ class DnameTest {
   }
 
   @Test
+  @DisplayName("a CNAME question below a DNAME is answered by the synthesized CNAME, not followed (RFC 1034 §4.3.2 step 3a)")
+  void cnameQuestionStopsAtSynthesizedCname() {
+    for (String name : new String[] {"www.old.example.", "nope.old.example."}) {
+      Message m = udp(zones, name, Type.CNAME);
+      assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(answer(m)).hasSize(2).last().asString().contains(" IN CNAME ");
+      assertThat(m.getSection(org.xbill.DNS.Section.AUTHORITY)).isEmpty();
+    }
+  }
+
+  @Test
   @DisplayName("the DNAME owner itself is not redirected")
   void ownerNotRedirected() {
     Message m = udp(zones, "old.example.", Type.A);

@@ -1,0 +1,60 @@
+package dev.dnsd.zone;
+
+import java.nio.file.Path;
+
+/**
+ * A zone file that cannot be loaded: bad syntax, a missing {@code $INCLUDE} file, or a record that
+ * breaks a zone rule. The message reads {@code path:line: problem}, the form compilers and editors
+ * understand; the line is that of the offending record or directive, in the file it is written in
+ * (an included file, when it is there).
+ *
+ * <pre>{@code
+ * try {
+ *   zone = ZoneFiles.load(path, origin);
+ * } catch (ZoneFileException e) {
+ *   editor.jumpTo(e.file(), e.line());
+ * }
+ * }</pre>
+ */
+public class ZoneFileException extends InvalidZoneException {
+  private final Path file;
+  private final int line;
+  private final String problem;
+
+  /**
+   * @param line the 1-based line, or 0 when the problem is with the file as a whole (a zone
+   *     without SOA, say)
+   */
+  public ZoneFileException(Path file, int line, String problem) {
+    super(format(file, line, problem));
+    this.file = file;
+    this.line = line;
+    this.problem = problem;
+  }
+
+  public ZoneFileException(Path file, int line, String problem, Throwable cause) {
+    super(format(file, line, problem), cause);
+    this.file = file;
+    this.line = line;
+    this.problem = problem;
+  }
+
+  private static String format(Path file, int line, String problem) {
+    return line > 0 ? file + ":" + line + ": " + problem : file + ": " + problem;
+  }
+
+  /** The file the problem is in; an included file when the problem is there. */
+  public Path file() {
+    return file;
+  }
+
+  /** The 1-based line, or 0 when the problem concerns the whole file. */
+  public int line() {
+    return line;
+  }
+
+  /** The message without file and line. */
+  public String problem() {
+    return problem;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.dnsd.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: help, usage errors, and errors in zone files, without starting a server. */
+class MainTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void helpListsTheFlags() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--listen HOST:PORT").contains("--zones DIR").contains("--memory").contains("--threads N");
+  }
+
+  @Test
+  void unknownFlagIsAUsageError() {
+    assertThat(run("--frobnicate")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown flag --frobnicate");
+  }
+
+  @Test
+  void badListenAddressIsAUsageError() {
+    assertThat(run("--listen", "::1:53")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("brackets");
+    assertThat(run("--listen", "127.0.0.1:99999")).isEqualTo(2);
+  }
+
+  @Test
+  void badThreadsIsAUsageError() {
+    assertThat(run("--threads", "zero")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--threads");
+  }
+
+  @Test
+  void aBadZoneFileNamesFileAndLine() throws Exception {
+    Path zones = Files.createDirectories(dir.resolve("zones"));
+    Path file = zones.resolve("bad.test.zone");
+    Files.writeString(file, "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.300\n");
+    assertThat(run("--zones", zones.toString(), "--listen", "127.0.0.1:0")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(file.toString()).contains(":4");
+  }
+}

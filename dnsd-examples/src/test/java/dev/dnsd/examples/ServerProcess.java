@@ -1,0 +1,125 @@
+package dev.dnsd.examples;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The runnable server as a child JVM ({@code dev.dnsd.examples.Main} on this test's classpath,
+ * which is what dnsd.jar runs), with its output collected so that a test can wait for a line.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("dnsd listening on (\\S+):(\\d+) ");
+
+  private final Process process;
+  private final List<String> lines = new ArrayList<>();
+
+  private ServerProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(this::read, "server-output-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static ServerProcess start(Path workDir, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.dnsd.examples.Main");
+    command.addAll(List.of(args));
+    return new ServerProcess(
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start());
+  }
+
+  private void read() {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        synchronized (lines) {
+          lines.add(line);
+          lines.notifyAll();
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    } finally {
+      synchronized (lines) {
+        lines.add(null);
+        lines.notifyAll();
+      }
+    }
+  }
+
+  /** Waits for an output line matching the pattern; fails at the deadline or if the process ends. */
+  Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    synchronized (lines) {
+      while (true) {
+        for (; seen < lines.size(); seen++) {
+          String line = lines.get(seen);
+          if (line == null) {
+            throw new AssertionError("server exited before printing /" + pattern + "/:\n" + output());
+          }
+          Matcher m = pattern.matcher(line);
+          if (m.find()) {
+            return m;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no line /" + pattern + "/ within " + timeout + ":\n" + output());
+        }
+        TimeUnit.NANOSECONDS.timedWait(lines, left);
+      }
+    }
+  }
+
+  /** The port of the first address the server printed it listens on. */
+  int awaitPort() throws InterruptedException {
+    return Integer.parseInt(awaitLine(LISTENING, Duration.ofSeconds(60)).group(2));
+  }
+
+  String output() {
+    synchronized (lines) {
+      StringBuilder b = new StringBuilder();
+      for (String line : lines) {
+        if (line != null) {
+          b.append(line).append('\n');
+        }
+      }
+      return b.toString();
+    }
+  }
+
+  int waitForExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("process did not exit within " + timeout);
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL: the process gets no chance to clean up. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM, then SIGKILL if it has not ended after a while. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.dnsd.sync;
+
+import dev.dnsd.store.Change;
+import dev.dnsd.store.ChangeSet;
+import dev.dnsd.store.ZoneChange;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+
+/** Committed changes and change sets in the protocol's encoding (PROTOCOL.md, "Bodies"). */
+final class Codec {
+  private Codec() {}
+
+  private static final int CREATE_ZONE = 1;
+  private static final int REPLACE_ZONE = 2;
+  private static final int DELETE_ZONE = 3;
+  private static final int ADD = 4;
+  private static final int REMOVE = 5;
+  private static final int REMOVE_RRSET = 6;
+  private static final int SET_RRSET = 7;
+  private static final int REMOVE_NAME = 8;
+
+  /** The body of a CHANGE frame. The store metadata stays behind: it is the primary's own. */
+  static WireWriter change(Change change) {
+    WireWriter w = new WireWriter().u64(change.version()).u64(change.committedAtMillis());
+    w.u32(change.zones().size());
+    for (ZoneChange zc : change.zones()) {
+      w.name(zc.origin()).u8(zc.kind().ordinal() + 1);
+      w.optionalRecord(zc.oldSoa()).optionalRecord(zc.newSoa());
+      w.records(zc.removed()).records(zc.added());
+    }
+    return w;
+  }
+
+  static Change change(WireReader r) throws ProtocolException {
+    long version = r.u64();
+    long committedAt = r.u64();
+    int zones = r.count();
+    List<ZoneChange> out = new ArrayList<>(zones);
+    for (int i = 0; i < zones; i++) {
+      var origin = r.name();
+      int kind = r.u8();
+      if (kind < 1 || kind > ZoneChange.Kind.values().length) {
+        throw new ProtocolException("unknown zone change kind " + kind);
+      }
+      SOARecord oldSoa = soa(r.optionalRecord());
+      SOARecord newSoa = soa(r.optionalRecord());
+      out.add(
+          new ZoneChange(
+              origin, ZoneChange.Kind.values()[kind - 1], oldSoa, newSoa, r.records(), r.records()));
+    }
+    r.end();
+    return new Change(version, committedAt, out);
+  }
+
+  private static @Nullable SOARecord soa(@Nullable Record record) throws ProtocolException {
+    if (record == null || record instanceof SOARecord) {
+      return (SOARecord) record;
+    }
+    throw new ProtocolException("expected an SOA record, got " + record);
+  }
+
+  static void ops(WireWriter w, ChangeSet changes) {
+    w.u32(changes.ops().size());
+    for (ChangeSet.Op op : changes.ops()) {
+      if (op instanceof ChangeSet.CreateZone c) {
+        w.u8(CREATE_ZONE).name(c.origin()).records(c.records());
+      } else if (op instanceof ChangeSet.ReplaceZone c) {
+        w.u8(REPLACE_ZONE).name(c.origin()).records(c.records());
+      } else if (op instanceof ChangeSet.DeleteZone c) {
+        w.u8(DELETE_ZONE).name(c.origin());
+      } else if (op instanceof ChangeSet.Add c) {
+        w.u8(ADD).record(c.record());
+      } else if (op instanceof ChangeSet.Remove c) {
+        w.u8(REMOVE).record(c.record());
+      } else if (op instanceof ChangeSet.RemoveRRset c) {
+        w.u8(REMOVE_RRSET).name(c.owner()).u16(c.type());
+      } else if (op instanceof ChangeSet.SetRRset c) {
+        w.u8(SET_RRSET).name(c.owner()).u16(c.type()).records(c.records());
+      } else if (op instanceof ChangeSet.RemoveName c) {
+        w.u8(REMOVE_NAME).name(c.owner());
+      } else {
+        throw new IllegalArgumentException("the sync protocol has no encoding for " + op);
+      }
+    }
+  }
+
+  static ChangeSet ops(WireReader r) throws ProtocolException {
+    int n = r.count();
+    ChangeSet.Builder b = ChangeSet.builder();
+    for (int i = 0; i < n; i++) {
+      int code = r.u8();
+      switch (code) {
+        case CREATE_ZONE -> b.createZone(r.name(), r.records());
+        case REPLACE_ZONE -> b.replaceZone(r.name(), r.records());
+        case DELETE_ZONE -> b.deleteZone(r.name());
+        case ADD -> b.add(r.record());
+        case REMOVE -> b.remove(r.record());
+        case REMOVE_RRSET -> b.removeRRset(r.name(), r.u16());
+        case SET_RRSET -> b.setRRset(r.name(), r.u16(), r.records());
+        case REMOVE_NAME -> b.removeName(r.name());
+        default -> throw new ProtocolException("unknown change set operation " + code);
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.dnsd.sync;
+
+import java.util.List;
+
+/**
+ * The outcome of a commit that waited for secondaries ({@link SyncPrimary#commitAndWait}, {@link
+ * ControlClient#commit(dev.dnsd.store.ChangeSet, java.time.Duration)}).
+ *
+ * @param version the primary's version after the commit
+ * @param applied secondaries (by peer name) connected at commit time that applied it in time
+ * @param notApplied secondaries connected at commit time that had not applied it when the wait
+ *     ended; empty when every one did
+ */
+public record CommitResult(long version, List<String> applied, List<String> notApplied) {
+  public CommitResult {
+    applied = List.copyOf(applied);
+    notApplied = List.copyOf(notApplied);
+  }
+
+  /** Whether every secondary connected at commit time applied the change in time. */
+  public boolean allApplied() {
+    return notApplied.isEmpty();
+  }
+}

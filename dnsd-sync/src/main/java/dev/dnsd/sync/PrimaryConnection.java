@@ -1,0 +1,231 @@
+package dev.dnsd.sync;
+
+import dev.dnsd.store.Change;
+import dev.dnsd.store.ChangeSet;
+import dev.dnsd.store.RecordStore;
+import dev.dnsd.store.StoreException;
+import dev.dnsd.zone.InvalidZoneException;
+import dev.dnsd.zone.Zone;
+import dev.dnsd.zone.ZoneTable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One peer's connection to the primary: the handshake, then either control requests (answered on
+ * this thread, one at a time) or a subscription, whose changes a {@link ChangeStream} sends.
+ */
+final class PrimaryConnection implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(PrimaryConnection.class);
+
+  private final SyncPrimary primary;
+  private final FrameChannel channel;
+  private final Thread thread;
+  private volatile @Nullable Peer peer;
+  private volatile @Nullable ChangeStream stream;
+  private @Nullable ScheduledFuture<?> pings;
+
+  PrimaryConnection(SyncPrimary primary, Socket socket) throws IOException {
+    this.primary = primary;
+    this.channel = new FrameChannel(socket);
+    this.thread = new Thread(this, "dnsd-sync-peer " + socket.getRemoteSocketAddress());
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  boolean isStreaming() {
+    return stream != null && !channel.isClosed();
+  }
+
+  String peerName() {
+    Peer p = peer;
+    return p == null ? "?" : p.name();
+  }
+
+  SocketAddress remote() {
+    return channel.remote();
+  }
+
+  @Override
+  public void run() {
+    try {
+      channel.setReadTimeout((int) primary.handshakeTimeout().toMillis());
+      RecordStore store = primary.store();
+      Duration keepalive = primary.keepalive();
+      Peer p =
+          Handshake.serve(
+              channel,
+              primary.peers(),
+              primary.nonces(),
+              new Handshake.Welcome(Set.of(), keepalive.toMillis(), primary.primaryId(), store.version()));
+      if (p == null) {
+        return;
+      }
+      peer = p;
+      channel.authenticated();
+      channel.setReadTimeout(Keepalive.deadAfterMillis(keepalive));
+      pings = Keepalive.start(channel, keepalive);
+      log.info("sync peer {} connected from {} as {}", p.name(), channel.remote(), p.roles());
+      serve(p, store);
+    } catch (SocketTimeoutException e) {
+      log.warn("sync peer {} at {} went silent; closing the connection", peerName(), channel.remote());
+    } catch (ProtocolException e) {
+      log.warn("sync peer {} at {} broke the protocol: {}", peerName(), channel.remote(), e.getMessage());
+      channel.sendError(0, SyncException.Reason.BAD_MESSAGE, e.getMessage());
+    } catch (EOFException e) {
+      log.debug("sync peer {} at {} closed the connection", peerName(), channel.remote());
+    } catch (IOException e) {
+      if (!channel.isClosed()) {
+        log.info("sync connection with {} at {} ended: {}", peerName(), channel.remote(), e.toString());
+      }
+    } catch (RuntimeException e) {
+      log.error("sync connection with {} at {} failed", peerName(), channel.remote(), e);
+    } finally {
+      close();
+    }
+  }
+
+  private void serve(Peer p, RecordStore store) throws IOException {
+    while (true) {
+      FrameChannel.Frame frame = channel.receive();
+      WireReader body = frame.body();
+      switch (frame.type()) {
+        case Protocol.PING -> body.end();
+        case Protocol.SUBSCRIBE -> {
+          String knownId = body.string();
+          long after = body.u64();
+          body.end();
+          if (!p.roles().contains(Role.SECONDARY)) {
+            refuse(0, "peer " + p.name() + " may not receive changes");
+            return;
+          }
+          if (stream != null) {
+            throw new ProtocolException("SUBSCRIBE sent twice");
+          }
+          subscribe(p, store, knownId, after);
+        }
+        case Protocol.ACK -> {
+          long version = body.u64();
+          body.end();
+          if (stream == null) {
+            throw new ProtocolException("ACK before SUBSCRIBE");
+          }
+          primary.acknowledged(p.name(), version);
+        }
+        case Protocol.COMMIT, Protocol.LIST_ZONES, Protocol.GET_ZONE -> {
+          long requestId = body.u32();
+          if (!p.roles().contains(Role.CONTROL)) {
+            refuse(requestId, "peer " + p.name() + " may not change or read zones");
+          } else if (stream != null) {
+            throw new ProtocolException("control request on a subscribed connection");
+          } else {
+            control(frame.type(), requestId, body, store);
+          }
+        }
+        default -> throw new ProtocolException("unexpected message type " + frame.type());
+      }
+    }
+  }
+
+  private void refuse(long requestId, String why) {
+    log.warn("refused request of sync peer {} at {}: {}", peerName(), channel.remote(), why);
+    channel.sendError(requestId, SyncException.Reason.FORBIDDEN, why);
+  }
+
+  private void subscribe(Peer p, RecordStore store, String knownId, long after) {
+    ChangeStream s = new ChangeStream(p.name(), channel, store, primary.primaryId(), primary.maxQueuedChanges(), primary::snapshotSent);
+    stream = s;
+    primary.subscribed(this);
+    if (knownId.equals(primary.primaryId())) {
+      primary.acknowledged(p.name(), after);
+    }
+    s.start(knownId, after);
+  }
+
+  private void control(int type, long requestId, WireReader body, RecordStore store) throws IOException {
+    switch (type) {
+      case Protocol.COMMIT -> {
+        long waitMillis = body.u32();
+        ChangeSet changes = Codec.ops(body);
+        body.end();
+        CommitResult result;
+        try {
+          List<String> targets = primary.connectedSecondaries();
+          Change change = store.commit(changes);
+          result =
+              waitMillis == 0
+                  ? new CommitResult(change.version(), List.of(), List.of())
+                  : primary.awaitApplied(change.version(), targets, Duration.ofMillis(waitMillis));
+        } catch (InvalidZoneException | IllegalArgumentException e) {
+          channel.sendError(requestId, SyncException.Reason.INVALID_CHANGE, String.valueOf(e.getMessage()));
+          return;
+        } catch (StoreException e) {
+          log.error("commit from control peer {} failed", peerName(), e);
+          channel.sendError(requestId, SyncException.Reason.STORE_FAILED, String.valueOf(e.getMessage()));
+          return;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for secondaries");
+        }
+        WireWriter w = new WireWriter().u32(requestId).u64(result.version());
+        names(w, result.applied());
+        names(w, result.notApplied());
+        channel.send(Protocol.COMMITTED, w);
+      }
+      case Protocol.LIST_ZONES -> {
+        body.end();
+        ZoneTable table = store.zones();
+        List<Zone> zones = table.zones();
+        WireWriter w = new WireWriter().u32(requestId).u64(table.version()).u32(zones.size());
+        for (Zone z : zones) {
+          w.name(z.origin()).u32(z.serial()).u32(z.recordCount());
+        }
+        channel.send(Protocol.ZONES, w);
+      }
+      case Protocol.GET_ZONE -> {
+        var origin = body.name();
+        body.end();
+        Zone zone = store.zones().get(origin);
+        WireWriter w = new WireWriter().u32(requestId);
+        if (zone == null) {
+          w.u8(0);
+        } else {
+          w.u8(1).records(zone.records());
+        }
+        channel.send(Protocol.ZONE, w);
+      }
+      default -> throw new IllegalStateException("not a control request: " + type);
+    }
+  }
+
+  private static void names(WireWriter w, List<String> names) {
+    w.u16(names.size());
+    names.forEach(w::string);
+  }
+
+  /** Ends the connection and its stream; safe from any thread, more than once. */
+  void close() {
+    channel.close();
+    ScheduledFuture<?> f = pings;
+    if (f != null) {
+      f.cancel(false);
+    }
+    ChangeStream s = stream;
+    if (s != null) {
+      s.close();
+    }
+    primary.ended(this);
+  }
+}

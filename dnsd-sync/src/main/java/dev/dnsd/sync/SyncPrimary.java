@@ -1,0 +1,381 @@
+package dev.dnsd.sync;
+
+import dev.dnsd.DnsServer;
+import dev.dnsd.ServerExtension;
+import dev.dnsd.store.Change;
+import dev.dnsd.store.ChangeSet;
+import dev.dnsd.store.RecordStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The primary's side of replication: a listener that authenticates peers, streams every committed
+ * change to secondaries in real time, and takes commits from control clients.
+ *
+ * <pre>{@code
+ * SyncPrimary sync = SyncPrimary.builder()
+ *     .listen("127.0.0.1", 5300)
+ *     .peer("ns2", secretBytes, Role.SECONDARY)
+ *     .peer("admin", adminSecret, Role.CONTROL)
+ *     .build();
+ * DnsServer server = DnsServer.builder().store(store).extension(sync).build().start();
+ * CommitResult r = sync.commitAndWait(changes, Duration.ofSeconds(2)); // read-your-writes
+ * }</pre>
+ *
+ * <p>Thread-safe. Each connection has its own threads, apart from the DNS transports; a secondary
+ * that falls too far behind is disconnected and catches up from the store's change log when it
+ * reconnects. {@link #close()} closes every connection and is idempotent.
+ */
+public final class SyncPrimary implements ServerExtension {
+  private static final Logger log = LoggerFactory.getLogger(SyncPrimary.class);
+
+  private final InetSocketAddress listen;
+  private final Map<String, Peer> peers;
+  private final @Nullable SSLContext tls;
+  private final Duration keepalive;
+  private final Duration handshakeTimeout;
+  private final int maxQueuedChanges;
+  private final NonceCache nonces = new NonceCache(100_000);
+  private final Set<PrimaryConnection> connections = ConcurrentHashMap.newKeySet();
+  // Highest version each secondary (by name) acknowledged; guarded by itself, waited on by commits.
+  private final Map<String, Long> acked = new HashMap<>();
+  private volatile @Nullable RecordStore store;
+  private volatile String primaryId = "";
+  private volatile @Nullable ServerSocket serverSocket;
+  private volatile @Nullable Thread acceptor;
+  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicInteger snapshotsSent = new java.util.concurrent.atomic.AtomicInteger();
+
+  private SyncPrimary(Builder b) {
+    this.listen = b.listen;
+    this.peers = Map.copyOf(b.peers);
+    this.tls = b.tls;
+    this.keepalive = b.keepalive;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.maxQueuedChanges = b.maxQueuedChanges;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the sync listener. A store without an identity gets one (a commit that only sets
+   * metadata), so secondaries can tell this history from another.
+   */
+  @Override
+  public synchronized void start(DnsServer server) throws IOException {
+    if (store != null || closed) {
+      throw new IllegalStateException("SyncPrimary was started already");
+    }
+    RecordStore s = server.store();
+    String id = s.meta(Protocol.PRIMARY_ID_KEY);
+    if (id == null) {
+      id = UUID.randomUUID().toString();
+      s.commit(ChangeSet.builder().meta(Protocol.PRIMARY_ID_KEY, id).build());
+    }
+    primaryId = id;
+    store = s;
+    ServerSocket socket =
+        tls != null ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
+    try {
+      socket.setReuseAddress(true);
+      socket.bind(listen, 64);
+    } catch (IOException e) {
+      socket.close();
+      throw new IOException("cannot bind the sync listener to " + listen + ": " + e.getMessage(), e);
+    }
+    serverSocket = socket;
+    Thread t = new Thread(this::acceptLoop, "dnsd-sync-accept");
+    t.setDaemon(true);
+    acceptor = t;
+    t.start();
+    log.info("dnsd sync listening on {}{} for {} peer(s)", boundAddress(), tls != null ? " (TLS)" : "", peers.size());
+  }
+
+  /** The address the sync listener is bound to (with the port chosen for port 0). */
+  public InetSocketAddress boundAddress() {
+    ServerSocket s = serverSocket;
+    if (s == null) {
+      throw new IllegalStateException("SyncPrimary is not started");
+    }
+    return new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
+  }
+
+  /** This primary's identity: changes when the store is a new one (e.g. in memory, restarted). */
+  public String primaryId() {
+    return primaryId;
+  }
+
+  /** Names of the secondaries connected now and receiving changes. */
+  public List<String> connectedSecondaries() {
+    Set<String> names = new TreeSet<>();
+    for (PrimaryConnection c : connections) {
+      if (c.isStreaming()) {
+        names.add(c.peerName());
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * Commits and returns once every secondary connected now has applied the change, or when the
+   * timeout passes; the result names those that had not.
+   *
+   * @throws dev.dnsd.zone.InvalidZoneException when the change set breaks a zone rule
+   */
+  public CommitResult commitAndWait(ChangeSet changes, Duration timeout) throws InterruptedException {
+    RecordStore s = store;
+    if (s == null) {
+      throw new IllegalStateException("SyncPrimary is not started");
+    }
+    List<String> targets = connectedSecondaries();
+    Change change = s.commit(changes);
+    return awaitApplied(change.version(), targets, timeout);
+  }
+
+  /** Waits until each named secondary acknowledged the version, or the timeout passes. */
+  CommitResult awaitApplied(long version, List<String> targets, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (acked) {
+      while (true) {
+        List<String> applied = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String name : targets) {
+          (acked.getOrDefault(name, 0L) >= version ? applied : missing).add(name);
+        }
+        long left = deadline - System.nanoTime();
+        if (missing.isEmpty() || left <= 0) {
+          return new CommitResult(version, applied, missing);
+        }
+        acked.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+  }
+
+  void acknowledged(String name, long version) {
+    synchronized (acked) {
+      if (acked.getOrDefault(name, 0L) < version) {
+        acked.put(name, version);
+        acked.notifyAll();
+      }
+    }
+  }
+
+  /** A secondary that subscribes again replaces its older connection, which may be dead but not yet noticed. */
+  void subscribed(PrimaryConnection connection) {
+    for (PrimaryConnection c : connections) {
+      if (c != connection && c.isStreaming() && c.peerName().equals(connection.peerName())) {
+        log.info("secondary {} reconnected; closing its previous connection from {}", c.peerName(), c.remote());
+        c.close();
+      }
+    }
+  }
+
+  /** How many times all zones were sent to a secondary; for tests of catch-up from the log. */
+  int snapshotsSent() {
+    return snapshotsSent.get();
+  }
+
+  void snapshotSent() {
+    snapshotsSent.incrementAndGet();
+  }
+
+  void ended(PrimaryConnection connection) {
+    connections.remove(connection);
+  }
+
+  RecordStore store() {
+    RecordStore s = store;
+    if (s == null) {
+      throw new IllegalStateException("SyncPrimary is not started");
+    }
+    return s;
+  }
+
+  Map<String, Peer> peers() {
+    return peers;
+  }
+
+  NonceCache nonces() {
+    return nonces;
+  }
+
+  Duration keepalive() {
+    return keepalive;
+  }
+
+  Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  int maxQueuedChanges() {
+    return maxQueuedChanges;
+  }
+
+  private void acceptLoop() {
+    ServerSocket s = serverSocket;
+    while (!closed && s != null) {
+      Socket socket;
+      try {
+        socket = s.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          log.error("sync listener failed; no more peers are accepted", e);
+        }
+        return;
+      }
+      try {
+        PrimaryConnection connection = new PrimaryConnection(this, socket);
+        connections.add(connection);
+        if (closed) {
+          connection.close();
+          continue;
+        }
+        connection.start();
+      } catch (IOException | RuntimeException e) {
+        log.warn("could not set up sync connection from {}", socket.getRemoteSocketAddress(), e);
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // Already failing.
+        }
+      }
+    }
+  }
+
+  /** Stops listening and closes every connection. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    ServerSocket s = serverSocket;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // Closing anyway.
+      }
+    }
+    for (PrimaryConnection c : connections) {
+      c.close();
+    }
+    Thread t = acceptor;
+    if (t != null) {
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Configures a {@link SyncPrimary}; each setting once, peers repeatable. */
+  public static final class Builder {
+    private InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    private boolean listenSet;
+    private final Map<String, Peer> peers = new LinkedHashMap<>();
+    private @Nullable SSLContext tls;
+    private Duration keepalive = Duration.ofSeconds(10);
+    private boolean keepaliveSet;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private int maxQueuedChanges = 100_000;
+
+    private Builder() {}
+
+    /** The sync listen address; default 127.0.0.1 port 0 (a free port, see {@link #boundAddress()}). */
+    public Builder listen(InetSocketAddress address) {
+      if (listenSet) {
+        throw new IllegalStateException("listen was already set to " + listen);
+      }
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException("sync listen address is unresolved: " + address);
+      }
+      listen = address;
+      listenSet = true;
+      return this;
+    }
+
+    public Builder listen(String host, int port) {
+      try {
+        return listen(new InetSocketAddress(InetAddress.getByName(host), port));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot resolve sync listen host " + host, e);
+      }
+    }
+
+    /**
+     * Accepts a peer with this name and shared secret (at least 16 bytes; keep it out of command
+     * lines and logs) in the given roles.
+     */
+    public Builder peer(String name, byte[] secret, Role role, Role... moreRoles) {
+      if (peers.containsKey(name)) {
+        throw new IllegalStateException("peer " + name + " was already added");
+      }
+      peers.put(name, new Peer(name, secret, EnumSet.of(role, moreRoles)));
+      return this;
+    }
+
+    /** Serves TLS with this context (its key manager holds the primary's certificate). */
+    public Builder tls(SSLContext context) {
+      if (tls != null) {
+        throw new IllegalStateException("tls was already set");
+      }
+      tls = context;
+      return this;
+    }
+
+    /**
+     * How often each side pings when connected; a peer silent for three intervals is taken as
+     * dead. Default 10 s; secondaries and control clients use the primary's interval.
+     */
+    public Builder keepalive(Duration interval) {
+      if (keepaliveSet) {
+        throw new IllegalStateException("keepalive was already set to " + keepalive);
+      }
+      if (interval.toMillis() < 10 || interval.toMillis() > 0xFFFFFFFFL) {
+        throw new IllegalArgumentException("keepalive must be 10 ms or more: " + interval);
+      }
+      keepalive = interval;
+      keepaliveSet = true;
+      return this;
+    }
+
+    /** Changes held for a slow secondary before it is disconnected to catch up later; default 100,000. */
+    public Builder maxQueuedChanges(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxQueuedChanges must be positive: " + max);
+      }
+      maxQueuedChanges = max;
+      return this;
+    }
+
+    public SyncPrimary build() {
+      if (peers.isEmpty()) {
+        throw new IllegalStateException("a SyncPrimary without peers would refuse everyone; add a peer");
+      }
+      return new SyncPrimary(this);
+    }
+  }
+}
