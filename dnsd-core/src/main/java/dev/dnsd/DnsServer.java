@@ -63,7 +63,6 @@ public final class DnsServer implements AutoCloseable {
   /** What the builder fixed; copied so that later use of the builder changes nothing here. */
   private record Settings(
       List<InetSocketAddress> listen,
-      List<Zone> zones,
       List<ServerExtension> extensions,
       Map<Name, String> chaosTxt,
       byte @Nullable [] nsid,
@@ -73,8 +72,12 @@ public final class DnsServer implements AutoCloseable {
       int maxUdpPayload,
       long answerCacheBytes) {}
 
-  private DnsServer(Settings config, RecordStore store) {
+  /** The builder's zones until start imports them; then the store holds them, and only it. */
+  private List<Zone> zonesToImport;
+
+  private DnsServer(Settings config, List<Zone> zones, RecordStore store) {
     this.config = config;
+    this.zonesToImport = zones;
     this.store = store;
   }
 
@@ -122,12 +125,15 @@ public final class DnsServer implements AutoCloseable {
   }
 
   private void importZones() {
-    if (config.zones().isEmpty()) {
+    List<Zone> zones = zonesToImport;
+    // Kept, a large zone would take its memory twice, here and in the store.
+    zonesToImport = List.of();
+    if (zones.isEmpty()) {
       return;
     }
     ChangeSet.Builder changes = ChangeSet.builder();
-    for (Zone zone : config.zones()) {
-      changes.replaceZone(zone.origin(), zone.records());
+    for (Zone zone : zones) {
+      changes.replaceZone(zone);
     }
     store.commit(changes.build());
   }
@@ -368,7 +374,6 @@ public final class DnsServer implements AutoCloseable {
               listen.isEmpty()
                   ? List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                   : List.copyOf(listen),
-              List.copyOf(zones),
               List.copyOf(extensions),
               chaosTxt(),
               nsid,
@@ -377,7 +382,7 @@ public final class DnsServer implements AutoCloseable {
               tcpIdleTimeout != null ? tcpIdleTimeout : Duration.ofSeconds(10),
               maxUdpPayload > 0 ? maxUdpPayload : 1232,
               answerCacheBytes >= 0 ? answerCacheBytes : ResponderConfig.DEFAULT_ANSWER_CACHE_BYTES);
-      return new DnsServer(settings, store != null ? store : new InMemoryRecordStore());
+      return new DnsServer(settings, List.copyOf(zones), store != null ? store : new InMemoryRecordStore());
     }
 
     private Map<Name, String> chaosTxt() {

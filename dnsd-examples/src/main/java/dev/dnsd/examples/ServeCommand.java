@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /** {@code java -jar dnsd.jar [serve]}: runs the server until the process is stopped. */
 final class ServeCommand {
@@ -46,30 +47,10 @@ final class ServeCommand {
     if (!flags.positional().isEmpty()) {
       throw new UsageException("unexpected argument " + flags.positional().get(0));
     }
-    DnsServer.Builder builder = DnsServer.builder();
-    List<String> listen = flags.all("--listen").isEmpty() ? List.of(DEFAULT_LISTEN) : flags.all("--listen");
-    for (String address : listen) {
-      builder.listen(Flags.hostPort("--listen", address));
-    }
-    builder.udpThreads(flags.positiveInt("--threads", Runtime.getRuntime().availableProcessors()));
-    RecordStore store = new InMemoryRecordStore();
-    builder.store(store);
-
-    String zonesDir = flags.one("--zones");
-    List<Zone> zones;
-    try {
-      zones = zonesDir == null ? List.of() : ZoneFiles.loadDirectory(Path.of(zonesDir));
-    } catch (InvalidZoneException | IOException e) {
-      err.println("dnsd: " + e.getMessage());
+    DnsServer server = build(flags, out, err);
+    if (server == null) {
       return 1;
     }
-    if (zones.isEmpty() && store.zones().isEmpty()) {
-      zones = List.of(DemoZone.zone());
-      out.println("dnsd: no zones given; serving the demo zone " + DemoZone.ORIGIN);
-    }
-    builder.zones(zones);
-
-    DnsServer server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
@@ -99,6 +80,36 @@ final class ServeCommand {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * The configured server, or null after an error was printed. In a method of its own so that
+   * neither the builder nor the loaded zones stay reachable from {@link #run} while the server
+   * runs: the store holds the zones after start, and a zone of a million names would otherwise
+   * take its memory twice.
+   */
+  private static @Nullable DnsServer build(Flags flags, PrintStream out, PrintStream err) {
+    DnsServer.Builder builder = DnsServer.builder();
+    List<String> listen = flags.all("--listen").isEmpty() ? List.of(DEFAULT_LISTEN) : flags.all("--listen");
+    for (String address : listen) {
+      builder.listen(Flags.hostPort("--listen", address));
+    }
+    builder.udpThreads(flags.positiveInt("--threads", Runtime.getRuntime().availableProcessors()));
+    RecordStore store = new InMemoryRecordStore();
+    builder.store(store);
+    String zonesDir = flags.one("--zones");
+    List<Zone> zones;
+    try {
+      zones = zonesDir == null ? List.of() : ZoneFiles.loadDirectory(Path.of(zonesDir));
+    } catch (InvalidZoneException | IOException e) {
+      err.println("dnsd: " + e.getMessage());
+      return null;
+    }
+    if (zones.isEmpty() && store.zones().isEmpty()) {
+      zones = List.of(DemoZone.zone());
+      out.println("dnsd: no zones given; serving the demo zone " + DemoZone.ORIGIN);
+    }
+    return builder.zones(zones).build();
   }
 
   private static String hostPort(InetSocketAddress a) {
