@@ -68,17 +68,21 @@ public final class DnsServer implements AutoCloseable {
   /** What the builder fixed; copied so that later use of the builder changes nothing here. */
   private record Settings(
       List<InetSocketAddress> listen,
-      List<Zone> zones,
       List<ServerExtension> extensions,
       Map<Name, String> chaosTxt,
       byte @Nullable [] nsid,
       int udpThreads,
       int tcpMaxConnections,
       Duration tcpIdleTimeout,
-      int maxUdpPayload) {}
+      int maxUdpPayload,
+      long answerCacheBytes) {}
 
-  private DnsServer(Settings config, RecordStore store) {
+  /** The builder's zones until start imports them; then the store holds them, and only it. */
+  private List<Zone> zonesToImport;
+
+  private DnsServer(Settings config, List<Zone> zones, RecordStore store) {
     this.config = config;
+    this.zonesToImport = zones;
     this.store = store;
   }
 
@@ -104,10 +108,14 @@ public final class DnsServer implements AutoCloseable {
               store::zones,
               () -> expired,
               new ResponderConfig(
-                  config.maxUdpPayload(), config.chaosTxt(), config.nsid(), config.extensions()));
+                  config.maxUdpPayload(),
+                  config.chaosTxt(),
+                  config.nsid(),
+                  config.extensions(),
+                  config.answerCacheBytes()));
       this.responder = responder;
       for (InetSocketAddress address : config.listen()) {
-        bind(address, responder::respond);
+        bind(address, responder);
       }
       for (ServerExtension extension : config.extensions()) {
         extension.start(this);
@@ -124,12 +132,15 @@ public final class DnsServer implements AutoCloseable {
   }
 
   private void importZones() {
-    if (config.zones().isEmpty()) {
+    List<Zone> zones = zonesToImport;
+    // Kept, a large zone would take its memory twice, here and in the store.
+    zonesToImport = List.of();
+    if (zones.isEmpty()) {
       return;
     }
     ChangeSet.Builder changes = ChangeSet.builder();
-    for (Zone zone : config.zones()) {
-      changes.replaceZone(zone.origin(), zone.records());
+    for (Zone zone : zones) {
+      changes.replaceZone(zone);
     }
     store.commit(changes.build());
   }
@@ -265,6 +276,7 @@ public final class DnsServer implements AutoCloseable {
     private int tcpMaxConnections = -1;
     private @Nullable Duration tcpIdleTimeout;
     private int maxUdpPayload = -1;
+    private long answerCacheBytes = -1;
     private byte @Nullable [] nsid;
 
     private Builder() {}
@@ -345,6 +357,22 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
+     * The memory the cache of encoded answers may take, in bytes; 0 turns it off. The cache holds
+     * answers until the zones change and is bounded, so names queried once (a flood of random
+     * names) displace entries but never grow it. Default 8 MiB; else at least 64 KiB.
+     */
+    public Builder answerCacheBytes(long bytes) {
+      if (answerCacheBytes >= 0) {
+        throw new IllegalStateException("answerCacheBytes was already set to " + answerCacheBytes);
+      }
+      if (bytes != 0 && bytes < ResponderConfig.MIN_ANSWER_CACHE_BYTES) {
+        throw new IllegalArgumentException("answerCacheBytes must be 0 (off) or at least 65536: " + bytes);
+      }
+      this.answerCacheBytes = bytes;
+      return this;
+    }
+
+    /**
      * The TXT answer to a CH-class query for this name ({@code version.dnsd.}, {@code
      * version.bind.}, {@code hostname.bind.} or {@code id.server.}); null turns the name off. By
      * default the version names answer {@code "dnsd VERSION"} and the identity names are off.
@@ -383,15 +411,15 @@ public final class DnsServer implements AutoCloseable {
               listen.isEmpty()
                   ? List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                   : List.copyOf(listen),
-              List.copyOf(zones),
               List.copyOf(extensions),
               chaosTxt(),
               nsid,
               udpThreads > 0 ? udpThreads : Runtime.getRuntime().availableProcessors(),
               tcpMaxConnections > 0 ? tcpMaxConnections : 256,
               tcpIdleTimeout != null ? tcpIdleTimeout : Duration.ofSeconds(10),
-              maxUdpPayload > 0 ? maxUdpPayload : 1232);
-      return new DnsServer(settings, store != null ? store : new InMemoryRecordStore());
+              maxUdpPayload > 0 ? maxUdpPayload : 1232,
+              answerCacheBytes >= 0 ? answerCacheBytes : ResponderConfig.DEFAULT_ANSWER_CACHE_BYTES);
+      return new DnsServer(settings, List.copyOf(zones), store != null ? store : new InMemoryRecordStore());
     }
 
     private Map<Name, String> chaosTxt() {

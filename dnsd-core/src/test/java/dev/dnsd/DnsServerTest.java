@@ -11,8 +11,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import dev.dnsd.zone.Zone;
+import java.util.List;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 class DnsServerTest {
 
@@ -88,6 +95,39 @@ class DnsServerTest {
         .hasMessageContaining("positive");
     assertThatThrownBy(() -> DnsServer.builder().chaosTxt("foo.bar.", "x"))
         .hasMessageContaining("version.dnsd");
+    assertThatThrownBy(() -> DnsServer.builder().answerCacheBytes(1000)).hasMessageContaining("65536");
+    assertThatThrownBy(() -> DnsServer.builder().answerCacheBytes(0).answerCacheBytes(1 << 20))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aCommitIsAnsweredAtOnceOverUdpAfterTheOldAnswerWasCached() throws IOException {
+    Name www = Name.fromConstantString("www.example.");
+    Zone zone =
+        Zone.empty(Name.fromConstantString("example."))
+            .edit()
+            .add(record("example.", Type.SOA, "ns1.example. hostmaster.example. 1 7200 3600 1209600 300"))
+            .add(record("example.", Type.NS, "ns1.example."))
+            .add(record("www.example.", Type.A, "192.0.2.1"))
+            .build();
+    try (DnsServer server = DnsServer.builder().zone(zone).udpThreads(1).build().start()) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(TestDns.udp(server.address(), TestDns.a("www.example.")).getSection(Section.ANSWER))
+            .extracting(Record::rdataToString)
+            .containsExactly("192.0.2.1");
+      }
+      server.commit(
+          dev.dnsd.store.ChangeSet.builder()
+              .setRRset(www, Type.A, List.of(record("www.example.", Type.A, "192.0.2.2")))
+              .build());
+      assertThat(TestDns.udp(server.address(), TestDns.a("www.example.")).getSection(Section.ANSWER))
+          .extracting(Record::rdataToString)
+          .containsExactly("192.0.2.2");
+    }
+  }
+
+  private static Record record(String owner, int type, String rdata) throws IOException {
+    return Record.fromString(Name.fromConstantString(owner), type, DClass.IN, 3600, rdata, Name.root);
   }
 
   @Test

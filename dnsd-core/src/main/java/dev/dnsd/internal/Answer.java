@@ -5,6 +5,7 @@ import java.util.List;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /** What a lookup found, section by section, before it is encoded. */
 final class Answer {
@@ -19,6 +20,19 @@ final class Answer {
   final List<Record> answer = new ArrayList<>();
   final List<Record> authority = new ArrayList<>();
   final List<Record> additional = new ArrayList<>();
+
+  /**
+   * Whether the encoded answer depends on the case of the question's name beyond the question
+   * itself: a CNAME synthesized from a DNAME carries the client's labels in its target.
+   */
+  boolean caseSensitive() {
+    for (Record r : answer) {
+      if (r.getType() == Type.DNAME) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   static Answer refused() {
     return withRcode(Rcode.REFUSED);

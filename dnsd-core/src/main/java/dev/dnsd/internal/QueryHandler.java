@@ -16,4 +16,30 @@ public interface QueryHandler {
    */
   byte @Nullable [] respond(
       byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier);
+
+  /**
+   * A handler for one thread: it may keep scratch state between calls and writes the answer into
+   * the caller's buffer, so that a hot path need not allocate one per answer.
+   */
+  default Worker worker() {
+    return (packet, length, client, tcp, replier, out) -> {
+      byte[] answer = respond(packet, length, client, tcp, replier);
+      if (answer == null) {
+        return -1;
+      }
+      System.arraycopy(answer, 0, out, 0, answer.length);
+      return answer.length;
+    };
+  }
+
+  /** Answers the requests of one thread; not thread-safe. */
+  @FunctionalInterface
+  interface Worker {
+    /**
+     * @param out where the answer is written; 65535 bytes hold any answer
+     * @return the answer's length in {@code out}, or -1 when nothing is to be sent
+     */
+    int respond(
+        byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier, byte[] out);
+  }
 }

@@ -45,13 +45,16 @@ import org.xbill.DNS.Type;
  * code, so the choice is deterministic and small; over TCP it holds every RRset at the name,
  * since size and amplification do not matter there and tools like {@code dig ANY +tcp} expect it.
  */
-public final class Responder {
+public final class Responder implements QueryHandler {
   private static final Logger log = LoggerFactory.getLogger(Responder.class);
 
   private final Supplier<ZoneTable> zones;
   private final Supplier<Set<Name>> expired;
   private final ResponderConfig config;
   private final byte @Nullable [] nsid;
+  private final @Nullable AnswerCache cache;
+  /** The OPT record of a REFUSED answer, by {@code (DO ? 1 : 0) | (NSID asked ? 2 : 0)}. */
+  private final byte[][] refusedOpt = new byte[4][];
 
   public Responder(Supplier<ZoneTable> zones, ResponderConfig config) {
     this(zones, Set::of, config);
@@ -66,6 +69,11 @@ public final class Responder {
     this.expired = expired;
     this.config = config;
     this.nsid = config.nsid();
+    this.cache = config.answerCacheBytes() == 0 ? null : new AnswerCache(config.answerCacheBytes());
+    for (int i = 0; i < refusedOpt.length; i++) {
+      Edns shape = new Edns(0, Edns.MIN_PAYLOAD, (i & 1) != 0, (i & 2) != 0);
+      refusedOpt[i] = shape.answerOpt(Rcode.REFUSED, config.maxUdpPayload(), nsid).toWire(Section.ADDITIONAL);
+    }
   }
 
   /**
@@ -84,7 +92,7 @@ public final class Responder {
     } catch (IOException e) {
       return build(query, null, Answer.withRcode(Rcode.FORMERR));
     }
-    return build(query, edns, lookup(query.getQuestion(), tcp));
+    return build(query, edns, lookup(query.getQuestion(), zones.get(), tcp));
   }
 
   /**
@@ -96,23 +104,189 @@ public final class Responder {
    * @param replier how an extension that takes the request sends its answers
    * @return the encoded answer, or null when the packet is dropped or an extension took it
    */
+  @Override
   public byte @Nullable [] respond(
       byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier) {
-    if (length < Header.LENGTH || length > packet.length) {
+    if (!acceptable(packet, length)) {
       return null;
     }
-    if ((packet[2] & 0x80) != 0) {
-      return null; // a response: answering it could start a loop between two servers
-    }
+    WireQuery q = new WireQuery();
     try {
-      return answer(Arrays.copyOf(packet, length), client, tcp, replier);
+      ZoneTable table = zones.get();
+      switch (fast(q, table, packet, length, tcp)) {
+        case HIT:
+          byte[] cached = q.cached;
+          byte[] hit = new byte[cached.length];
+          patch(cached, packet, q, hit);
+          return hit;
+        case REFUSE:
+          byte[] refused = new byte[refusedLength(q)];
+          refuse(packet, q, refused);
+          return refused;
+        default:
+          return slow(q, table, packet, length, client, tcp, replier);
+      }
     } catch (RuntimeException e) {
-      log.error("Answering a {}-byte query from {} failed; replying SERVFAIL", length, client, e);
-      return headerOnly(packet, Rcode.SERVFAIL);
+      return failed(packet, length, client, e);
     }
   }
 
-  private byte @Nullable [] answer(byte[] wire, InetSocketAddress client, boolean tcp, Replier replier) {
+  /**
+   * Answers one request for one thread, into its buffer, keeping scratch state between calls: the
+   * transports' hot path, which then allocates nothing when the answer is cached or refused.
+   */
+  @Override
+  public QueryHandler.Worker worker() {
+    WireQuery q = new WireQuery();
+    return (packet, length, client, tcp, replier, out) -> {
+      if (!acceptable(packet, length)) {
+        return -1;
+      }
+      try {
+        ZoneTable table = zones.get();
+        switch (fast(q, table, packet, length, tcp)) {
+          case HIT:
+            return patch(q.cached, packet, q, out);
+          case REFUSE:
+            return refuse(packet, q, out);
+          default:
+            return copy(slow(q, table, packet, length, client, tcp, replier), out);
+        }
+      } catch (RuntimeException e) {
+        return copy(failed(packet, length, client, e), out);
+      }
+    };
+  }
+
+  /** Whether the answer to this query would come from the cache now; for tests. */
+  boolean isCached(byte[] query, boolean tcp) {
+    WireQuery q = new WireQuery();
+    return cache != null
+        && q.parse(query, query.length, tcp, config.maxUdpPayload())
+        && cache.get(cache.generation(zones.get()).id(), query, q) != null;
+  }
+
+  @Nullable AnswerCache cache() {
+    return cache;
+  }
+
+  private static boolean acceptable(byte[] packet, int length) {
+    // Responses are dropped: answering them could start a loop between two servers.
+    return length >= Header.LENGTH && length <= packet.length && (packet[2] & 0x80) == 0;
+  }
+
+  private static byte[] failed(byte[] packet, int length, InetSocketAddress client, RuntimeException e) {
+    log.error("Answering a {}-byte query from {} failed; replying SERVFAIL", length, client, e);
+    return headerOnly(packet, Rcode.SERVFAIL);
+  }
+
+  private static int copy(byte @Nullable [] answer, byte[] out) {
+    if (answer == null) {
+      return -1;
+    }
+    System.arraycopy(answer, 0, out, 0, answer.length);
+    return answer.length;
+  }
+
+  private static final int MISS = 0;
+  private static final int HIT = 1;
+  private static final int REFUSE = 2;
+
+  /**
+   * The cheap path: reads only the header and question, then finds the answer in the cache
+   * ({@link #HIT}, in {@code q.cached}), or finds the name in no zone ({@link #REFUSE}); on a
+   * {@link #MISS} {@code q.generation} is set when the full path's answer may be cached.
+   */
+  private int fast(WireQuery q, ZoneTable table, byte[] packet, int length, boolean tcp) {
+    q.generation = null;
+    q.cached = null;
+    // While a zone is expired (rare) nothing is cached or answered from the cache: the cache is
+    // per zone table, and expiry does not change the table.
+    if (cache == null || !expired.get().isEmpty() || !q.parse(packet, length, tcp, config.maxUdpPayload())) {
+      return MISS;
+    }
+    AnswerCache.Generation generation = cache.generation(table);
+    byte[] cached = cache.get(generation.id(), packet, q);
+    if (cached != null) {
+      q.cached = cached;
+      return HIT;
+    }
+    if (q.qclass == DClass.IN && !generation.origins().mayHold(packet, q) && refusedLength(q) <= q.limit) {
+      return REFUSE;
+    }
+    q.generation = generation;
+    return MISS;
+  }
+
+  /**
+   * The cached answer with this query's ID, RD and CD bits and question name (same name but for
+   * case, which DNS keeps as the client wrote it). Names in the answer that point to the question
+   * then read in the client's case too, as they would in a freshly encoded answer.
+   */
+  private static int patch(byte[] cached, byte[] packet, WireQuery q, byte[] out) {
+    System.arraycopy(cached, 0, out, 0, cached.length);
+    out[0] = packet[0];
+    out[1] = packet[1];
+    out[2] = (byte) ((cached[2] & ~0x01) | (packet[2] & 0x01));
+    out[3] = (byte) ((cached[3] & ~0x10) | (packet[3] & 0x10));
+    System.arraycopy(packet, WireQuery.QNAME, out, WireQuery.QNAME, q.nameEnd - WireQuery.QNAME);
+    return cached.length;
+  }
+
+  private int refusedLength(WireQuery q) {
+    return q.questionEnd + (q.edns ? refusedOpt[optShape(q)].length : 0);
+  }
+
+  private static int optShape(WireQuery q) {
+    return (q.dnssecOk ? 1 : 0) | (q.nsidRequested ? 2 : 0);
+  }
+
+  /**
+   * REFUSED for a name in no zone here, copied from the query as the full path would encode it:
+   * the header with QR, RD and CD, the question, and our OPT record when the query had EDNS.
+   */
+  private int refuse(byte[] packet, WireQuery q, byte[] out) {
+    int n = q.questionEnd;
+    System.arraycopy(packet, 0, out, 0, n);
+    out[2] = (byte) (0x80 | (packet[2] & 0x01));
+    out[3] = (byte) ((packet[3] & 0x10) | Rcode.REFUSED);
+    out[10] = 0;
+    out[11] = 0;
+    if (q.edns) {
+      byte[] opt = refusedOpt[optShape(q)];
+      System.arraycopy(opt, 0, out, n, opt.length);
+      out[11] = 1;
+      n += opt.length;
+    }
+    return n;
+  }
+
+  /** The full path: dnsjava parses, the lookup runs, dnsjava encodes; cached when allowed. */
+  private byte @Nullable [] slow(
+      WireQuery q,
+      ZoneTable table,
+      byte[] packet,
+      int length,
+      InetSocketAddress client,
+      boolean tcp,
+      Replier replier) {
+    AnswerCache.Generation generation = q.generation;
+    q.cacheable = false;
+    byte[] answer =
+        answer(Arrays.copyOf(packet, length), table, client, tcp, replier, generation != null ? q : null);
+    if (answer != null && generation != null && q.cacheable && cache != null) {
+      cache.put(generation.id(), packet, q, answer);
+    }
+    return answer;
+  }
+
+  private byte @Nullable [] answer(
+      byte[] wire,
+      ZoneTable table,
+      InetSocketAddress client,
+      boolean tcp,
+      Replier replier,
+      @Nullable WireQuery key) {
     Message query;
     Edns edns;
     try {
@@ -141,12 +315,15 @@ public final class Responder {
     if (query.getTSIG() != null && offer(query, wire, client, tcp, replier)) {
       return null;
     }
-    return encode(query, edns, lookup(question, tcp), limit);
+    Answer answer = lookup(question, table, tcp);
+    if (key != null) {
+      key.cacheable = sameKey(key, question, edns, limit) && !answer.caseSensitive();
+    }
+    return encode(query, edns, answer, limit);
   }
 
-  private Answer lookup(Record question, boolean tcp) {
+  private Answer lookup(Record question, ZoneTable table, boolean tcp) {
     if (question.getDClass() == DClass.IN) {
-      ZoneTable table = zones.get();
       Answer answer = new Lookup(table, expired.get()).find(question.getName(), question.getType(), tcp);
       Additional.addTargets(table, answer);
       return answer;
@@ -155,6 +332,18 @@ public final class Responder {
       return Chaos.answer(config.chaosTxt(), question.getName(), question.getType());
     }
     return Answer.refused();
+  }
+
+  /**
+   * Whether dnsjava read the query as the wire reader did: a guard that keeps an answer out of the
+   * cache should the two ever disagree.
+   */
+  private static boolean sameKey(WireQuery key, Record question, @Nullable Edns edns, int limit) {
+    return key.qtype == question.getType()
+        && key.qclass == question.getDClass()
+        && key.limit == limit
+        && key.edns == (edns != null)
+        && (edns == null || (key.dnssecOk == edns.dnssecOk() && key.nsidRequested == edns.nsidRequested()));
   }
 
   private boolean offer(Message query, byte[] wire, InetSocketAddress client, boolean tcp, Replier replier) {

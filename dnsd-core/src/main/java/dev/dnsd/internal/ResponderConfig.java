@@ -15,11 +15,19 @@ import org.xbill.DNS.Name;
  * @param chaosTxt the class CH TXT names answered, with their text; a name not here is refused
  * @param nsid the name server identifier returned to clients asking for it (RFC 5001), or null
  * @param extensions offered what the responder does not answer itself, in order
+ * @param answerCacheBytes the memory the cache of encoded answers may take (0 turns the cache
+ *     off; else at least 64 KiB; 8 MiB by default)
  */
 public record ResponderConfig(
-    int maxUdpPayload, Map<Name, String> chaosTxt, byte @Nullable [] nsid, List<ServerExtension> extensions) {
+    int maxUdpPayload,
+    Map<Name, String> chaosTxt,
+    byte @Nullable [] nsid,
+    List<ServerExtension> extensions,
+    long answerCacheBytes) {
 
   public static final int DEFAULT_MAX_UDP_PAYLOAD = 1232;
+  public static final long DEFAULT_ANSWER_CACHE_BYTES = 8L << 20;
+  public static final long MIN_ANSWER_CACHE_BYTES = 64L << 10;
   public static final String VERSION = "dnsd " + dev.dnsd.DnsServer.VERSION;
 
   public ResponderConfig {
@@ -30,8 +38,18 @@ public record ResponderConfig(
       throw new IllegalArgumentException("nsid longer than an EDNS option can carry: " + nsid.length);
     }
     chaosTxt = Map.copyOf(chaosTxt);
+    if (answerCacheBytes != 0 && answerCacheBytes < MIN_ANSWER_CACHE_BYTES) {
+      throw new IllegalArgumentException(
+          "answerCacheBytes must be 0 (off) or at least " + MIN_ANSWER_CACHE_BYTES + ", was " + answerCacheBytes);
+    }
     nsid = nsid == null ? null : nsid.clone();
     extensions = List.copyOf(extensions);
+  }
+
+  /** With the default answer cache. */
+  public ResponderConfig(
+      int maxUdpPayload, Map<Name, String> chaosTxt, byte @Nullable [] nsid, List<ServerExtension> extensions) {
+    this(maxUdpPayload, chaosTxt, nsid, extensions, DEFAULT_ANSWER_CACHE_BYTES);
   }
 
   /** 1232 bytes, the version under {@code version.dnsd.} and {@code version.bind.}, no NSID. */
@@ -49,7 +67,7 @@ public record ResponderConfig(
   }
 
   public ResponderConfig withMaxUdpPayload(int bytes) {
-    return new ResponderConfig(bytes, chaosTxt, nsid, extensions);
+    return new ResponderConfig(bytes, chaosTxt, nsid, extensions, answerCacheBytes);
   }
 
   /** Answers a CH TXT name with the text, or (null) stops answering it. */
@@ -60,15 +78,20 @@ public record ResponderConfig(
     } else {
       copy.put(name, text);
     }
-    return new ResponderConfig(maxUdpPayload, copy, nsid, extensions);
+    return new ResponderConfig(maxUdpPayload, copy, nsid, extensions, answerCacheBytes);
   }
 
   public ResponderConfig withNsid(byte @Nullable [] id) {
-    return new ResponderConfig(maxUdpPayload, chaosTxt, id, extensions);
+    return new ResponderConfig(maxUdpPayload, chaosTxt, id, extensions, answerCacheBytes);
   }
 
   public ResponderConfig withExtensions(List<ServerExtension> list) {
-    return new ResponderConfig(maxUdpPayload, chaosTxt, nsid, list);
+    return new ResponderConfig(maxUdpPayload, chaosTxt, nsid, list, answerCacheBytes);
+  }
+
+  /** The answer cache's memory budget; 0 turns it off. */
+  public ResponderConfig withAnswerCacheBytes(long bytes) {
+    return new ResponderConfig(maxUdpPayload, chaosTxt, nsid, extensions, bytes);
   }
 
   private static Name name(String text) {

@@ -20,7 +20,8 @@ import org.xbill.DNS.OPTRecord;
 /**
  * UDP on one address: one socket and one thread per worker, all bound to the same port with
  * SO_REUSEPORT where the OS has it, so that the kernel spreads datagrams over the workers and no
- * lock or queue sits between them. Each worker reuses one receive buffer.
+ * lock or queue sits between them. Each worker reuses one receive and one send buffer, and its
+ * own {@link QueryHandler.Worker}, so that a cached answer costs no allocation of ours.
  */
 public final class UdpTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
@@ -94,6 +95,9 @@ public final class UdpTransport implements AutoCloseable {
   private void serve(DatagramChannel channel) {
     ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
     byte[] packet = buffer.array();
+    ByteBuffer output = ByteBuffer.allocate(MAX_DATAGRAM);
+    byte[] out = output.array();
+    QueryHandler.Worker worker = handler.worker();
     UdpReplier replier = new UdpReplier(channel, packet);
     while (channel.isOpen()) {
       InetSocketAddress client;
@@ -110,9 +114,10 @@ public final class UdpTransport implements AutoCloseable {
       try {
         replier.client = client;
         replier.length = length;
-        byte[] answer = handler.respond(packet, length, client, false, replier);
-        if (answer != null) {
-          channel.send(ByteBuffer.wrap(answer), client);
+        int answer = worker.respond(packet, length, client, false, replier, out);
+        if (answer >= 0) {
+          output.clear().limit(answer);
+          channel.send(output, client);
         }
       } catch (ClosedChannelException e) {
         return;

@@ -48,6 +48,8 @@ final class ChangeApplier {
       } else if (op instanceof ChangeSet.ReplaceZone r) {
         if (live(r.origin())) {
           editor(r.origin()).clear().addAll(r.records());
+        } else if (r.records() instanceof ZoneRecords z && z.zone().origin().equals(r.origin())) {
+          adoptZone(z.zone());
         } else {
           startZone(r.origin()).addAll(r.records());
         }
@@ -155,6 +157,12 @@ final class ChangeApplier {
       editors.put(origin, editor);
       created.add(origin);
       return editor;
+    }
+
+    /** A new zone from a snapshot that already passed every rule: nothing to build or check. */
+    private void adoptZone(Zone zone) {
+      editors.put(zone.origin(), zone.edit());
+      created.add(zone.origin());
     }
 
     private Zone.Editor editor(Name origin) {

@@ -1,5 +1,7 @@
 package dev.dnsd.store;
 
+import dev.dnsd.zone.Zone;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -129,6 +131,16 @@ public final class ChangeSet {
 
     public Builder replaceZone(Name origin, Collection<? extends Record> records) {
       ops.add(new ReplaceZone(origin, List.copyOf(records)));
+      return this;
+    }
+
+    /**
+     * Creates the zone or replaces all of its content with this snapshot's records. Where the
+     * store does not hold the zone yet, it takes the snapshot as it is rather than building it
+     * again from the records: the cheap way to load a large zone.
+     */
+    public Builder replaceZone(Zone zone) {
+      ops.add(new ReplaceZone(zone.origin(), new ZoneRecords(zone)));
       return this;
     }
 

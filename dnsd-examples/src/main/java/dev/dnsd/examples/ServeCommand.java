@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /** {@code java -jar dnsd.jar [serve]}: runs the server until the process is stopped. */
 final class ServeCommand {
@@ -59,55 +60,13 @@ final class ServeCommand {
         }
       }
     }
-    DnsServer.Builder builder = DnsServer.builder();
-    List<String> listen = flags.all("--listen").isEmpty() ? List.of(DEFAULT_LISTEN) : flags.all("--listen");
-    for (String address : listen) {
-      builder.listen(Flags.hostPort("--listen", address));
-    }
-    builder.udpThreads(flags.positiveInt("--threads", Runtime.getRuntime().availableProcessors()));
-    String zonesDir = flags.one("--zones");
-    List<Zone> zones;
-    try {
-      zones = zonesDir == null ? List.of() : ZoneFiles.loadDirectory(Path.of(zonesDir));
-    } catch (InvalidZoneException | IOException e) {
-      err.println("dnsd: " + e.getMessage());
+    Started started = start(flags, secondary, out, err);
+    if (started == null) {
       return 1;
     }
-    ZoneTransfers xfr;
-    try {
-      xfr = XfrFlags.build(flags);
-    } catch (IOException e) {
-      err.println("dnsd: " + e);
-      return 1;
-    }
-    if (xfr != null) {
-      builder.extension(xfr);
-    }
-    ServerExtension sync;
-    try {
-      sync = SyncFlags.build(flags);
-    } catch (IOException e) {
-      err.println("dnsd: " + e.getMessage());
-      return 1;
-    }
-    if (sync != null) {
-      builder.extension(sync);
-    }
-    RecordStore store = StoreFlags.open(flags);
-    builder.store(store);
-    if (zones.isEmpty() && store.zones().isEmpty() && flags.all("--secondary-zone").isEmpty() && !secondary) {
-      zones = List.of(DemoZone.zone());
-      out.println("dnsd: the store is empty; seeding the demo zone " + DemoZone.ORIGIN);
-    }
-    builder.zones(zones);
-
-    DnsServer server = builder.build();
-    try {
-      server.start();
-    } catch (IOException e) {
-      err.println("dnsd: cannot listen: " + e.getMessage());
-      return 1;
-    }
+    DnsServer server = started.server();
+    ServerExtension sync = started.sync();
+    RecordStore store = server.store();
     out.println("dnsd: store " + StoreFlags.describe(store) + ", " + store.zones().size() + " zone(s), version " + store.version());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -141,6 +100,66 @@ final class ServeCommand {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  private record Started(DnsServer server, @Nullable ServerExtension sync) {}
+
+  /**
+   * Builds and starts the server, or prints what is wrong and returns null. In a method of its
+   * own so that the zones loaded from files are unreachable once the store holds them: a zone of a
+   * million names would otherwise take its memory twice while the server runs.
+   */
+  private static @Nullable Started start(Flags flags, boolean secondary, PrintStream out, PrintStream err) {
+    DnsServer.Builder builder = DnsServer.builder();
+    List<String> listen = flags.all("--listen").isEmpty() ? List.of(DEFAULT_LISTEN) : flags.all("--listen");
+    for (String address : listen) {
+      builder.listen(Flags.hostPort("--listen", address));
+    }
+    builder.udpThreads(flags.positiveInt("--threads", Runtime.getRuntime().availableProcessors()));
+    String zonesDir = flags.one("--zones");
+    List<Zone> zones;
+    try {
+      zones = zonesDir == null ? List.of() : ZoneFiles.loadDirectory(Path.of(zonesDir));
+    } catch (InvalidZoneException | IOException e) {
+      err.println("dnsd: " + e.getMessage());
+      return null;
+    }
+    ZoneTransfers xfr;
+    try {
+      xfr = XfrFlags.build(flags);
+    } catch (IOException e) {
+      err.println("dnsd: " + e);
+      return null;
+    }
+    if (xfr != null) {
+      builder.extension(xfr);
+    }
+    ServerExtension sync;
+    try {
+      sync = SyncFlags.build(flags);
+    } catch (IOException e) {
+      err.println("dnsd: " + e.getMessage());
+      return null;
+    }
+    if (sync != null) {
+      builder.extension(sync);
+    }
+    RecordStore store = StoreFlags.open(flags);
+    builder.store(store);
+    if (zones.isEmpty() && store.zones().isEmpty() && flags.all("--secondary-zone").isEmpty() && !secondary) {
+      zones = List.of(DemoZone.zone());
+      out.println("dnsd: the store is empty; seeding the demo zone " + DemoZone.ORIGIN);
+    }
+    builder.zones(zones);
+
+    DnsServer server = builder.build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      err.println("dnsd: cannot listen: " + e.getMessage());
+      return null;
+    }
+    return new Started(server, sync);
   }
 
   private static Set<String> valueFlags() {
