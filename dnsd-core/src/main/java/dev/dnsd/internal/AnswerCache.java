@@ -3,9 +3,11 @@ package dev.dnsd.internal;
 import dev.dnsd.zone.ZoneTable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
 
 /**
  * Encoded answers by question, valid for one zone table: a hit costs a copy and a patch of the
@@ -16,11 +18,11 @@ import org.jspecify.annotations.Nullable;
  * exceeds (by more than one entry per racing thread). A flood of names seen once therefore
  * displaces entries but never grows the cache.
  *
- * <p>Invalidation is by generation: each zone table the responder reads gets the next number, an
- * entry is stored with the number of the table it was computed from and only served while that
- * table is the current one. A commit publishes a new table, so the first query after it finds
- * every old entry stale; stale entries hold no reference to old tables and are overwritten in
- * time.
+ * <p>Invalidation is by generation: each zone table the responder reads, with the set of expired
+ * zones it answers SERVFAIL, gets the next number; an entry is stored with the number of the state
+ * it was computed from and only served while that state is the current one. A commit publishes a
+ * new table, and expiry a new set, so the first query after either finds every old entry stale;
+ * stale entries hold no reference to old tables and are overwritten in time.
  *
  * <p>Thread-safe without locks: entries are immutable and published whole.
  */
@@ -38,10 +40,11 @@ final class AnswerCache {
   private final int maxAnswer;
   private final AtomicLong used = new AtomicLong();
   private final AtomicReference<Generation> generation =
-      new AtomicReference<>(new Generation(null, 0, OriginFilter.of(ZoneTable.empty())));
+      new AtomicReference<>(new Generation(null, Set.of(), 0, OriginFilter.of(ZoneTable.empty())));
 
   /** The current table, its number, and the filter of its origins. */
-  record Generation(@Nullable ZoneTable table, int id, OriginFilter origins) {}
+  /** The state answers are computed from; tables and expired sets are compared by identity. */
+  record Generation(@Nullable ZoneTable table, Set<Name> expired, int id, OriginFilter origins) {}
 
   static final class Entry {
     final int hash;
@@ -86,14 +89,15 @@ final class AnswerCache {
     this.maxAnswer = (int) Math.min(65535, budget / 64);
   }
 
-  /** The generation of this table, starting a new one when the table is not the current one. */
-  Generation generation(ZoneTable table) {
+  /** The generation of this state, starting a new one when it is not the current one. */
+  Generation generation(ZoneTable table, Set<Name> expired) {
     while (true) {
       Generation g = generation.get();
-      if (g.table() == table) {
+      if (g.table() == table && g.expired() == expired) {
         return g;
       }
-      Generation next = new Generation(table, g.id() + 1, OriginFilter.of(table));
+      OriginFilter origins = g.table() == table ? g.origins() : OriginFilter.of(table);
+      Generation next = new Generation(table, expired, g.id() + 1, origins);
       if (generation.compareAndSet(g, next)) {
         return next;
       }

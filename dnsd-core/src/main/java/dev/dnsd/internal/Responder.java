@@ -49,6 +49,9 @@ public final class Responder implements QueryHandler {
   private static final Logger log = LoggerFactory.getLogger(Responder.class);
 
   private final Supplier<ZoneTable> zones;
+  /** One empty set: the cache tells states apart by the identity of their expired sets. */
+  private static final Set<Name> NONE_EXPIRED = Set.of();
+
   private final Supplier<Set<Name>> expired;
   private final ResponderConfig config;
   private final byte @Nullable [] nsid;
@@ -57,7 +60,7 @@ public final class Responder implements QueryHandler {
   private final byte[][] refusedOpt = new byte[4][];
 
   public Responder(Supplier<ZoneTable> zones, ResponderConfig config) {
-    this(zones, Set::of, config);
+    this(zones, () -> NONE_EXPIRED, config);
   }
 
   /**
@@ -92,7 +95,7 @@ public final class Responder implements QueryHandler {
     } catch (IOException e) {
       return build(query, null, Answer.withRcode(Rcode.FORMERR));
     }
-    return build(query, edns, lookup(query.getQuestion(), zones.get(), tcp));
+    return build(query, edns, lookup(query.getQuestion(), zones.get(), expired.get(), tcp));
   }
 
   /**
@@ -113,7 +116,8 @@ public final class Responder implements QueryHandler {
     WireQuery q = new WireQuery();
     try {
       ZoneTable table = zones.get();
-      switch (fast(q, table, packet, length, tcp)) {
+      Set<Name> stale = expired.get();
+      switch (fast(q, table, stale, packet, length, tcp)) {
         case HIT:
           byte[] cached = q.cached;
           byte[] hit = new byte[cached.length];
@@ -124,7 +128,7 @@ public final class Responder implements QueryHandler {
           refuse(packet, q, refused);
           return refused;
         default:
-          return slow(q, table, packet, length, client, tcp, replier);
+          return slow(q, table, stale, packet, length, client, tcp, replier);
       }
     } catch (RuntimeException e) {
       return failed(packet, length, client, e);
@@ -144,13 +148,14 @@ public final class Responder implements QueryHandler {
       }
       try {
         ZoneTable table = zones.get();
-        switch (fast(q, table, packet, length, tcp)) {
+        Set<Name> stale = expired.get();
+        switch (fast(q, table, stale, packet, length, tcp)) {
           case HIT:
             return patch(q.cached, packet, q, out);
           case REFUSE:
             return refuse(packet, q, out);
           default:
-            return copy(slow(q, table, packet, length, client, tcp, replier), out);
+            return copy(slow(q, table, stale, packet, length, client, tcp, replier), out);
         }
       } catch (RuntimeException e) {
         return copy(failed(packet, length, client, e), out);
@@ -163,7 +168,7 @@ public final class Responder implements QueryHandler {
     WireQuery q = new WireQuery();
     return cache != null
         && q.parse(query, query.length, tcp, config.maxUdpPayload())
-        && cache.get(cache.generation(zones.get()).id(), query, q) != null;
+        && cache.get(cache.generation(zones.get(), expired.get()).id(), query, q) != null;
   }
 
   @Nullable AnswerCache cache() {
@@ -197,15 +202,14 @@ public final class Responder implements QueryHandler {
    * ({@link #HIT}, in {@code q.cached}), or finds the name in no zone ({@link #REFUSE}); on a
    * {@link #MISS} {@code q.generation} is set when the full path's answer may be cached.
    */
-  private int fast(WireQuery q, ZoneTable table, byte[] packet, int length, boolean tcp) {
+  private int fast(
+      WireQuery q, ZoneTable table, Set<Name> stale, byte[] packet, int length, boolean tcp) {
     q.generation = null;
     q.cached = null;
-    // While a zone is expired (rare) nothing is cached or answered from the cache: the cache is
-    // per zone table, and expiry does not change the table.
-    if (cache == null || !expired.get().isEmpty() || !q.parse(packet, length, tcp, config.maxUdpPayload())) {
+    if (cache == null || !q.parse(packet, length, tcp, config.maxUdpPayload())) {
       return MISS;
     }
-    AnswerCache.Generation generation = cache.generation(table);
+    AnswerCache.Generation generation = cache.generation(table, stale);
     byte[] cached = cache.get(generation.id(), packet, q);
     if (cached != null) {
       q.cached = cached;
@@ -265,6 +269,7 @@ public final class Responder implements QueryHandler {
   private byte @Nullable [] slow(
       WireQuery q,
       ZoneTable table,
+      Set<Name> stale,
       byte[] packet,
       int length,
       InetSocketAddress client,
@@ -273,7 +278,7 @@ public final class Responder implements QueryHandler {
     AnswerCache.Generation generation = q.generation;
     q.cacheable = false;
     byte[] answer =
-        answer(Arrays.copyOf(packet, length), table, client, tcp, replier, generation != null ? q : null);
+        answer(Arrays.copyOf(packet, length), table, stale, client, tcp, replier, generation != null ? q : null);
     if (answer != null && generation != null && q.cacheable && cache != null) {
       cache.put(generation.id(), packet, q, answer);
     }
@@ -283,6 +288,7 @@ public final class Responder implements QueryHandler {
   private byte @Nullable [] answer(
       byte[] wire,
       ZoneTable table,
+      Set<Name> stale,
       InetSocketAddress client,
       boolean tcp,
       Replier replier,
@@ -315,16 +321,16 @@ public final class Responder implements QueryHandler {
     if (query.getTSIG() != null && offer(query, wire, client, tcp, replier)) {
       return null;
     }
-    Answer answer = lookup(question, table, tcp);
+    Answer answer = lookup(question, table, stale, tcp);
     if (key != null) {
       key.cacheable = sameKey(key, question, edns, limit) && !answer.caseSensitive();
     }
     return encode(query, edns, answer, limit);
   }
 
-  private Answer lookup(Record question, ZoneTable table, boolean tcp) {
+  private Answer lookup(Record question, ZoneTable table, Set<Name> stale, boolean tcp) {
     if (question.getDClass() == DClass.IN) {
-      Answer answer = new Lookup(table, expired.get()).find(question.getName(), question.getType(), tcp);
+      Answer answer = new Lookup(table, stale).find(question.getName(), question.getType(), tcp);
       Additional.addTargets(table, answer);
       return answer;
     }
