@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 
 /**
  * An authoritative DNS server over UDP and TCP, answering from a {@link RecordStore}.
@@ -125,9 +126,8 @@ public final class DnsServer implements AutoCloseable {
       close();
       throw e;
     }
-    for (int i = 0; i < udp.size(); i++) {
-      log.info("dnsd listening on {} (UDP and TCP)", format(udp.get(i).address()));
-    }
+    // The embedding application reads the ports back; it decides what to tell its users.
+    log.debug("dnsd listening on UDP {} and TCP {}", udpAddresses(), tcpAddresses());
     return this;
   }
 
@@ -257,11 +257,6 @@ public final class DnsServer implements AutoCloseable {
     store.close();
   }
 
-  private static String format(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
-  }
-
   /**
    * Configures a {@link DnsServer}. Each setting may be given once (listen addresses, zones and
    * extensions may repeat); arguments are checked when given.
@@ -378,7 +373,12 @@ public final class DnsServer implements AutoCloseable {
      * default the version names answer {@code "dnsd VERSION"} and the identity names are off.
      */
     public Builder chaosTxt(String name, @Nullable String value) {
-      Name n = Name.fromConstantString(name.endsWith(".") ? name : name + ".");
+      Name n;
+      try {
+        n = Name.fromString(name, Name.root);
+      } catch (TextParseException e) {
+        throw new IllegalArgumentException("bad chaos name " + name + ": " + e.getMessage(), e);
+      }
       if (!CHAOS_NAMES.contains(n)) {
         throw new IllegalArgumentException("chaos name must be one of " + CHAOS_NAMES + ": " + name);
       }

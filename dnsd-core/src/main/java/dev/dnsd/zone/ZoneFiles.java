@@ -126,7 +126,7 @@ public final class ZoneFiles {
     String name = file.getFileName().toString();
     String text = name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name;
     try {
-      return Name.fromString(text.endsWith(".") ? text : text + ".");
+      return Name.fromString(text, Name.root);
     } catch (TextParseException e) {
       throw new ZoneFileException(file, 0, "file name does not name a zone: " + e.getMessage(), e);
     }

@@ -232,7 +232,7 @@ final class ControlCommand {
 
   static Name name(String text) {
     try {
-      return Name.fromString(text.endsWith(".") ? text : text + ".");
+      return Name.fromString(text, Name.root);
     } catch (TextParseException e) {
       throw new UsageException("not a domain name: " + text + " (" + e.getMessage() + ")");
     }

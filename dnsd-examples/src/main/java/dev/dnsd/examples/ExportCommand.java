@@ -29,7 +29,7 @@ final class ExportCommand {
     Name origin;
     try {
       String text = flags.positional().get(0);
-      origin = Name.fromString(text.endsWith(".") ? text : text + ".");
+      origin = Name.fromString(text, Name.root);
     } catch (TextParseException e) {
       throw new UsageException("not a zone name: " + e.getMessage());
     }

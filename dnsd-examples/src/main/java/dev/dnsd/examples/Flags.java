@@ -88,6 +88,12 @@ final class Flags {
     }
   }
 
+  /** The address as {@link #hostPort} reads it: 127.0.0.1:53, [::1]:53. */
+  static String format(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
   /** HOST:PORT, with IPv6 hosts in brackets: 127.0.0.1:53, [::1]:53. */
   static InetSocketAddress hostPort(String flag, String value) {
     int colon = value.lastIndexOf(':');

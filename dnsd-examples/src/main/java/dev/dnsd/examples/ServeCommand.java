@@ -78,11 +78,11 @@ final class ServeCommand {
                 },
                 "dnsd-shutdown"));
     for (InetSocketAddress address : server.udpAddresses()) {
-      out.println("dnsd listening on " + hostPort(address) + " (UDP and TCP)");
+      out.println("dnsd listening on " + Flags.format(address) + " (UDP and TCP)");
     }
     if (sync instanceof SyncPrimary primary) {
       String tls = flags.has("--sync-tls-keystore") ? ", TLS" : "";
-      out.println("dnsd sync listening on " + hostPort(primary.boundAddress()) + " (TCP" + tls + ")");
+      out.println("dnsd sync listening on " + Flags.format(primary.boundAddress()) + " (TCP" + tls + ")");
     } else if (sync != null) {
       out.println(
           "dnsd: secondary " + flags.one("--name") + " of primary " + flags.one("--primary")
@@ -174,10 +174,5 @@ final class ServeCommand {
     Set<String> names = new HashSet<>(Set.of("--help"));
     names.addAll(StoreFlags.SWITCHES);
     return names;
-  }
-
-  private static String hostPort(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 }

@@ -436,7 +436,7 @@ public final class ZoneTransfers implements ServerExtension {
 
   private static Name zoneName(String zone) {
     try {
-      return Name.fromString(zone.endsWith(".") ? zone : zone + ".");
+      return Name.fromString(zone, Name.root);
     } catch (TextParseException e) {
       throw new IllegalArgumentException("bad zone name '" + zone + "': " + e.getMessage(), e);
     }
