@@ -12,6 +12,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /** A plain DNS client for tests: one query, one answer, over UDP or TCP, with a timeout. */
@@ -20,8 +21,17 @@ public final class TestDns {
 
   private TestDns() {}
 
+  /** A query for the name, which may leave out the final dot. */
   public static Message query(String name, int type) {
-    return Message.newQuery(Record.newRecord(Name.fromConstantString(name), type, DClass.IN));
+    try {
+      return query(Name.fromString(name, Name.root), type);
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  public static Message query(Name name, int type) {
+    return Message.newQuery(Record.newRecord(name, type, DClass.IN));
   }
 
   public static Message udp(InetSocketAddress server, Message query) throws IOException {

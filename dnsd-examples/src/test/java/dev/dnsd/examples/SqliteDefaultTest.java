@@ -2,6 +2,7 @@ package dev.dnsd.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dnsd.TestDns;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -10,11 +11,8 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
@@ -42,9 +40,7 @@ class SqliteDefaultTest {
 
   private static boolean soaAnswered(int port, String zone) throws Exception {
     Message answer =
-        InMemoryZonesExampleTest.query(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-            Message.newQuery(Record.newRecord(Name.fromString(zone), Type.SOA, DClass.IN)));
+        TestDns.udp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TestDns.query(zone, Type.SOA));
     return answer.getHeader().getFlag(Flags.AA) && answer.getSection(1).size() == 1;
   }
 }

@@ -1,5 +1,6 @@
 package dev.dnsd.examples;
 
+import dev.dnsd.TestDns;
 import dev.dnsd.sqlite.SqliteRecordStore;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.sync.ControlClient;
@@ -139,7 +140,7 @@ final class SyncCluster implements AutoCloseable {
 
   /** The zone's SOA serial as the server answers it, or -1 when it does not answer for the zone. */
   static long serial(Node node, Name zone) throws IOException {
-    Message answer = query(node.dns(), zone, Type.SOA);
+    Message answer = TestDns.udp(node.dns(), TestDns.query(zone, Type.SOA));
     if (answer.getRcode() != Rcode.NOERROR) {
       return -1;
     }
@@ -149,18 +150,6 @@ final class SyncCluster implements AutoCloseable {
       }
     }
     return -1;
-  }
-
-  static Message query(InetSocketAddress server, Name name, int type) throws IOException {
-    try (DatagramSocket socket = new DatagramSocket()) {
-      socket.setSoTimeout(1000);
-      byte[] wire = Message.newQuery(Record.newRecord(name, type, DClass.IN)).toWire();
-      socket.send(new DatagramPacket(wire, wire.length, server));
-      byte[] buffer = new byte[65535];
-      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-      socket.receive(packet);
-      return new Message(Arrays.copyOf(buffer, packet.getLength()));
-    }
   }
 
   /** Waits until the node answers the primary's current serial of example.com: it has every change. */

@@ -1,5 +1,6 @@
 package dev.dnsd.examples;
 
+import dev.dnsd.TestDns;
 import dev.dnsd.examples.SyncCluster.Node;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.sync.ControlClient;
@@ -136,7 +137,7 @@ final class SyncMeasure {
   private static void awaitAnswer(Node node, Name name) throws IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
-      Message m = SyncCluster.query(node.dns(), name, Type.A);
+      Message m = TestDns.udp(node.dns(), TestDns.query(name, Type.A));
       if (m.getRcode() == Rcode.NOERROR && m.getSection(Section.ANSWER).size() > 0) {
         return;
       }

@@ -6,6 +6,7 @@ import static dev.dnsd.sync.Zones.createZone;
 import static dev.dnsd.sync.Zones.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dnsd.TestDns;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.InMemoryRecordStore;
@@ -52,10 +53,10 @@ class ReplicationTest {
         .isEqualTo(primary.server().zones().get(name("example.com")).serial());
     assertThat(primary.sync().connectedSecondaries()).containsExactly("ns2", "ns3");
     for (Cluster.Secondary secondary : List.of(ns2, ns3)) {
-      Message answer = Zones.udp(secondary.server().address(), "mail.example.com", Type.A);
+      Message answer = TestDns.udp(secondary.server().address(), TestDns.query("mail.example.com", Type.A));
       assertThat(answer.getRcode()).isEqualTo(Rcode.NOERROR);
       assertThat(answer.getSection(Section.ANSWER)).containsExactly(Zones.a("mail.example.com", 2));
-      assertThat(Zones.udp(secondary.server().address(), "www.example.org", Type.A).getRcode())
+      assertThat(TestDns.udp(secondary.server().address(), TestDns.query("www.example.org", Type.A)).getRcode())
           .isEqualTo(Rcode.REFUSED);
     }
     assertThat(primary.sync().snapshotsSent()).isEqualTo(2);

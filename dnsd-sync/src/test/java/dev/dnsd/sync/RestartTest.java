@@ -6,6 +6,7 @@ import static dev.dnsd.sync.Zones.createZone;
 import static dev.dnsd.sync.Zones.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dnsd.TestDns;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.InMemoryRecordStore;
 import java.net.InetSocketAddress;
@@ -110,13 +111,13 @@ class RestartTest {
     // The secondary is in the middle of a commit that cannot finish yet: it still answers, from
     // the state before the change set, never part of it.
     for (int i = 0; i < 20; i++) {
-      Message answer = Zones.udp(ns2.server().address(), "bulk" + (i * 249) + ".example.com", Type.A);
+      Message answer = TestDns.udp(ns2.server().address(), TestDns.query("bulk" + (i * 249) + ".example.com", Type.A));
       assertThat(answer.getRcode()).isEqualTo(Rcode.NXDOMAIN);
     }
     assertThat(ns2.sync().appliedVersion()).isLessThan(primary.server().store().version());
     disk.release();
     Cluster.awaitCaughtUp(primary, ns2);
-    Message after = Zones.udp(ns2.server().address(), "bulk4999.example.com", Type.A);
+    Message after = TestDns.udp(ns2.server().address(), TestDns.query("bulk4999.example.com", Type.A));
     assertThat(after.getSection(Section.ANSWER)).containsExactly(Zones.a("bulk4999.example.com", 4999));
     assertThat(content(ns2.server().zones())).isEqualTo(content(primary.server().zones()));
   }

@@ -86,22 +86,6 @@ final class Zones {
   }
 
   /** One UDP query; the answer, or an exception when none came within the timeout. */
-  static Message udp(InetSocketAddress server, String qname, int type) throws IOException {
-    Message query = Message.newQuery(Record.newRecord(name(qname), type, DClass.IN));
-    byte[] wire = query.toWire();
-    try (DatagramSocket socket = new DatagramSocket()) {
-      socket.setSoTimeout(5000);
-      socket.send(new DatagramPacket(wire, wire.length, server));
-      byte[] buffer = new byte[65535];
-      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-      socket.receive(packet);
-      Message answer = new Message(Arrays.copyOf(buffer, packet.getLength()));
-      if (answer.getHeader().getID() != query.getHeader().getID()) {
-        throw new IOException("answer to another query");
-      }
-      return answer;
-    }
-  }
 
   static final int A = Type.A;
 }

@@ -4,21 +4,16 @@ import static dev.dnsd.xfr.Fixtures.ORIGIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dnsd.DnsServer;
+import dev.dnsd.TestDns;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.InMemoryRecordStore;
 import dev.dnsd.store.RecordStore;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -64,21 +59,8 @@ class SecondaryZoneTest {
     assertThat(xfr.isExpired("example.org")).isFalse();
     // The server stops answering from the stale copy (RFC 1035 §3.3.13).
     assertThat(secondary.isExpired(ORIGIN)).isTrue();
-    Message answer = query(secondary, ORIGIN);
+    Message answer = TestDns.udp(secondary.address(), TestDns.query(ORIGIN, Type.SOA));
     assertThat(answer.getRcode()).isEqualTo(Rcode.SERVFAIL);
     assertThat(answer.getSection(Section.ANSWER)).isEmpty();
-  }
-
-  private static Message query(DnsServer server, Name name) throws Exception {
-    Message q = Message.newQuery(Record.newRecord(name, Type.SOA, DClass.IN));
-    byte[] wire = q.toWire();
-    try (DatagramSocket socket = new DatagramSocket()) {
-      socket.setSoTimeout(5000);
-      socket.send(new DatagramPacket(wire, wire.length, server.address()));
-      byte[] buffer = new byte[65535];
-      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-      socket.receive(packet);
-      return new Message(Arrays.copyOf(buffer, packet.getLength()));
-    }
   }
 }
