@@ -8,6 +8,7 @@ import static dev.dnsd.xfr.Fixtures.rr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dnsd.Await;
 import dev.dnsd.DnsServer;
 import dev.dnsd.store.ChangeSet;
 import java.net.DatagramPacket;
@@ -16,10 +17,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
@@ -45,16 +44,6 @@ class EndToEndTest {
     }
     if (primary != null) {
       primary.close();
-    }
-  }
-
-  static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
     }
   }
 
@@ -103,11 +92,11 @@ class EndToEndTest {
             .secondaryZone("example.com", primary.address(), "xfr-key").build())
         .build().start();
 
-    await("the first transfer", () -> secondary.zones().get(ORIGIN) != null);
+    Await.until("the first transfer", Duration.ofSeconds(20), () -> secondary.zones().get(ORIGIN) != null);
     assertThat(secondary.zones().get(ORIGIN).records()).containsExactlyElementsOf(Fixtures.zone().records());
 
     primary.commit(ChangeSet.builder().add(rr("new.example.com.", Type.A, "192.0.2.77")).build());
-    await("the change to arrive", () -> secondary.zones().get(ORIGIN).serial() == 2);
+    Await.until("the change to arrive", Duration.ofSeconds(20), () -> secondary.zones().get(ORIGIN).serial() == 2);
     assertThat(secondary.zones().get(ORIGIN).records()).containsExactlyElementsOf(primary.zones().get(ORIGIN).records());
 
     SimpleResolver resolver = new SimpleResolver(secondary.address());

@@ -13,6 +13,7 @@ import static dev.dnsd.xfr.Fixtures.name;
 import static dev.dnsd.xfr.Fixtures.rr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dnsd.Await;
 import dev.dnsd.DnsServer;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.zone.Zone;
@@ -117,18 +118,18 @@ class InteropTest {
             zonefile-load: none
         """);
     InetSocketAddress knotAddress = new InetSocketAddress("127.0.0.1", knotPort);
-    RealDns.await("Knot to load the zone by AXFR\n" + knot.log(), DEADLINE, () -> serialAt(knotAddress) == 1);
+    Await.until("Knot to load the zone by AXFR\n" + knot.log(), DEADLINE, () -> serialAt(knotAddress) == 1);
     assertThat(knot.log()).contains("AXFR, incoming");
 
     dnsd.commit(ChangeSet.builder().add(rr("new.example.com.", Type.A, "192.0.2.77")).build());
 
-    RealDns.await("Knot to answer the new record", DEADLINE, () -> {
+    Await.until("Knot to answer the new record", DEADLINE, () -> {
       Message m = RealDns.query(knotAddress, name("new.example.com."), Type.A);
       return m != null && m.getSection(Section.ANSWER).contains(rr("new.example.com.", Type.A, "192.0.2.77"));
     });
     assertThat(serialAt(knotAddress)).isEqualTo(2);
     assertThat(knot.log()).contains("notify, incoming").contains("IXFR, incoming");
-    RealDns.await("Knot to acknowledge the NOTIFY", DEADLINE, () -> xfr.unansweredNotifies() == 0);
+    Await.until("Knot to acknowledge the NOTIFY", DEADLINE, () -> xfr.unansweredNotifies() == 0);
   }
 
   @Test
@@ -215,12 +216,12 @@ class InteropTest {
             notify: dnsd
         """);
     InetSocketAddress knotAddress = new InetSocketAddress("127.0.0.1", knotPort);
-    RealDns.await("Knot to serve the zone\n" + knot.log(), DEADLINE, () -> serialAt(knotAddress) == 1);
+    Await.until("Knot to serve the zone\n" + knot.log(), DEADLINE, () -> serialAt(knotAddress) == 1);
 
     dnsd = DnsServer.builder().listen("127.0.0.1", dnsdPort)
         .extension(ZoneTransfers.builder().tsigKey(KEY).secondaryZone("example.com", knotAddress, "xfr-key").build())
         .build().start();
-    RealDns.await("dnsd to transfer the zone", DEADLINE, () -> dnsd.zones().get(ORIGIN) != null);
+    Await.until("dnsd to transfer the zone", DEADLINE, () -> dnsd.zones().get(ORIGIN) != null);
     assertThat(dnsd.zones().get(ORIGIN).rrset(name("www.example.com."), Type.A)).isNotNull();
 
     RealDns.Run change = RealDns.run(dir,
@@ -228,7 +229,7 @@ class InteropTest {
         nsupdate.toString(), "-y", Y_KEY);
     assertThat(change.exit()).as(change.output()).isZero();
 
-    RealDns.await("dnsd to follow the change\n" + knot.log(), DEADLINE,
+    Await.until("dnsd to follow the change\n" + knot.log(), DEADLINE,
         () -> dnsd.zones().get(ORIGIN).rrset(name("fresh.example.com."), Type.TXT) != null);
     assertThat(dnsd.zones().get(ORIGIN).serial()).isEqualTo(serialAt(knotAddress));
     Message answer = RealDns.query(dnsd.address(), name("fresh.example.com."), Type.TXT);

@@ -4,6 +4,7 @@ import static dev.dnsd.xfr.Fixtures.ORIGIN;
 import static dev.dnsd.xfr.Fixtures.rr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dnsd.Await;
 import dev.dnsd.DnsServer;
 import dev.dnsd.store.ChangeSet;
 import java.net.DatagramPacket;
@@ -13,9 +14,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,16 +61,6 @@ class NotifyTest {
     return new Message(Arrays.copyOf(p.getData(), p.getLength()));
   }
 
-  private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
-  }
-
   @Test
   void aCommitNotifiesWithTheNewSoaAndRetriesUntilAnswered() throws Exception {
     server.commit(ChangeSet.builder().add(rr("new.example.com.", Type.A, "192.0.2.5")).build());
@@ -98,7 +86,7 @@ class NotifyTest {
     byte[] wire = ack.toWire();
     secondary.send(new DatagramPacket(wire, wire.length, first.getSocketAddress()));
 
-    await("the answer to be taken", () -> xfr.unansweredNotifies() == 0);
+    Await.until("the answer to be taken", Duration.ofSeconds(5), () -> xfr.unansweredNotifies() == 0);
     assertThat(scheduler.nextDue()).isNull();
   }
 

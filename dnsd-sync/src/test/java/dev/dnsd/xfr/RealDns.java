@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -93,17 +91,6 @@ final class RealDns {
       fail(String.join(" ", command) + " did not finish within 60 s");
     }
     return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-  }
-
-  /** Waits for a condition, checking every 50 ms, failing with the description at the deadline. */
-  static void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
   }
 
   /** One UDP query with a short timeout; null when there is no answer. */
