@@ -95,23 +95,23 @@ final class ChangeApplier {
               new ZoneChange(origin, ZoneChange.Kind.CREATED, null, zone.soa(), List.of(), zone.records()));
           continue;
         }
-        if (!editor.changed()) {
+        // The diff encodes every touched record, so it is worked out once per zone.
+        List<Record> removed = new ArrayList<>(editor.removedRecords());
+        List<Record> added = new ArrayList<>(editor.addedRecords());
+        if (removed.isEmpty() && added.isEmpty()) {
           continue;
         }
         SOARecord oldSoa = before.get(origin).soa();
-        if (!touchesSoa(editor, origin)) {
-          editor.add(nextSerial(oldSoa));
+        if (!hasSoa(removed) && !hasSoa(added)) {
+          // The SOA RRset was untouched, so the bump adds exactly this pair to the diff, last.
+          SOARecord newSoa = nextSerial(oldSoa);
+          editor.add(newSoa);
+          removed.add(oldSoa);
+          added.add(newSoa);
         }
         Zone zone = editor.build();
         table = table.with(zone);
-        changes.add(
-            new ZoneChange(
-                origin,
-                ZoneChange.Kind.MODIFIED,
-                oldSoa,
-                zone.soa(),
-                editor.removedRecords(),
-                editor.addedRecords()));
+        changes.add(new ZoneChange(origin, ZoneChange.Kind.MODIFIED, oldSoa, zone.soa(), removed, added));
       }
       if (changes.isEmpty() && meta.isEmpty()) {
         return new Applied(before, new Change(before.version(), nowMillis, List.of()));
@@ -119,14 +119,9 @@ final class ChangeApplier {
       return new Applied(table.withVersion(version), new Change(version, nowMillis, changes, meta));
     }
 
-    private static boolean touchesSoa(Zone.Editor editor, Name origin) {
-      for (Record r : editor.removedRecords()) {
+    private static boolean hasSoa(List<Record> records) {
+      for (Record r : records) {
         if (r.getType() == Type.SOA) {
-          return true;
-        }
-      }
-      for (Record r : editor.addedRecords()) {
-        if (r.getType() == Type.SOA && r.getName().equals(origin)) {
           return true;
         }
       }
