@@ -4,6 +4,7 @@ import dev.dnsd.zone.RRset;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
@@ -23,14 +24,23 @@ final class Additional {
     List<Record> records = answer.answer;
     for (int i = 0, n = records.size(); i < n; i++) {
       Record r = records.get(i);
-      if (r instanceof NSRecord ns) {
-        addAddresses(zones, ns.getTarget(), true, answer);
-      } else if (r instanceof MXRecord mx) {
-        addAddresses(zones, mx.getTarget(), false, answer);
-      } else if (r instanceof SRVRecord srv) {
-        addAddresses(zones, srv.getTarget(), false, answer);
+      Name target = target(r);
+      if (target != null) {
+        // One call site: the JIT inlines addAddresses once, not once per record type.
+        addAddresses(zones, target, r instanceof NSRecord, answer);
       }
     }
+  }
+
+  private static @Nullable Name target(Record r) {
+    if (r instanceof NSRecord ns) {
+      return ns.getTarget();
+    } else if (r instanceof MXRecord mx) {
+      return mx.getTarget();
+    } else if (r instanceof SRVRecord srv) {
+      return srv.getTarget();
+    }
+    return null;
   }
 
   private static void addAddresses(ZoneTable zones, Name target, boolean glueToo, Answer answer) {

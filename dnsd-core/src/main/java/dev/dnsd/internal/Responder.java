@@ -265,7 +265,12 @@ public final class Responder implements QueryHandler {
     return n;
   }
 
-  /** The full path: dnsjava parses, the lookup runs, dnsjava encodes; cached when allowed. */
+  /**
+   * The full path: dnsjava parses, the lookup runs, dnsjava encodes; cached when allowed. One
+   * method on purpose: at more than 325 bytecodes (C2's FreqInlineSize) the JIT compiles it on its
+   * own instead of inlining it into the workers' hot loop, which keeps that loop's compiled code
+   * small, and a rare branch taken here recompiles only this method.
+   */
   private byte @Nullable [] slow(
       WireQuery q,
       ZoneTable table,
@@ -276,23 +281,7 @@ public final class Responder implements QueryHandler {
       boolean tcp,
       Replier replier) {
     AnswerCache.Generation generation = q.generation;
-    q.cacheable = false;
-    byte[] answer =
-        answer(Arrays.copyOf(packet, length), table, stale, client, tcp, replier, generation != null ? q : null);
-    if (answer != null && generation != null && q.cacheable && cache != null) {
-      cache.put(generation.id(), packet, q, answer);
-    }
-    return answer;
-  }
-
-  private byte @Nullable [] answer(
-      byte[] wire,
-      ZoneTable table,
-      Set<Name> stale,
-      InetSocketAddress client,
-      boolean tcp,
-      Replier replier,
-      @Nullable WireQuery key) {
+    byte[] wire = Arrays.copyOf(packet, length);
     Message query;
     Edns edns;
     try {
@@ -322,10 +311,14 @@ public final class Responder implements QueryHandler {
       return null;
     }
     Answer answer = lookup(question, table, stale, tcp);
-    if (key != null) {
-      key.cacheable = sameKey(key, question, edns, limit) && !answer.caseSensitive();
+    byte[] encoded = encode(query, edns, answer, limit);
+    if (generation != null
+        && cache != null
+        && sameKey(q, question, edns, limit)
+        && !answer.caseSensitive()) {
+      cache.put(generation.id(), packet, q, encoded);
     }
-    return encode(query, edns, answer, limit);
+    return encoded;
   }
 
   private Answer lookup(Record question, ZoneTable table, Set<Name> stale, boolean tcp) {

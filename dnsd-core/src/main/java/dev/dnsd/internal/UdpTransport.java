@@ -93,37 +93,56 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   private void serve(DatagramChannel channel) {
-    ByteBuffer buffer = ByteBuffer.allocate(MAX_DATAGRAM);
-    byte[] packet = buffer.array();
-    ByteBuffer output = ByteBuffer.allocate(MAX_DATAGRAM);
-    byte[] out = output.array();
-    QueryHandler.Worker worker = handler.worker();
-    UdpReplier replier = new UdpReplier(channel, packet);
-    while (channel.isOpen()) {
+    UdpWorker worker = new UdpWorker(channel);
+    while (channel.isOpen() && worker.serveOne()) {
+      // The loop body is a method of its own so that the JIT compiles it as a normal method;
+      // a loop that never returns would run as on-stack-replacement code, recompiled whole
+      // whenever anything it inlined is deoptimized.
+    }
+  }
+
+  /** One worker thread's socket, buffers and scratch state. */
+  private final class UdpWorker {
+    private final DatagramChannel channel;
+    private final ByteBuffer input = ByteBuffer.allocate(MAX_DATAGRAM);
+    private final byte[] packet = input.array();
+    private final ByteBuffer output = ByteBuffer.allocate(MAX_DATAGRAM);
+    private final byte[] out = output.array();
+    private final QueryHandler.Worker handler = UdpTransport.this.handler.worker();
+    private final UdpReplier replier;
+
+    UdpWorker(DatagramChannel channel) {
+      this.channel = channel;
+      this.replier = new UdpReplier(channel, packet);
+    }
+
+    /** Receives and answers one datagram; false once the socket is closed. */
+    boolean serveOne() {
       InetSocketAddress client;
       try {
-        buffer.clear();
-        client = (InetSocketAddress) channel.receive(buffer);
+        input.clear();
+        client = (InetSocketAddress) channel.receive(input);
       } catch (ClosedChannelException e) {
-        return;
+        return false;
       } catch (IOException e) {
         log.warn("UDP receive on {} failed", bound, e);
-        continue;
+        return true;
       }
-      int length = buffer.position();
+      int length = input.position();
       try {
         replier.client = client;
         replier.length = length;
-        int answer = worker.respond(packet, length, client, false, replier, out);
+        int answer = handler.respond(packet, length, client, false, replier, out);
         if (answer >= 0) {
           output.clear().limit(answer);
           channel.send(output, client);
         }
       } catch (ClosedChannelException e) {
-        return;
+        return false;
       } catch (IOException | RuntimeException e) {
         log.warn("UDP request from {} on {} failed", client, bound, e);
       }
+      return true;
     }
   }
 

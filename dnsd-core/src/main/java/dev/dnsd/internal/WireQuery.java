@@ -45,8 +45,6 @@ final class WireQuery {
   byte @Nullable [] cached;
   /** Set by the responder: the generation a fresh answer is cached under, null when it is not. */
   AnswerCache.@Nullable Generation generation;
-  /** Set by the responder: whether the fresh answer may be cached. */
-  boolean cacheable;
 
   /**
    * Reads the query; false when it is not of the plain shape (then nothing here is meaningful).
