@@ -91,8 +91,11 @@ final class ChangeApplier {
         if (created.contains(origin)) {
           Zone zone = editor.build();
           table = table.with(zone);
+          // Unsorted: the canonical order of Zone.records() took seconds for a large zone, and
+          // whoever reads a created zone's records builds a zone from them.
           changes.add(
-              new ZoneChange(origin, ZoneChange.Kind.CREATED, null, zone.soa(), List.of(), zone.records()));
+              new ZoneChange(
+                  origin, ZoneChange.Kind.CREATED, null, zone.soa(), List.of(), new ZoneRecords(zone)));
           continue;
         }
         // The diff encodes every touched record, so it is worked out once per zone.

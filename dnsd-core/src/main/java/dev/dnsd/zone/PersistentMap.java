@@ -9,6 +9,11 @@ import org.jspecify.annotations.Nullable;
  * changed entry (at most seven nodes of up to 32 slots), so a change to a zone of a million names
  * costs about the same as a change to a zone of ten, and every older version stays valid for the
  * readers that still hold it.
+ *
+ * <p>An editor that makes many changes before it publishes a map passes an edit token: nodes made
+ * under a token are then changed in place by later changes under the same token instead of being
+ * copied again, which takes building a zone of a million names from many seconds of copying to
+ * one pass. A map that readers can see must never be changed under the token it was made with.
  */
 final class PersistentMap<K, V> {
   private static final PersistentMap<?, ?> EMPTY = new PersistentMap<>(Branch.EMPTY, 0);
@@ -57,15 +62,29 @@ final class PersistentMap<K, V> {
   }
 
   PersistentMap<K, V> put(K key, V value) {
+    return put(key, value, null);
+  }
+
+  /** A put that may change the nodes made under the same (non-null) edit token in place. */
+  PersistentMap<K, V> put(K key, V value, @Nullable Object edit) {
     Leaf leaf = new Leaf(key, key.hashCode(), value);
     boolean[] added = {false};
-    Object newRoot = put(root, leaf, 0, added);
-    return newRoot == root ? this : new PersistentMap<>((Branch) newRoot, added[0] ? size + 1 : size);
+    Object newRoot = put(root, leaf, 0, added, edit);
+    if (newRoot == root && !added[0] && edit == null) {
+      return this;
+    }
+    return new PersistentMap<>((Branch) newRoot, added[0] ? size + 1 : size);
   }
 
   PersistentMap<K, V> remove(K key) {
-    Object newRoot = remove(root, key, key.hashCode(), 0);
-    if (newRoot == root) {
+    return remove(key, null);
+  }
+
+  /** A remove that may change the nodes made under the same (non-null) edit token in place. */
+  PersistentMap<K, V> remove(K key, @Nullable Object edit) {
+    boolean[] removed = {false};
+    Object newRoot = remove(root, key, key.hashCode(), 0, removed, edit);
+    if (!removed[0]) {
       return this;
     }
     return new PersistentMap<>(newRoot == null ? Branch.EMPTY : (Branch) newRoot, size - 1);
@@ -90,7 +109,8 @@ final class PersistentMap<K, V> {
     }
   }
 
-  private static Object put(Object node, Leaf leaf, int shift, boolean[] added) {
+  private static Object put(
+      Object node, Leaf leaf, int shift, boolean[] added, @Nullable Object edit) {
     if (node instanceof Branch b) {
       int bit = 1 << ((leaf.hash >>> shift) & 31);
       int index = Integer.bitCount(b.bitmap & (bit - 1));
@@ -100,28 +120,32 @@ final class PersistentMap<K, V> {
         System.arraycopy(b.slots, 0, slots, 0, index);
         slots[index] = leaf;
         System.arraycopy(b.slots, index, slots, index + 1, b.slots.length - index);
-        return new Branch(b.bitmap | bit, slots);
+        return b.update(b.bitmap | bit, slots, edit);
       }
       Object child = b.slots[index];
-      Object newChild = put(child, leaf, shift + 5, added);
+      Object newChild = put(child, leaf, shift + 5, added, edit);
       if (newChild == child) {
+        return b;
+      }
+      if (b.ownedBy(edit)) {
+        b.slots[index] = newChild;
         return b;
       }
       Object[] slots = b.slots.clone();
       slots[index] = newChild;
-      return new Branch(b.bitmap, slots);
+      return new Branch(b.bitmap, slots, edit);
     }
     if (node instanceof Leaf l) {
       if (l.hash == leaf.hash && l.key.equals(leaf.key)) {
         return l.value == leaf.value ? l : leaf;
       }
       added[0] = true;
-      return merge(l, leaf, shift);
+      return merge(l, leaf, shift, edit);
     }
     Collision c = (Collision) node;
     if (c.hash != leaf.hash) {
       added[0] = true;
-      return merge(c, leaf, shift);
+      return merge(c, leaf, shift, edit);
     }
     for (int i = 0; i < c.leaves.length; i++) {
       if (c.leaves[i].key.equals(leaf.key)) {
@@ -137,7 +161,7 @@ final class PersistentMap<K, V> {
   }
 
   /** Joins two entries with different hashes (or a collision bucket and a leaf) below a branch. */
-  private static Object merge(Object existing, Leaf leaf, int shift) {
+  private static Object merge(Object existing, Leaf leaf, int shift, @Nullable Object edit) {
     int existingHash = existing instanceof Leaf l ? l.hash : ((Collision) existing).hash;
     if (existingHash == leaf.hash) {
       return new Collision(leaf.hash, new Leaf[] {(Leaf) existing, leaf});
@@ -146,15 +170,19 @@ final class PersistentMap<K, V> {
     int a = (existingHash >>> shift) & 31;
     int b = (leaf.hash >>> shift) & 31;
     if (a == b) {
-      return new Branch(1 << a, new Object[] {merge(existing, leaf, shift + 5)});
+      return new Branch(1 << a, new Object[] {merge(existing, leaf, shift + 5, edit)}, edit);
     }
     return a < b
-        ? new Branch((1 << a) | (1 << b), new Object[] {existing, leaf})
-        : new Branch((1 << a) | (1 << b), new Object[] {leaf, existing});
+        ? new Branch((1 << a) | (1 << b), new Object[] {existing, leaf}, edit)
+        : new Branch((1 << a) | (1 << b), new Object[] {leaf, existing}, edit);
   }
 
-  /** Returns the node without the key: the same node when absent, null when it became empty. */
-  private static @Nullable Object remove(Object node, Object key, int hash, int shift) {
+  /**
+   * Returns the node without the key (null when it became empty); {@code removed[0]} tells whether
+   * the key was there, since a node changed in place is the same node.
+   */
+  private static @Nullable Object remove(
+      Object node, Object key, int hash, int shift, boolean[] removed, @Nullable Object edit) {
     if (node instanceof Branch b) {
       int bit = 1 << ((hash >>> shift) & 31);
       if ((b.bitmap & bit) == 0) {
@@ -162,14 +190,18 @@ final class PersistentMap<K, V> {
       }
       int index = Integer.bitCount(b.bitmap & (bit - 1));
       Object child = b.slots[index];
-      Object newChild = remove(child, key, hash, shift + 5);
+      Object newChild = remove(child, key, hash, shift + 5, removed, edit);
       if (newChild == child) {
         return b;
       }
       if (newChild != null) {
+        if (b.ownedBy(edit)) {
+          b.slots[index] = newChild;
+          return b;
+        }
         Object[] slots = b.slots.clone();
         slots[index] = newChild;
-        return new Branch(b.bitmap, slots);
+        return new Branch(b.bitmap, slots, edit);
       }
       if (b.slots.length == 1) {
         return null;
@@ -177,14 +209,19 @@ final class PersistentMap<K, V> {
       Object[] slots = new Object[b.slots.length - 1];
       System.arraycopy(b.slots, 0, slots, 0, index);
       System.arraycopy(b.slots, index + 1, slots, index, slots.length - index);
-      return new Branch(b.bitmap & ~bit, slots);
+      return b.update(b.bitmap & ~bit, slots, edit);
     }
     if (node instanceof Leaf l) {
-      return l.hash == hash && l.key.equals(key) ? null : l;
+      if (l.hash == hash && l.key.equals(key)) {
+        removed[0] = true;
+        return null;
+      }
+      return l;
     }
     Collision c = (Collision) node;
     for (int i = 0; i < c.leaves.length; i++) {
       if (c.leaves[i].key.equals(key)) {
+        removed[0] = true;
         if (c.leaves.length == 2) {
           return c.leaves[1 - i];
         }
@@ -198,13 +235,30 @@ final class PersistentMap<K, V> {
   }
 
   private static final class Branch {
-    static final Branch EMPTY = new Branch(0, new Object[0]);
-    final int bitmap;
-    final Object[] slots;
+    static final Branch EMPTY = new Branch(0, new Object[0], null);
+    // Not final: a branch made under an edit token changes in place until its map is published.
+    int bitmap;
+    Object[] slots;
+    private final @Nullable Object edit;
 
-    Branch(int bitmap, Object[] slots) {
+    Branch(int bitmap, Object[] slots, @Nullable Object edit) {
       this.bitmap = bitmap;
       this.slots = slots;
+      this.edit = edit;
+    }
+
+    boolean ownedBy(@Nullable Object token) {
+      return token != null && edit == token;
+    }
+
+    /** This branch changed in place when the token owns it, otherwise a new one. */
+    Branch update(int newBitmap, Object[] newSlots, @Nullable Object token) {
+      if (ownedBy(token)) {
+        bitmap = newBitmap;
+        slots = newSlots;
+        return this;
+      }
+      return new Branch(newBitmap, newSlots, token);
     }
   }
 

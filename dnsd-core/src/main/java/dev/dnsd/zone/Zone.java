@@ -96,6 +96,10 @@ public final class Zone {
   }
 
   public void forEachRRset(Consumer<RRset> action) {
+    forEachRRset(nodes, action);
+  }
+
+  private static void forEachRRset(PersistentMap<Name, Node> nodes, Consumer<RRset> action) {
     nodes.forEach((name, node) -> {
       for (RRset set : node.rrsets) {
         action.accept(set);
@@ -139,6 +143,11 @@ public final class Zone {
     private PersistentMap<Name, Node> nodes;
     private int recordCount;
     private final Map<RRsetKey, @Nullable RRset> originals = new LinkedHashMap<>();
+    /**
+     * The token under which this editor changes the trie nodes it made itself in place. Replaced
+     * whenever a state must stay as it is: one a refused edit returns to, and each built zone.
+     */
+    private Object edit = new Object();
 
     private Editor(Zone base) {
       this.base = base;
@@ -260,6 +269,7 @@ public final class Zone {
     private Editor atomically(Runnable steps) {
       PersistentMap<Name, Node> savedNodes = nodes;
       int savedCount = recordCount;
+      edit = new Object();
       try {
         steps.run();
       } catch (RuntimeException e) {
@@ -281,11 +291,15 @@ public final class Zone {
       if (apex.get(Type.NS) == null) {
         throw new InvalidZoneException("zone " + origin + " has no NS records at its apex");
       }
+      edit = new Object(); // the zone is published: edits after this copy its nodes
       return new Zone(origin, nodes, recordCount);
     }
 
     /** Records that were in the original zone and are not now, TTL and case changes included. */
     public List<Record> removedRecords() {
+      if (base.recordCount == 0) {
+        return List.of();
+      }
       List<Record> out = new ArrayList<>();
       originals.forEach((key, before) -> difference(before, rrset(key.owner, key.type), out));
       return out;
@@ -294,6 +308,10 @@ public final class Zone {
     /** Records that are in the zone now and were not in the original, TTL and case changes included. */
     public List<Record> addedRecords() {
       List<Record> out = new ArrayList<>();
+      if (base.recordCount == 0) {
+        forEachRRset(nodes, set -> out.addAll(set.records()));
+        return out;
+      }
       originals.forEach((key, before) -> difference(rrset(key.owner, key.type), before, out));
       return out;
     }
@@ -373,28 +391,31 @@ public final class Zone {
 
     /** Puts or removes (null) an RRset, keeping empty non-terminals and child counts right. */
     private void put(Name owner, int type, @Nullable RRset set) {
-      RRsetKey key = new RRsetKey(owner, type);
-      if (!originals.containsKey(key)) {
-        Node before = base.nodes.get(owner);
-        originals.put(key, before == null ? null : before.get(type));
+      // Against an empty zone the difference is simply what is there now: nothing to track.
+      if (base.recordCount > 0) {
+        RRsetKey key = new RRsetKey(owner, type);
+        if (!originals.containsKey(key)) {
+          Node before = base.nodes.get(owner);
+          originals.put(key, before == null ? null : before.get(type));
+        }
       }
       Node node = nodes.get(owner);
       RRset old = node == null ? null : node.get(type);
       recordCount += (set == null ? 0 : set.records().size()) - (old == null ? 0 : old.records().size());
       if (set != null) {
         if (node == null) {
-          nodes = nodes.put(owner, Node.EMPTY.with(set));
+          nodes = nodes.put(owner, Node.EMPTY.with(set), edit);
           linkToParent(owner);
         } else {
-          nodes = nodes.put(owner, node.with(set));
+          nodes = nodes.put(owner, node.with(set), edit);
         }
       } else if (node != null) {
         Node left = node.without(type);
         if (!left.hasData() && left.children == 0 && !owner.equals(base.origin)) {
-          nodes = nodes.remove(owner);
+          nodes = nodes.remove(owner, edit);
           unlinkFromParent(owner);
         } else {
-          nodes = nodes.put(owner, left);
+          nodes = nodes.put(owner, left, edit);
         }
       }
     }
@@ -405,10 +426,10 @@ public final class Zone {
         Name parent = new Name(name, 1);
         Node node = nodes.get(parent);
         if (node != null) {
-          nodes = nodes.put(parent, node.withChildren(node.children + 1));
+          nodes = nodes.put(parent, node.withChildren(node.children + 1), edit);
           return;
         }
-        nodes = nodes.put(parent, Node.EMPTY.withChildren(1));
+        nodes = nodes.put(parent, Node.EMPTY.withChildren(1), edit);
         name = parent;
       }
     }
@@ -422,10 +443,10 @@ public final class Zone {
           return;
         }
         if (node.children > 1 || node.hasData() || parent.equals(base.origin)) {
-          nodes = nodes.put(parent, node.withChildren(node.children - 1));
+          nodes = nodes.put(parent, node.withChildren(node.children - 1), edit);
           return;
         }
-        nodes = nodes.remove(parent);
+        nodes = nodes.remove(parent, edit);
         name = parent;
       }
     }

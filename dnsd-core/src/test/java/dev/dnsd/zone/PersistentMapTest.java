@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +43,22 @@ class PersistentMapTest {
   @ValueSource(longs = {1, 2, 3, 42})
   @DisplayName("random puts, removes and gets agree with HashMap; old versions never change")
   void agreesWithHashMap(long seed) {
+    randomOps(seed, false);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 42})
+  @DisplayName("edits under a token agree with HashMap and never change a version kept before a new token")
+  void editTokens(long seed) {
+    randomOps(seed, true);
+  }
+
+  /**
+   * 40,000 random operations checked against a HashMap, keeping versions along the way that must
+   * never change. With tokens, puts and removes run under an edit token that is replaced whenever
+   * a version is kept (as an editor replaces it when it publishes), with plain copying puts mixed in.
+   */
+  private static void randomOps(long seed, boolean tokens) {
     Random rnd = new Random(seed);
     List<Key> keys = new ArrayList<>();
     for (int i = 0; i < 3_000; i++) {
@@ -50,30 +67,68 @@ class PersistentMapTest {
     PersistentMap<Key, Integer> map = PersistentMap.empty();
     Map<Key, Integer> expected = new HashMap<>();
     List<Version> versions = new ArrayList<>();
+    @Nullable Object edit = tokens ? new Object() : null;
 
     for (int op = 0; op < 40_000; op++) {
       Key key = keys.get(rnd.nextInt(keys.size()));
       int action = rnd.nextInt(10);
       if (action < 5) {
         int value = rnd.nextInt(1000);
-        map = map.put(key, value);
+        map = map.put(key, value, edit);
         expected.put(key, value);
       } else if (action < 8) {
-        map = map.remove(key);
+        map = map.remove(key, edit);
         expected.remove(key);
+      } else if (action < 9 && tokens) {
+        // A plain (copying) put in between, from which the edits under the token go on.
+        if (op % 20 == 0) {
+          versions.add(new Version(map, new HashMap<>(expected)));
+          edit = new Object();
+        }
+        map = map.put(key, -1);
+        expected.put(key, -1);
       } else if (!Objects.equals(map.get(key), expected.get(key))) {
         throw new AssertionError("op " + op + ": get(" + key + ") = " + map.get(key) + ", expected " + expected.get(key));
       }
       if (map.size() != expected.size()) {
         throw new AssertionError("op " + op + ": size " + map.size() + ", expected " + expected.size());
       }
-      if (op % 2_000 == 0) {
+      if (op % 1_000 == 0) {
         versions.add(new Version(map, new HashMap<>(expected)));
+        edit = tokens ? new Object() : null; // published: later edits must copy what it holds
       }
     }
     assertSame(map, expected, keys);
     for (Version v : versions) {
       assertSame(v.map(), v.expected(), keys);
+    }
+  }
+
+  @Test
+  @DisplayName("an edit under a token leaves maps made without it, or under another, unchanged")
+  void editTokenLeavesOthersAlone() {
+    PersistentMap<Key, Integer> plain = PersistentMap.empty();
+    for (int i = 0; i < 2_000; i++) {
+      plain = plain.put(new Key(i, i * 0x9E3779B9), i);
+    }
+    Object first = new Object();
+    PersistentMap<Key, Integer> edited = plain;
+    for (int i = 0; i < 2_000; i += 2) {
+      edited = edited.put(new Key(i, i * 0x9E3779B9), -i, first).remove(new Key(i + 1, (i + 1) * 0x9E3779B9), first);
+    }
+    PersistentMap<Key, Integer> kept = edited;
+    PersistentMap<Key, Integer> again = edited;
+    Object second = new Object();
+    for (int i = 0; i < 2_000; i += 2) {
+      again = again.remove(new Key(i, i * 0x9E3779B9), second);
+    }
+    assertThat(again.size()).isZero();
+    assertThat(kept.size()).isEqualTo(1_000);
+    assertThat(plain.size()).isEqualTo(2_000);
+    for (int i = 0; i < 2_000; i++) {
+      Key k = new Key(i, i * 0x9E3779B9);
+      assertThat(plain.get(k)).isEqualTo(i);
+      assertThat(kept.get(k)).isEqualTo(i % 2 == 0 ? Integer.valueOf(-i) : null);
     }
   }
 

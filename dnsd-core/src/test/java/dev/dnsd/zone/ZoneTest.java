@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -187,6 +188,41 @@ class ZoneTest {
         .isInstanceOf(InvalidZoneException.class);
     assertThat(editor.changed()).isFalse();
     assertThat(editor.rrset(name("www"), Type.A)).isNotNull();
+  }
+
+  @Test
+  @DisplayName("a refused edit after other edits keeps them, and a built zone ignores the editor's later edits")
+  void editsAfterRefusalAndBuild() {
+    Zone.Editor editor = base().edit();
+    for (int i = 0; i < 200; i++) {
+      editor.add(rr("h" + i, 60, "A", "192.0.2.1"));
+    }
+    List<Record> batch = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      batch.add(rr("g" + i, 60, "A", "192.0.2.2"));
+    }
+    batch.add(rr("h7", 60, "CNAME", "elsewhere.example."));
+    assertThatThrownBy(() -> editor.addAll(batch)).isInstanceOf(InvalidZoneException.class);
+    assertThat(editor.rrset(name("g0"), Type.A)).isNull();
+    assertThat(editor.rrset(name("h199"), Type.A)).isNotNull();
+
+    assertThat(editor.build().recordCount()).isEqualTo(base().recordCount() + 200);
+
+    Zone.Editor again = base().edit();
+    for (int i = 0; i < 200; i++) {
+      again.add(rr("h" + i, 60, "A", "192.0.2.1"));
+    }
+    Zone built = again.build();
+    for (int i = 0; i < 200; i++) {
+      again.removeName(name("h" + i));
+    }
+    again.add(rr("late", 60, "A", "192.0.2.3"));
+    assertThat(again.build().recordCount()).isEqualTo(base().recordCount() + 1);
+    assertThat(built.recordCount()).isEqualTo(base().recordCount() + 200);
+    for (int i = 0; i < 200; i++) {
+      assertThat(built.rrset(name("h" + i), Type.A)).isNotNull();
+    }
+    assertThat(built.exists(name("late"))).isFalse();
   }
 
   @Test
