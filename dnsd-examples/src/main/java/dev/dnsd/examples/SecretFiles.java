@@ -12,7 +12,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Reads secrets (sync peer secrets, keystore passwords) from files, so that they never appear on a
+ * Reads secrets (sync peer secrets, TSIG keys, keystore passwords) from files, so that they never appear on a
  * command line, where every local user can read them in the process list.
  */
 final class SecretFiles {
@@ -38,6 +38,14 @@ final class SecretFiles {
               + " random ones, e.g. head -c 32 /dev/urandom | base64 > " + file);
     }
     return bytes;
+  }
+
+  /** A TSIG key's base64 secret: the file's text without a trailing newline. */
+  static String tsigSecret(Path file) throws IOException {
+    byte[] bytes = read(file);
+    String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+    Arrays.fill(bytes, (byte) 0);
+    return text;
   }
 
   /** A keystore password: the file's text without a trailing newline. */

@@ -18,8 +18,9 @@ final class XfrFlags {
   static final String USAGE =
       """
         --tsig-key NAME:ALGORITHM:SECRET_FILE
-                             a TSIG key; the file holds its base64 secret; ALGORITHM is
-                             hmac-sha256, hmac-sha512, hmac-sha1, ... (repeatable)
+                             a TSIG key; the file holds its base64 secret and must be
+                             readable by its owner only; ALGORITHM is hmac-sha256,
+                             hmac-sha512, hmac-sha1, ... (repeatable)
         --allow-transfer ZONE:key=NAME | ZONE:PREFIX
                              allow AXFR/IXFR of ZONE to a key or an address prefix (repeatable)
         --allow-update ZONE:key=NAME
@@ -49,7 +50,12 @@ final class XfrFlags {
         if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
           throw new UsageException("--tsig-key needs NAME:ALGORITHM:SECRET_FILE: " + v);
         }
-        b.tsigKey(TsigKey.fromFile(parts[0], parts[1], Path.of(parts[2])));
+        Path file = Path.of(parts[2]);
+        try {
+          b.tsigKey(TsigKey.of(parts[0], parts[1], SecretFiles.tsigSecret(file)));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage() + " (file " + file + ")");
+        }
       }
       for (String v : flags.all("--allow-transfer")) {
         String[] zr = zoneAndRest("--allow-transfer", v);

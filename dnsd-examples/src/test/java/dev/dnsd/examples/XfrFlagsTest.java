@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dnsd.DnsServer;
 import dev.dnsd.xfr.ZoneTransfers;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ class XfrFlagsTest {
   private Path secretFile() throws Exception {
     Path file = dir.resolve("xfr.key");
     Files.writeString(file, SECRET + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     return file;
   }
 
@@ -73,6 +76,29 @@ class XfrFlagsTest {
         .isInstanceOf(UsageException.class).hasMessageContaining("ZONE:key=NAME");
     assertThatThrownBy(() -> XfrFlags.build(flags("--secondary-zone", "demo.test:127.0.0.1")))
         .isInstanceOf(UsageException.class).hasMessageContaining("HOST:PORT");
+  }
+
+  @Test
+  void aKeyFileOthersCanReadIsRefusedAndNamed() throws Exception {
+    Path file = secretFile();
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> XfrFlags.build(flags("--tsig-key", "xfr-key:hmac-sha256:" + file)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("chmod 600")
+        .hasMessageNotContaining(SECRET);
+    assertThatThrownBy(() -> XfrFlags.build(flags("--tsig-key", "xfr-key:hmac-sha256:" + dir.resolve("none"))))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void anEmptyKeyFileIsAUsageErrorNamingTheFile() throws Exception {
+    Path file = secretFile();
+    Files.writeString(file, "\n");
+    assertThatThrownBy(() -> XfrFlags.build(flags("--tsig-key", "xfr-key:hmac-sha256:" + file)))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(file.toString());
   }
 
   @Test
