@@ -48,7 +48,11 @@ final class Additional {
       return; // "." means no service (RFC 7505, RFC 2782)
     }
     Zone zone = zones.find(target);
-    if (zone == null || (!glueToo && Lookup.atOrBelowCut(zone, target))) {
+    if (zone == null) {
+      return;
+    }
+    answer.readFrom(zone); // what it holds at the target decides, found or not
+    if (!glueToo && Lookup.atOrBelowCut(zone, target)) {
       return;
     }
     for (int type : new int[] {Type.A, Type.AAAA}) {

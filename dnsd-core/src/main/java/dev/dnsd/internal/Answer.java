@@ -1,5 +1,6 @@
 package dev.dnsd.internal;
 
+import dev.dnsd.zone.Zone;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Name;
@@ -17,6 +18,9 @@ final class Answer {
    */
   int requiredAdditional;
 
+  /** The zone snapshots the answer was read from, each once: what a cached copy depends on. */
+  final List<Zone> sources = new ArrayList<>(2);
+
   final List<Record> answer = new ArrayList<>();
   final List<Record> authority = new ArrayList<>();
   final List<Record> additional = new ArrayList<>();
@@ -32,6 +36,16 @@ final class Answer {
       }
     }
     return false;
+  }
+
+  /** Notes that the answer depends on this zone's content, found or not found. */
+  void readFrom(Zone zone) {
+    for (int i = 0, n = sources.size(); i < n; i++) {
+      if (sources.get(i) == zone) {
+        return;
+      }
+    }
+    sources.add(zone);
   }
 
   static Answer refused() {

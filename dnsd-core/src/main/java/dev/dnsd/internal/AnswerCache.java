@@ -1,8 +1,11 @@
 package dev.dnsd.internal;
 
+import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,17 +21,22 @@ import org.xbill.DNS.Name;
  * exceeds (by more than one entry per racing thread). A flood of names seen once therefore
  * displaces entries but never grows the cache.
  *
- * <p>Invalidation is by generation: each zone table the responder reads, with the set of expired
- * zones it answers SERVFAIL, gets the next number; an entry is stored with the number of the state
- * it was computed from and only served while that state is the current one. A commit publishes a
- * new table, and expiry a new set, so the first query after either finds every old entry stale;
- * stale entries hold no reference to old tables and are overwritten in time.
+ * <p>Invalidation is per zone: an entry remembers the snapshot number of each zone its answer
+ * was read from (the zone of the name, those of CNAME targets and of additional-section targets)
+ * and is served only while each of those zones is still that snapshot, so a commit to one zone
+ * leaves the answers of every other zone cached. What zone a name falls in, and which zones
+ * answer SERVFAIL, is decided before any zone is read; entries carry the generation of that state
+ * and the first query after a zone is created, deleted, expired or revived finds every old entry
+ * stale. Entries hold origins and numbers, not snapshots, so stale entries keep no old zone alive
+ * and are overwritten in time.
  *
  * <p>Thread-safe without locks: entries are immutable and published whole.
  */
 final class AnswerCache {
-  /** Bytes an entry costs beyond its name and answer arrays: the entry and two array headers. */
-  static final int ENTRY_OVERHEAD = 96;
+  /** Bytes an entry costs beyond its arrays' contents: the entry and four array headers. */
+  static final int ENTRY_OVERHEAD = 128;
+  /** Bytes each zone an entry depends on costs: a reference to its origin and its number. */
+  static final int PER_SOURCE = 12;
   /** What an entry is assumed to cost on average when the number of slots is chosen. */
   private static final int TYPICAL_ENTRY = 256;
 
@@ -42,8 +50,11 @@ final class AnswerCache {
   private final AtomicReference<Generation> generation =
       new AtomicReference<>(new Generation(null, Set.of(), 0, OriginFilter.of(ZoneTable.empty())));
 
-  /** The current table, its number, and the filter of its origins. */
-  /** The state answers are computed from; tables and expired sets are compared by identity. */
+  /**
+   * The state that decides which zone answers a name: the table's origins and the expired set,
+   * compared by identity, with its number and the filter of its origins; {@code table} is the
+   * latest table of that state, whose zones entries are checked against.
+   */
   record Generation(@Nullable ZoneTable table, Set<Name> expired, int id, OriginFilter origins) {}
 
   static final class Entry {
@@ -54,6 +65,8 @@ final class AnswerCache {
     final int shape;
     final byte[] name;
     final byte[] answer;
+    final Name[] sourceOrigins;
+    final long[] sourceSnapshots;
     /**
      * Set on a hit, cleared when an insert passes the entry over: a second chance that keeps hot
      * answers when names seen once collide with them. Racy by design; a lost update only costs
@@ -61,7 +74,9 @@ final class AnswerCache {
      */
     boolean referenced;
 
-    Entry(int hash, int generation, int qtype, int qclass, int shape, byte[] name, byte[] answer) {
+    Entry(
+        int hash, int generation, int qtype, int qclass, int shape, byte[] name, byte[] answer,
+        List<Zone> sources) {
       this.hash = hash;
       this.generation = generation;
       this.qtype = qtype;
@@ -69,10 +84,35 @@ final class AnswerCache {
       this.shape = shape;
       this.name = name;
       this.answer = answer;
+      this.sourceOrigins = new Name[sources.size()];
+      this.sourceSnapshots = new long[sources.size()];
+      for (int i = 0; i < sourceOrigins.length; i++) {
+        sourceOrigins[i] = sources.get(i).origin();
+        sourceSnapshots[i] = sources.get(i).snapshotId();
+      }
     }
 
     long cost() {
-      return ENTRY_OVERHEAD + name.length + answer.length;
+      return ENTRY_OVERHEAD + name.length + answer.length + (long) PER_SOURCE * sourceOrigins.length;
+    }
+
+    boolean sameKey(int otherHash, int otherQtype, int otherQclass, int otherShape, byte[] otherName) {
+      return hash == otherHash
+          && qtype == otherQtype
+          && qclass == otherQclass
+          && shape == otherShape
+          && Arrays.equals(name, otherName);
+    }
+
+    /** Whether every zone the answer was read from is still the same snapshot in the table. */
+    boolean current(ZoneTable table) {
+      for (int i = 0; i < sourceOrigins.length; i++) {
+        Zone zone = table.get(sourceOrigins[i]);
+        if (zone == null || zone.snapshotId() != sourceSnapshots[i]) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -96,16 +136,23 @@ final class AnswerCache {
       if (g.table() == table && g.expired() == expired) {
         return g;
       }
-      OriginFilter origins = g.table() == table ? g.origins() : OriginFilter.of(table);
-      Generation next = new Generation(table, expired, g.id() + 1, origins);
+      boolean sameOrigins = g.table() != null && g.table().origins() == table.origins();
+      Generation next =
+          sameOrigins && g.expired() == expired
+              ? new Generation(table, expired, g.id(), g.origins()) // only zone content changed
+              : new Generation(
+                  table, expired, g.id() + 1, sameOrigins ? g.origins() : OriginFilter.of(table));
       if (generation.compareAndSet(g, next)) {
         return next;
       }
     }
   }
 
-  /** The answer cached for this question under this generation, or null. */
-  byte @Nullable [] get(int generationId, byte[] packet, WireQuery q) {
+  /**
+   * The answer cached for this question under this generation, or null; {@code table} is the
+   * current table, whose zones must still be the snapshots the answer was read from.
+   */
+  byte @Nullable [] get(int generationId, ZoneTable table, byte[] packet, WireQuery q) {
     int base = (q.hash & setMask) << 1;
     int shape = q.shape();
     for (int way = 0; way < 2; way++) {
@@ -116,7 +163,8 @@ final class AnswerCache {
           && e.qtype == q.qtype
           && e.qclass == q.qclass
           && e.shape == shape
-          && q.nameEquals(packet, e.name)) {
+          && q.nameEquals(packet, e.name)
+          && e.current(table)) {
         if (!e.referenced) {
           e.referenced = true; // written once, so that hot entries do not bounce between cores
         }
@@ -126,15 +174,19 @@ final class AnswerCache {
     return null;
   }
 
-  /** Caches an answer; skipped when it is too large or the budget does not allow it. */
-  void put(int generationId, byte[] packet, WireQuery q, byte[] answer) {
+  /**
+   * Caches an answer read from these zone snapshots; skipped when it is too large or the budget
+   * does not allow it.
+   */
+  void put(int generationId, byte[] packet, WireQuery q, byte[] answer, List<Zone> sources) {
     if (answer.length > maxAnswer) {
       return;
     }
     Entry entry =
-        new Entry(q.hash, generationId, q.qtype, q.qclass, q.shape(), q.lowerName(packet), answer);
+        new Entry(
+            q.hash, generationId, q.qtype, q.qclass, q.shape(), q.lowerName(packet), answer, sources);
     int base = (q.hash & setMask) << 1;
-    int way = chooseWay(base, generationId, q.hash);
+    int way = chooseWay(base, generationId, entry);
     Entry old = slots[base + way];
     long delta = entry.cost() - (old == null ? 0 : old.cost());
     if (used.get() + delta > budget) {
@@ -146,12 +198,19 @@ final class AnswerCache {
   }
 
   /**
-   * An empty or stale way if there is one, else one not hit since it was last passed over (the
-   * other then loses its mark), else the one the hash picks.
+   * The way holding the same question (an answer gone stale with its zone), else an empty or stale
+   * way, else one not hit since it was last passed over (the other then loses its mark), else the
+   * one the hash picks.
    */
-  private int chooseWay(int base, int generationId, int hash) {
+  private int chooseWay(int base, int generationId, Entry entry) {
     Entry first = slots[base];
     Entry second = slots[base + 1];
+    for (int way = 0; way < 2; way++) {
+      Entry e = way == 0 ? first : second;
+      if (e != null && e.sameKey(entry.hash, entry.qtype, entry.qclass, entry.shape, entry.name)) {
+        return way;
+      }
+    }
     if (first == null || first.generation != generationId) {
       return 0;
     }
@@ -165,7 +224,7 @@ final class AnswerCache {
     }
     first.referenced = false;
     second.referenced = false;
-    return (hash >>> 31) & 1;
+    return (entry.hash >>> 31) & 1;
   }
 
   /** Estimated bytes the entries take now. */

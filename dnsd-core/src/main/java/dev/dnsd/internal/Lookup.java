@@ -52,6 +52,7 @@ final class Lookup {
     }
     Answer answer = new Answer();
     answer.authoritative = true;
+    answer.readFrom(zone);
     Set<Name> seen = null; // most answers have no chain: allocate only for one
     Name name = qname;
     for (int step = 0; ; step++) {
@@ -70,6 +71,7 @@ final class Lookup {
       if (zone == null || expired.contains(zone.origin())) {
         return answer; // the target is elsewhere (or stale): the resolver follows it
       }
+      answer.readFrom(zone);
       name = next;
     }
   }

@@ -168,7 +168,7 @@ public final class Responder implements QueryHandler {
     WireQuery q = new WireQuery();
     return cache != null
         && q.parse(query, query.length, tcp, config.maxUdpPayload())
-        && cache.get(cache.generation(zones.get(), expired.get()).id(), query, q) != null;
+        && cache.get(cache.generation(zones.get(), expired.get()).id(), zones.get(), query, q) != null;
   }
 
   @Nullable AnswerCache cache() {
@@ -210,7 +210,7 @@ public final class Responder implements QueryHandler {
       return MISS;
     }
     AnswerCache.Generation generation = cache.generation(table, stale);
-    byte[] cached = cache.get(generation.id(), packet, q);
+    byte[] cached = cache.get(generation.id(), table, packet, q);
     if (cached != null) {
       q.cached = cached;
       return HIT;
@@ -316,7 +316,7 @@ public final class Responder implements QueryHandler {
         && cache != null
         && sameKey(q, question, edns, limit)
         && !answer.caseSensitive()) {
-      cache.put(generation.id(), packet, q, encoded);
+      cache.put(generation.id(), packet, q, encoded, answer.sources);
     }
     return encoded;
   }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
@@ -31,9 +32,12 @@ import org.xbill.DNS.Type;
  * }</pre>
  */
 public final class Zone {
+  private static final AtomicLong SNAPSHOTS = new AtomicLong();
+
   private final Name origin;
   private final PersistentMap<Name, Node> nodes;
   private final int recordCount;
+  private final long snapshotId = SNAPSHOTS.incrementAndGet();
 
   private Zone(Name origin, PersistentMap<Name, Node> nodes, int recordCount) {
     this.origin = origin;
@@ -72,6 +76,14 @@ public final class Zone {
 
   public long serial() {
     return soa().getSerial();
+  }
+
+  /**
+   * A number no other snapshot of any zone in this process has: whoever derived something from a
+   * snapshot can tell it is still current by its number, without holding on to the snapshot.
+   */
+  public long snapshotId() {
+    return snapshotId;
   }
 
   /** Records in the zone, glue and other data below cuts included. */

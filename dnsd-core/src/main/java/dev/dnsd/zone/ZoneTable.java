@@ -10,14 +10,16 @@ import org.xbill.DNS.Name;
  * child zone may both be here; a name in the child is answered from the child.
  */
 public final class ZoneTable {
-  private static final ZoneTable EMPTY = new ZoneTable(PersistentMap.empty(), 0);
+  private static final ZoneTable EMPTY = new ZoneTable(PersistentMap.empty(), 0, new Object());
 
   private final PersistentMap<Name, Zone> zones;
   private final long version;
+  private final Object origins;
 
-  private ZoneTable(PersistentMap<Name, Zone> zones, long version) {
+  private ZoneTable(PersistentMap<Name, Zone> zones, long version, Object origins) {
     this.zones = zones;
     this.version = version;
+    this.origins = origins;
   }
 
   public static ZoneTable empty() {
@@ -46,21 +48,32 @@ public final class ZoneTable {
     return origin.labels() <= 1 ? null : find(new Name(origin, 1));
   }
 
+  /**
+   * What stands for this table's set of origins, compared by identity: tables made from one
+   * another by changes to zones' content share it, and creating or deleting a zone gives a new
+   * one, so that whoever caches what {@link #find} returned can tell when that may differ now.
+   */
+  public Object origins() {
+    return origins;
+  }
+
   /** The store version whose commit produced this table; 0 for a store that never committed. */
   public long version() {
     return version;
   }
 
   public ZoneTable withVersion(long newVersion) {
-    return new ZoneTable(zones, newVersion);
+    return new ZoneTable(zones, newVersion, origins);
   }
 
   public ZoneTable with(Zone zone) {
-    return new ZoneTable(zones.put(zone.origin(), zone), version);
+    Object sameOrNew = zones.get(zone.origin()) != null ? origins : new Object();
+    return new ZoneTable(zones.put(zone.origin(), zone), version, sameOrNew);
   }
 
   public ZoneTable without(Name origin) {
-    return new ZoneTable(zones.remove(origin), version);
+    PersistentMap<Name, Zone> left = zones.remove(origin);
+    return left == zones ? this : new ZoneTable(left, version, new Object());
   }
 
   public int size() {

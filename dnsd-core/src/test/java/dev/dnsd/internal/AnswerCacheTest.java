@@ -190,6 +190,61 @@ class AnswerCacheTest {
   }
 
   @Test
+  @DisplayName("a change to one zone leaves other zones' answers cached, and answers that read it change at once")
+  void invalidationIsPerZone() {
+    InMemoryRecordStore store = new InMemoryRecordStore();
+    store.commit(
+        ChangeSet.builder()
+            .replaceZone(
+                Fixture.name("a.test."),
+                zone("a.test.", "www A 192.0.2.1", "@ MX 10 mail.b.test.", "alias CNAME host.b.test.").records())
+            .replaceZone(Fixture.name("b.test."), zone("b.test.", "mail A 192.0.2.25", "host A 192.0.2.80").records())
+            .replaceZone(Fixture.name("c.test."), zone("c.test.", "www A 192.0.2.3").records())
+            .build());
+    Responder responder = new Responder(store::zones, CONFIG);
+    assertThat(Fixture.additional(ask(responder, "a.test.", Type.MX))).contains("mail.b.test. 3600 IN A 192.0.2.25");
+    assertThat(answer(ask(responder, "alias.a.test.", Type.A))).contains("host.b.test. 3600 IN A 192.0.2.80");
+    assertThat(answer(ask(responder, "www.a.test.", Type.A))).containsExactly("www.a.test. 3600 IN A 192.0.2.1");
+    assertThat(answer(ask(responder, "www.c.test.", Type.A))).containsExactly("www.c.test. 3600 IN A 192.0.2.3");
+    assertThat(ask(responder, "x.sub.c.test.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    for (String name : List.of("www.a.test.", "www.c.test.", "alias.a.test.", "x.sub.c.test.")) {
+      assertThat(responder.isCached(query(name, Type.A).toWire(), false)).as(name).isTrue();
+    }
+
+    // c.test changes: its answers go, a.test's stay.
+    store.commit(ChangeSet.builder().add(record("www.c.test. 3600 IN A 192.0.2.4")).build());
+    assertThat(responder.isCached(query("www.c.test.", Type.A).toWire(), false)).isFalse();
+    assertThat(responder.isCached(query("www.a.test.", Type.A).toWire(), false)).isTrue();
+    assertThat(responder.isCached(query("a.test.", Type.MX).toWire(), false)).isTrue();
+    assertThat(answer(ask(responder, "www.c.test.", Type.A)))
+        .containsExactlyInAnyOrder("www.c.test. 3600 IN A 192.0.2.3", "www.c.test. 3600 IN A 192.0.2.4");
+
+    // b.test changes: a.test's answers that read b.test (MX additional, CNAME target) change too.
+    store.commit(
+        ChangeSet.builder()
+            .remove(record("mail.b.test. 3600 IN A 192.0.2.25"))
+            .add(record("mail.b.test. 3600 IN A 192.0.2.26"))
+            .remove(record("host.b.test. 3600 IN A 192.0.2.80"))
+            .add(record("host.b.test. 3600 IN A 192.0.2.81"))
+            .build());
+    assertThat(responder.isCached(query("www.a.test.", Type.A).toWire(), false)).isTrue();
+    assertThat(Fixture.additional(ask(responder, "a.test.", Type.MX)))
+        .contains("mail.b.test. 3600 IN A 192.0.2.26")
+        .doesNotContain("mail.b.test. 3600 IN A 192.0.2.25");
+    assertThat(answer(ask(responder, "alias.a.test.", Type.A)))
+        .contains("host.b.test. 3600 IN A 192.0.2.81")
+        .doesNotContain("host.b.test. 3600 IN A 192.0.2.80");
+
+    // A zone created below a cached name answers for it at once.
+    assertThat(ask(responder, "x.sub.c.test.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    assertThat(responder.isCached(query("x.sub.c.test.", Type.A).toWire(), false)).isTrue();
+    store.commit(
+        ChangeSet.builder().createZone(Fixture.name("sub.c.test."), zone("sub.c.test.", "x A 192.0.2.9").records()).build());
+    assertThat(answer(ask(responder, "x.sub.c.test.", Type.A))).containsExactly("x.sub.c.test. 3600 IN A 192.0.2.9");
+    store.close();
+  }
+
+  @Test
   @DisplayName("a flood of names seen once stays within the memory budget, and hot names stay cached")
   void floodStaysWithinBudget() {
     long budget = ResponderConfig.MIN_ANSWER_CACHE_BYTES;
