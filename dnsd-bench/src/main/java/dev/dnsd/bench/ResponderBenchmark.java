@@ -4,10 +4,13 @@ import dev.dnsd.Replier;
 import dev.dnsd.internal.QueryHandler;
 import dev.dnsd.internal.Responder;
 import dev.dnsd.internal.ResponderConfig;
+import dev.dnsd.zone.Zone;
+import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -16,12 +19,20 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
 
 /**
  * The responder alone, as a UDP worker drives it (one {@link QueryHandler.Worker} and one output
  * buffer per thread): answers per second per thread for the harness's query mix, with the answer
  * cache on and off, and for the mix's two halves. Allocation per answer with {@code -prof gc}.
+ * With {@code -p commitsPerSecond=N} a background thread publishes N new tables a second, each
+ * with a new snapshot of a zone that no query of the mix reads, as commits to another zone would.
  *
  * <pre>
  * java -jar dnsd-bench/target/benchmarks.jar Responder -prof gc
@@ -55,8 +66,15 @@ public class ResponderBenchmark {
   @Param({"mix", "inzone", "outside"})
   public String queries;
 
+  /** Tables published per second by commits to a zone the queries never read; 0: none. */
+  @Param({"0"})
+  public int commitsPerSecond;
+
   private Responder responder;
   private byte[][] wires;
+  private volatile ZoneTable table;
+  private volatile boolean running;
+  private Thread committer;
 
   @State(Scope.Thread)
   public static class Worker {
@@ -74,12 +92,53 @@ public class ResponderBenchmark {
   @Setup
   public void setUp() throws IOException {
     MixWorkload workload = MixWorkload.generate(200_000, 2009);
-    responder = new Responder(() -> workload.table, ResponderConfig.defaults().withAnswerCacheBytes(cacheBytes));
+    table = workload.table;
+    responder = new Responder(() -> table, ResponderConfig.defaults().withAnswerCacheBytes(cacheBytes));
     List<byte[]> chosen =
         workload.queries.stream()
             .filter(q -> queries.equals("mix") || queries.equals("inzone") == inZone(workload, q))
             .toList();
     wires = chosen.toArray(new byte[0][]);
+  }
+
+  @Setup
+  public void startCommits() throws IOException {
+    if (commitsPerSecond <= 0) {
+      return;
+    }
+    Name origin = Name.fromString("commits.bench.");
+    Zone base =
+        Zone.of(
+            origin,
+            List.of(
+                Record.fromString(origin, Type.SOA, DClass.IN, 3600, "ns hostmaster 1 7200 3600 1209600 300", origin),
+                Record.fromString(origin, Type.NS, DClass.IN, 3600, "ns", origin)));
+    long period = TimeUnit.SECONDS.toNanos(1) / commitsPerSecond;
+    running = true;
+    committer =
+        new Thread(
+            () -> {
+              long serial = 0;
+              while (running) {
+                Zone next =
+                    base.edit()
+                        .add(new TXTRecord(origin, DClass.IN, 60, Long.toString(++serial)))
+                        .build();
+                table = table.with(next);
+                LockSupport.parkNanos(period);
+              }
+            },
+            "committer");
+    committer.setDaemon(true);
+    committer.start();
+  }
+
+  @TearDown
+  public void stopCommits() throws InterruptedException {
+    running = false;
+    if (committer != null) {
+      committer.join();
+    }
   }
 
   private static boolean inZone(MixWorkload workload, byte[] wire) {
