@@ -33,10 +33,10 @@ import org.xbill.DNS.Name;
  * <p>Thread-safe without locks: entries are immutable and published whole.
  */
 final class AnswerCache {
-  /** Bytes an entry costs beyond its arrays' contents: the entry and four array headers. */
-  static final int ENTRY_OVERHEAD = 128;
-  /** Bytes each zone an entry depends on costs: a reference to its origin and its number. */
-  static final int PER_SOURCE = 12;
+  /** Bytes an entry costs beyond its arrays' contents: the entry and two array headers. */
+  static final int ENTRY_OVERHEAD = 112;
+  /** Bytes each zone beyond the first that an entry depends on costs, with its arrays' headers. */
+  static final int PER_MORE_SOURCE = 24;
   /** What an entry is assumed to cost on average when the number of slots is chosen. */
   private static final int TYPICAL_ENTRY = 256;
 
@@ -65,8 +65,12 @@ final class AnswerCache {
     final int shape;
     final byte[] name;
     final byte[] answer;
-    final Name[] sourceOrigins;
-    final long[] sourceSnapshots;
+    // Most answers are read from one zone: its origin and snapshot number sit in the entry, and
+    // arrays are made only for answers that read more zones, to keep the cache's heap small.
+    final @Nullable Name source;
+    final long sourceSnapshot;
+    final Name @Nullable [] moreSources;
+    final long @Nullable [] moreSnapshots;
     /**
      * Set on a hit, cleared when an insert passes the entry over: a second chance that keeps hot
      * answers when names seen once collide with them. Racy by design; a lost update only costs
@@ -84,16 +88,20 @@ final class AnswerCache {
       this.shape = shape;
       this.name = name;
       this.answer = answer;
-      this.sourceOrigins = new Name[sources.size()];
-      this.sourceSnapshots = new long[sources.size()];
-      for (int i = 0; i < sourceOrigins.length; i++) {
-        sourceOrigins[i] = sources.get(i).origin();
-        sourceSnapshots[i] = sources.get(i).snapshotId();
+      int n = sources.size();
+      this.source = n == 0 ? null : sources.get(0).origin();
+      this.sourceSnapshot = n == 0 ? 0 : sources.get(0).snapshotId();
+      this.moreSources = n <= 1 ? null : new Name[n - 1];
+      this.moreSnapshots = n <= 1 ? null : new long[n - 1];
+      for (int i = 1; i < n; i++) {
+        moreSources[i - 1] = sources.get(i).origin();
+        moreSnapshots[i - 1] = sources.get(i).snapshotId();
       }
     }
 
     long cost() {
-      return ENTRY_OVERHEAD + name.length + answer.length + (long) PER_SOURCE * sourceOrigins.length;
+      int more = moreSources == null ? 0 : moreSources.length;
+      return ENTRY_OVERHEAD + name.length + answer.length + (long) PER_MORE_SOURCE * more;
     }
 
     boolean sameKey(int otherHash, int otherQtype, int otherQclass, int otherShape, byte[] otherName) {
@@ -106,13 +114,22 @@ final class AnswerCache {
 
     /** Whether every zone the answer was read from is still the same snapshot in the table. */
     boolean current(ZoneTable table) {
-      for (int i = 0; i < sourceOrigins.length; i++) {
-        Zone zone = table.get(sourceOrigins[i]);
-        if (zone == null || zone.snapshotId() != sourceSnapshots[i]) {
-          return false;
+      if (source != null && !same(table, source, sourceSnapshot)) {
+        return false;
+      }
+      if (moreSources != null) {
+        for (int i = 0; i < moreSources.length; i++) {
+          if (!same(table, moreSources[i], moreSnapshots[i])) {
+            return false;
+          }
         }
       }
       return true;
+    }
+
+    private static boolean same(ZoneTable table, Name origin, long snapshot) {
+      Zone zone = table.get(origin);
+      return zone != null && zone.snapshotId() == snapshot;
     }
   }
 
