@@ -360,9 +360,7 @@ public final class DnsServer implements AutoCloseable {
       if (answerCacheBytes >= 0) {
         throw new IllegalStateException("answerCacheBytes was already set to " + answerCacheBytes);
       }
-      if (bytes != 0 && bytes < ResponderConfig.MIN_ANSWER_CACHE_BYTES) {
-        throw new IllegalArgumentException("answerCacheBytes must be 0 (off) or at least 65536: " + bytes);
-      }
+      ResponderConfig.checkAnswerCacheBytes(bytes);
       this.answerCacheBytes = bytes;
       return this;
     }

@@ -34,9 +34,9 @@ import org.xbill.DNS.Name;
  */
 final class AnswerCache {
   /** Bytes an entry costs beyond its arrays' contents: the entry and two array headers. */
-  static final int ENTRY_OVERHEAD = 112;
+  private static final int ENTRY_OVERHEAD = 112;
   /** Bytes each zone beyond the first that an entry depends on costs, with its arrays' headers. */
-  static final int PER_MORE_SOURCE = 24;
+  private static final int PER_MORE_SOURCE = 24;
   /** What an entry is assumed to cost on average when the number of slots is chosen. */
   private static final int TYPICAL_ENTRY = 256;
 
@@ -247,10 +247,6 @@ final class AnswerCache {
   /** Estimated bytes the entries take now. */
   long usedBytes() {
     return used.get();
-  }
-
-  long budget() {
-    return budget;
   }
 
   int slotCount() {

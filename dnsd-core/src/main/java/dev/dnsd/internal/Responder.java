@@ -166,9 +166,10 @@ public final class Responder implements QueryHandler {
   /** Whether the answer to this query would come from the cache now; for tests. */
   boolean isCached(byte[] query, boolean tcp) {
     WireQuery q = new WireQuery();
+    ZoneTable table = zones.get();
     return cache != null
         && q.parse(query, query.length, tcp, config.maxUdpPayload())
-        && cache.get(cache.generation(zones.get(), expired.get()).id(), zones.get(), query, q) != null;
+        && cache.get(cache.generation(table, expired.get()).id(), table, query, q) != null;
   }
 
   @Nullable AnswerCache cache() {

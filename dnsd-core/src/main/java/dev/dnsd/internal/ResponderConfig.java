@@ -38,12 +38,17 @@ public record ResponderConfig(
       throw new IllegalArgumentException("nsid longer than an EDNS option can carry: " + nsid.length);
     }
     chaosTxt = Map.copyOf(chaosTxt);
-    if (answerCacheBytes != 0 && answerCacheBytes < MIN_ANSWER_CACHE_BYTES) {
-      throw new IllegalArgumentException(
-          "answerCacheBytes must be 0 (off) or at least " + MIN_ANSWER_CACHE_BYTES + ", was " + answerCacheBytes);
-    }
+    checkAnswerCacheBytes(answerCacheBytes);
     nsid = nsid == null ? null : nsid.clone();
     extensions = List.copyOf(extensions);
+  }
+
+  /** Refuses a cache budget that is neither 0 (off) nor at least 64 KiB. */
+  public static void checkAnswerCacheBytes(long bytes) {
+    if (bytes != 0 && bytes < MIN_ANSWER_CACHE_BYTES) {
+      throw new IllegalArgumentException(
+          "answerCacheBytes must be 0 (off) or at least " + MIN_ANSWER_CACHE_BYTES + ", was " + bytes);
+    }
   }
 
   /** With the default answer cache. */

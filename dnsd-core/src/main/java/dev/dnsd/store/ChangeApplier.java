@@ -4,6 +4,7 @@ import dev.dnsd.zone.InvalidZoneException;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,8 @@ final class ChangeApplier {
     private final ZoneTable before;
     private final Map<Name, Zone.Editor> editors = new LinkedHashMap<>();
     private final Set<Name> created = new HashSet<>();
+    /** Created zones taken as snapshots, with the record list already made of each. */
+    private final Map<Name, ZoneRecords> adopted = new HashMap<>();
     private final Map<Name, Zone> deleted = new LinkedHashMap<>();
 
     Work(ZoneTable before) {
@@ -49,7 +52,7 @@ final class ChangeApplier {
         if (live(r.origin())) {
           editor(r.origin()).clear().addAll(r.records());
         } else if (r.records() instanceof ZoneRecords z && z.zone().origin().equals(r.origin())) {
-          adoptZone(z.zone());
+          adoptZone(z);
         } else {
           startZone(r.origin()).addAll(r.records());
         }
@@ -59,6 +62,7 @@ final class ChangeApplier {
         }
         editors.remove(d.origin());
         created.remove(d.origin());
+        adopted.remove(d.origin());
         Zone existing = before.get(d.origin());
         if (existing != null) {
           deleted.put(d.origin(), existing);
@@ -92,10 +96,11 @@ final class ChangeApplier {
           Zone zone = editor.build();
           table = table.with(zone);
           // Unsorted: the canonical order of Zone.records() took seconds for a large zone, and
-          // whoever reads a created zone's records builds a zone from them.
-          changes.add(
-              new ZoneChange(
-                  origin, ZoneChange.Kind.CREATED, null, zone.soa(), List.of(), new ZoneRecords(zone)));
+          // whoever reads a created zone's records builds a zone from them. An adopted snapshot
+          // left as it was already has its list.
+          ZoneRecords known = adopted.get(origin);
+          List<Record> records = known != null && known.zone() == zone ? known : new ZoneRecords(zone);
+          changes.add(new ZoneChange(origin, ZoneChange.Kind.CREATED, null, zone.soa(), List.of(), records));
           continue;
         }
         // The diff encodes every touched record, so it is worked out once per zone.
@@ -158,9 +163,11 @@ final class ChangeApplier {
     }
 
     /** A new zone from a snapshot that already passed every rule: nothing to build or check. */
-    private void adoptZone(Zone zone) {
+    private void adoptZone(ZoneRecords snapshot) {
+      Zone zone = snapshot.zone();
       editors.put(zone.origin(), zone.edit());
       created.add(zone.origin());
+      adopted.put(zone.origin(), snapshot);
     }
 
     private Zone.Editor editor(Name origin) {

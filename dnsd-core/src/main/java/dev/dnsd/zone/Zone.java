@@ -292,7 +292,7 @@ public final class Zone {
       return this;
     }
 
-    /** Checks the apex and returns the new snapshot. */
+    /** Checks the apex and returns the new snapshot, or the zone edited when nothing changed. */
     public Zone build() {
       Name origin = base.origin;
       Node apex = nodes.get(origin);
@@ -302,6 +302,9 @@ public final class Zone {
       }
       if (apex.get(Type.NS) == null) {
         throw new InvalidZoneException("zone " + origin + " has no NS records at its apex");
+      }
+      if (nodes == base.nodes) {
+        return base; // untouched: the same snapshot, so nothing derived from it goes stale
       }
       edit = new Object(); // the zone is published: edits after this copy its nodes
       return new Zone(origin, nodes, recordCount);
