@@ -99,10 +99,10 @@ public class ResponderBenchmark {
             .filter(q -> queries.equals("mix") || queries.equals("inzone") == inZone(workload, q))
             .toList();
     wires = chosen.toArray(new byte[0][]);
+    startCommits(); // after the table is set: JMH does not order two @Setup methods
   }
 
-  @Setup
-  public void startCommits() throws IOException {
+  private void startCommits() throws IOException {
     if (commitsPerSecond <= 0) {
       return;
     }

@@ -1,5 +1,6 @@
 package dev.dnsd.examples;
 
+import dev.dnsd.Await;
 import dev.dnsd.TestDns;
 import dev.dnsd.sqlite.SqliteRecordStore;
 import dev.dnsd.store.ChangeSet;
@@ -7,8 +8,6 @@ import dev.dnsd.sync.ControlClient;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -155,7 +153,7 @@ final class SyncCluster implements AutoCloseable {
   /** Waits until the node answers the primary's current serial of example.com: it has every change. */
   static void awaitCaughtUp(Node node, ControlClient primary) throws IOException {
     long serial = primary.zone(EXAMPLE).serial();
-    Await.until("the server at " + node.dnsPort() + " answers serial " + serial + " of " + EXAMPLE, LONG,
+    Await.untilNoException("the server at " + node.dnsPort() + " answers serial " + serial + " of " + EXAMPLE, LONG,
         () -> serial(node, EXAMPLE) == serial);
   }
 

@@ -3,6 +3,7 @@ package dev.dnsd.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dnsd.Await;
 import dev.dnsd.DnsServer;
 import dev.dnsd.sync.SyncPrimary;
 import dev.dnsd.sync.SyncSecondary;

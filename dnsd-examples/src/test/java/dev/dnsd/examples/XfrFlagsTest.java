@@ -27,10 +27,7 @@ class XfrFlagsTest {
   @TempDir Path dir;
 
   private Path secretFile() throws Exception {
-    Path file = dir.resolve("xfr.key");
-    Files.writeString(file, SECRET + "\n");
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return file;
+    return SyncCluster.secretFile(dir, "xfr.key", SECRET + "\n");
   }
 
   private static Flags flags(String... args) {

@@ -83,7 +83,6 @@ public final class ZoneTransfers implements ServerExtension {
 
   private final Map<Name, SecondaryZone> secondaries = new LinkedHashMap<>();
   private @Nullable ScheduledExecutorService scheduler;
-  private @Nullable RecordStore store;
   private @Nullable DnsServer server;
   private RecordStore.@Nullable Subscription subscription;
   private @Nullable Notifier notifier;
@@ -121,11 +120,10 @@ public final class ZoneTransfers implements ServerExtension {
 
   @Override
   public synchronized void start(DnsServer server) throws IOException {
-    if (store != null) {
+    if (this.server != null) {
       throw new IllegalStateException("ZoneTransfers serves one server and was started already");
     }
     RecordStore s = server.store();
-    store = s;
     this.server = server;
     ScheduledExecutorService timers = givenScheduler;
     if (timers == null) {
@@ -158,11 +156,8 @@ public final class ZoneTransfers implements ServerExtension {
    * Over UDP an answer that does not fit the client's size goes out as its header and question
    * with TC, still signed, so the client retries over TCP.
    */
-  private void signedAnswer(Request request, Tsig.Check tsig, Replier replier) throws IOException {
-    DnsServer s = server;
-    if (s == null) {
-      return;
-    }
+  private void signedAnswer(DnsServer s, Request request, Tsig.Check tsig, Replier replier)
+      throws IOException {
     Message query = request.message();
     Message answer = s.answer(query, request.tcp());
     byte[] wire = Tsig.encode(answer, tsig, clock);
@@ -244,8 +239,8 @@ public final class ZoneTransfers implements ServerExtension {
     if (!transfer && !signedQuery && opcode != Opcode.NOTIFY && opcode != Opcode.UPDATE) {
       return false;
     }
-    RecordStore s = store;
-    if (s == null) {
+    DnsServer srv = server;
+    if (srv == null) {
       return false;
     }
     Tsig.Check tsig = Tsig.check(m, request.wire(), keys, clock);
@@ -255,13 +250,13 @@ public final class ZoneTransfers implements ServerExtension {
             Responses.describe(request.client()), tsig.request() == null ? "?" : tsig.request().getName());
         replier.send(Tsig.encode(Responses.reply(m, Rcode.NOTAUTH), tsig, clock));
       } else if (signedQuery) {
-        signedAnswer(request, tsig, replier);
+        signedAnswer(srv, request, tsig, replier);
       } else if (transfer) {
-        transfer(request, tsig, s, replier);
+        transfer(request, tsig, srv.store(), replier);
       } else if (opcode == Opcode.NOTIFY) {
         notified(request, tsig, replier);
       } else {
-        update(request, tsig, s, replier);
+        update(request, tsig, srv.store(), replier);
       }
     } catch (IOException e) {
       log.debug("answering {} failed: {}", Responses.describe(request.client()), e.toString());

@@ -5,6 +5,7 @@ import static dev.dnsd.sync.Zones.name;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dnsd.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -60,7 +61,7 @@ class AuthenticationTest {
             .reconnectBackoff(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(20))
             .build();
     try (var server = dev.dnsd.DnsServer.builder().extension(watched).build().start()) {
-      Await.until("several refused attempts", () -> watch.clientBytes().size() >= 3);
+      Await.until("several refused attempts", Cluster.LONG, () -> watch.clientBytes().size() >= 3);
       assertThat(server.zones().isEmpty()).isTrue();
       assertThat(watched.isConnected()).isFalse();
       assertThat(primary.sync().connectedSecondaries()).isEmpty();

@@ -1,5 +1,6 @@
 package dev.dnsd.sync;
 
+import dev.dnsd.Await;
 import dev.dnsd.DnsServer;
 import dev.dnsd.store.InMemoryRecordStore;
 import dev.dnsd.store.RecordStore;
@@ -11,6 +12,9 @@ import java.util.List;
 
 /** Primaries and secondaries in this JVM, on loopback with free ports; closes them all. */
 final class Cluster implements AutoCloseable {
+  /** How long the tests wait for replication to catch up. */
+  static final Duration LONG = Duration.ofSeconds(30);
+
   static final Duration KEEPALIVE = Duration.ofMillis(200);
 
   record Primary(DnsServer server, SyncPrimary sync) {
@@ -71,6 +75,7 @@ final class Cluster implements AutoCloseable {
   static void awaitCaughtUp(Primary primary, Secondary secondary) {
     Await.until(
         "secondary at the primary's version " + primary.server().store().version(),
+        LONG,
         () -> secondary.sync().appliedVersion() == primary.server().store().version());
   }
 

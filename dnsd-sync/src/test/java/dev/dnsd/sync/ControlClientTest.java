@@ -5,6 +5,7 @@ import static dev.dnsd.sync.Zones.name;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dnsd.Await;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.zone.InvalidZoneException;
 import dev.dnsd.zone.Zone;
@@ -63,7 +64,7 @@ class ControlClientTest {
     Cluster.Primary primary = cluster.primary();
     Cluster.Secondary ns2 = cluster.secondary("ns2", primary.syncAddress());
     Cluster.Secondary ns3 = cluster.secondary("ns3", primary.syncAddress());
-    Await.until("both connected", () -> primary.sync().connectedSecondaries().size() == 2);
+    Await.until("both connected", Cluster.LONG, () -> primary.sync().connectedSecondaries().size() == 2);
     try (ControlClient control = ControlClient.connect(primary.syncAddress(), "admin", Zones.CONTROL_SECRET)) {
       CommitResult result = control.commit(Zones.createZone("example.com"), Duration.ofSeconds(20));
       assertThat(result.allApplied()).isTrue();
@@ -84,7 +85,7 @@ class ControlClientTest {
     SyncSecondary both =
         SyncSecondary.builder().primary(primary.syncAddress()).name("both").secret(Zones.CONTROL_SECRET).build();
     try (var server = dev.dnsd.DnsServer.builder().extension(both).build().start()) {
-      Await.until("copied", () -> server.zones().get(name("example.com")) != null);
+      Await.until("copied", Cluster.LONG, () -> server.zones().get(name("example.com")) != null);
     }
   }
 }

@@ -6,6 +6,7 @@ import static dev.dnsd.sync.Zones.createZone;
 import static dev.dnsd.sync.Zones.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dnsd.Await;
 import dev.dnsd.TestDns;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
@@ -144,7 +145,7 @@ class ReplicationTest {
     TcpProxy proxy = cluster.proxy(primary.syncAddress());
     proxy.cutEachConnectionAfter(100_000);
     Cluster.Secondary ns2 = cluster.secondary("ns2", proxy.address());
-    Await.until("a few connections cut mid-snapshot", () -> proxy.clientBytes().size() >= 3);
+    Await.until("a few connections cut mid-snapshot", Cluster.LONG, () -> proxy.clientBytes().size() >= 3);
     assertThat(ns2.sync().appliedVersion()).as("a partial snapshot is never applied").isZero();
     proxy.cutEachConnectionAfter(Long.MAX_VALUE);
     Cluster.awaitCaughtUp(primary, ns2);
@@ -165,10 +166,10 @@ class ReplicationTest {
     TcpProxy proxy = cluster.proxy(primary.syncAddress());
     Cluster.Secondary ns2 = cluster.secondary("ns2", proxy.address());
     Cluster.awaitCaughtUp(primary, ns2);
-    Await.until("connected", () -> ns2.sync().isConnected());
+    Await.until("connected", Cluster.LONG, () -> ns2.sync().isConnected());
 
     proxy.pause();
-    Await.until("the dead connection noticed", () -> !ns2.sync().isConnected());
+    Await.until("the dead connection noticed", Cluster.LONG, () -> !ns2.sync().isConnected());
     primary.server().commit(addA("after.example.com", 1));
     proxy.resume();
     Cluster.awaitCaughtUp(primary, ns2);
@@ -184,7 +185,7 @@ class ReplicationTest {
     Cluster.Secondary ns3 = cluster.secondary("ns3", slow.address());
     Cluster.awaitCaughtUp(primary, ns2);
     Cluster.awaitCaughtUp(primary, ns3);
-    Await.until("both connected", () -> primary.sync().connectedSecondaries().size() == 2);
+    Await.until("both connected", Cluster.LONG, () -> primary.sync().connectedSecondaries().size() == 2);
 
     CommitResult all = primary.sync().commitAndWait(addA("a.example.com", 1), Duration.ofSeconds(20));
     assertThat(all.allApplied()).isTrue();

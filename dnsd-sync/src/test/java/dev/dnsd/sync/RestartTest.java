@@ -6,6 +6,7 @@ import static dev.dnsd.sync.Zones.createZone;
 import static dev.dnsd.sync.Zones.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dnsd.Await;
 import dev.dnsd.TestDns;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.InMemoryRecordStore;
@@ -83,6 +84,7 @@ class RestartTest {
     fresh.server().commit(createZone("new.example"));
     Await.until(
         "the secondary follows the new primary",
+        Cluster.LONG,
         () -> ns2.sync().appliedPrimaryId().equals(fresh.sync().primaryId())
             && ns2.sync().appliedVersion() == fresh.server().store().version());
     assertThat(content(ns2.server().zones())).isEqualTo(content(fresh.server().zones()));

@@ -5,6 +5,7 @@ import static dev.dnsd.sync.Zones.createZone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dnsd.Await;
 import dev.dnsd.DnsServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +73,7 @@ class TlsTest {
       SyncSecondary secondary =
           SyncSecondary.builder().primary(sync.boundAddress()).name("ns2").secret(Zones.SECRET).tls(context).build();
       try (DnsServer ns2 = DnsServer.builder().extension(secondary).build().start()) {
-        Await.until("copied over TLS", () -> secondary.appliedVersion() == primary.store().version());
+        Await.until("copied over TLS", Cluster.LONG, () -> secondary.appliedVersion() == primary.store().version());
         assertThat(content(ns2.zones())).isEqualTo(content(primary.zones()));
       }
       assertThatThrownBy(() -> ControlClient.connect(sync.boundAddress(), "admin", Zones.CONTROL_SECRET))

@@ -4,23 +4,17 @@ import dev.dnsd.store.ChangeSet;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
-import org.xbill.DNS.Type;
 
 /** Zone data, secrets and comparisons for sync tests. */
 final class Zones {
@@ -84,8 +78,4 @@ final class Zones {
     }
     return n;
   }
-
-  /** One UDP query; the answer, or an exception when none came within the timeout. */
-
-  static final int A = Type.A;
 }

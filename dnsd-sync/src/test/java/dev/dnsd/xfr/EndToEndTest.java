@@ -142,7 +142,7 @@ class EndToEndTest {
   @Test
   void aSignedQueryGetsASignedAnswerAndABadKeyGetsNotauth() throws Exception {
     startPrimary(ZoneTransfers.builder().tsigKey(KEY), 0);
-    Message query = Message.newQuery(Record.newRecord(ORIGIN, Type.SOA, org.xbill.DNS.DClass.IN));
+    Message query = Message.newQuery(Record.newRecord(ORIGIN, Type.SOA, DClass.IN));
     for (boolean tcp : new boolean[] {false, true}) {
       SimpleResolver resolver = new SimpleResolver(primary.address());
       resolver.setTCP(tcp);
@@ -151,12 +151,12 @@ class EndToEndTest {
       assertThat(answer.getRcode()).isEqualTo(Rcode.NOERROR);
       assertThat(answer.isSigned()).isTrue();
       assertThat(answer.isVerified()).isTrue();
-      assertThat(answer.getSection(org.xbill.DNS.Section.ANSWER)).hasSize(1);
+      assertThat(answer.getSection(Section.ANSWER)).hasSize(1);
     }
     SimpleResolver wrong = new SimpleResolver(primary.address());
     wrong.setTSIGKey(Fixtures.clientKey("xfr-key", OTHER_SECRET, Clock.systemUTC()));
     Message refused = wrong.send(query);
     assertThat(refused.getRcode()).isEqualTo(Rcode.NOTAUTH);
-    assertThat(refused.getSection(org.xbill.DNS.Section.ANSWER)).isEmpty();
+    assertThat(refused.getSection(Section.ANSWER)).isEmpty();
   }
 }
