@@ -1,4 +1,4 @@
-/** The runnable server ({@code dnsd.jar}) and small programs that show how to embed dnsd. */
+/** Small programs that show how to embed dnsd in an application. */
 @NullMarked
 package dev.dnsd.examples;
 

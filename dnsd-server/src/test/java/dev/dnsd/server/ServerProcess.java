@@ -1,0 +1,137 @@
+package dev.dnsd.server;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The runnable server as a child JVM ({@code dev.dnsd.server.Main} on this test's classpath,
+ * which is what dnsd.jar runs), with its output collected so that a test can wait for a line.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("dnsd listening on (\\S+):(\\d+) ");
+  private static final Pattern SYNC_LISTENING = Pattern.compile("^dnsd sync listening on (\\S+):(\\d+) ");
+
+  private final Process process;
+  private final List<String> lines = new ArrayList<>();
+
+  private ServerProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(this::read, "server-output-" + process.pid());
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static ServerProcess start(Path workDir, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    // Absolute, because the child runs in workDir.
+    command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(entry -> Path.of(entry).toAbsolutePath().toString())
+        .collect(Collectors.joining(File.pathSeparator)));
+    command.add("dev.dnsd.server.Main");
+    command.addAll(List.of(args));
+    return new ServerProcess(
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start());
+  }
+
+  private void read() {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        synchronized (lines) {
+          lines.add(line);
+          lines.notifyAll();
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    } finally {
+      synchronized (lines) {
+        lines.add(null);
+        lines.notifyAll();
+      }
+    }
+  }
+
+  /** Waits for an output line matching the pattern; fails at the deadline or if the process ends. */
+  Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    synchronized (lines) {
+      while (true) {
+        for (; seen < lines.size(); seen++) {
+          String line = lines.get(seen);
+          if (line == null) {
+            throw new AssertionError("server exited before printing /" + pattern + "/:\n" + output());
+          }
+          Matcher m = pattern.matcher(line);
+          if (m.find()) {
+            return m;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no line /" + pattern + "/ within " + timeout + ":\n" + output());
+        }
+        TimeUnit.NANOSECONDS.timedWait(lines, left);
+      }
+    }
+  }
+
+  /** The port of the first address the server printed it listens on. */
+  int awaitPort() throws InterruptedException {
+    return Integer.parseInt(awaitLine(LISTENING, Duration.ofSeconds(60)).group(2));
+  }
+
+  /** The port of the sync listener the server printed (a primary started with --sync-listen). */
+  int awaitSyncPort() throws InterruptedException {
+    return Integer.parseInt(awaitLine(SYNC_LISTENING, Duration.ofSeconds(60)).group(2));
+  }
+
+  String output() {
+    synchronized (lines) {
+      StringBuilder b = new StringBuilder();
+      for (String line : lines) {
+        if (line != null) {
+          b.append(line).append('\n');
+        }
+      }
+      return b.toString();
+    }
+  }
+
+  int waitForExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("process did not exit within " + timeout);
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL: the process gets no chance to clean up. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM, then SIGKILL if it has not ended after a while. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+}
