@@ -1,10 +1,11 @@
 package dev.dnsd;
 
-import dev.dnsd.internal.QueryHandler;
 import dev.dnsd.internal.Responder;
-import dev.dnsd.internal.ResponderConfig;
-import dev.dnsd.internal.TcpTransport;
-import dev.dnsd.internal.UdpTransport;
+import dev.dnsd.internal.ServerConfig;
+import dev.dnsd.internal.SetOnce;
+import dev.dnsd.internal.transport.QueryHandler;
+import dev.dnsd.internal.transport.TcpTransport;
+import dev.dnsd.internal.transport.UdpTransport;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.InMemoryRecordStore;
@@ -20,9 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -49,9 +48,9 @@ public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
 
   /** This library's version, as {@code version.dnsd} answers it by default. */
-  public static final String VERSION = "0.1.0";
+  public static final String VERSION = ServerConfig.VERSION;
 
-  private final Settings config;
+  private final ServerConfig config;
   private final RecordStore store;
   private final List<UdpTransport> udp = new ArrayList<>();
   private final List<TcpTransport> tcp = new ArrayList<>();
@@ -66,22 +65,10 @@ public final class DnsServer implements AutoCloseable {
     CLOSED
   }
 
-  /** What the builder fixed; copied so that later use of the builder changes nothing here. */
-  private record Settings(
-      List<InetSocketAddress> listen,
-      List<ServerExtension> extensions,
-      Map<Name, String> chaosTxt,
-      byte @Nullable [] nsid,
-      int udpThreads,
-      int tcpMaxConnections,
-      Duration tcpIdleTimeout,
-      int maxUdpPayload,
-      long answerCacheBytes) {}
-
   /** The builder's zones until start imports them; then the store holds them, and only it. */
   private List<Zone> zonesToImport;
 
-  private DnsServer(Settings config, List<Zone> zones, RecordStore store) {
+  private DnsServer(ServerConfig config, List<Zone> zones, RecordStore store) {
     this.config = config;
     this.zonesToImport = zones;
     this.store = store;
@@ -104,16 +91,7 @@ public final class DnsServer implements AutoCloseable {
     state = State.RUNNING;
     try {
       importZones();
-      Responder responder =
-          new Responder(
-              store::zones,
-              () -> expired,
-              new ResponderConfig(
-                  config.maxUdpPayload(),
-                  config.chaosTxt(),
-                  config.nsid(),
-                  config.extensions(),
-                  config.answerCacheBytes()));
+      Responder responder = new Responder(store::zones, () -> expired, config);
       this.responder = responder;
       for (InetSocketAddress address : config.listen()) {
         bind(address, responder);
@@ -149,7 +127,7 @@ public final class DnsServer implements AutoCloseable {
   private void bind(InetSocketAddress address, QueryHandler handler) throws IOException {
     int attempts = address.getPort() == 0 ? 10 : 1;
     for (int attempt = 1; ; attempt++) {
-      UdpTransport u = UdpTransport.start(address, config.udpThreads(), handler, config.maxUdpPayload());
+      UdpTransport u = UdpTransport.start(address, config.udpThreads(), handler);
       try {
         InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
         tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(), config.tcpIdleTimeout()));
@@ -258,29 +236,22 @@ public final class DnsServer implements AutoCloseable {
   }
 
   /**
-   * Configures a {@link DnsServer}. Each setting may be given once (listen addresses, zones and
-   * extensions may repeat); arguments are checked when given.
+   * Configures a {@link DnsServer}. Each setting may be given once (listen addresses, zones,
+   * extensions and CH names may repeat); arguments are checked when given.
    */
   public static final class Builder {
+    private ServerConfig config = ServerConfig.defaults();
+    private final SetOnce once = new SetOnce();
     private final List<InetSocketAddress> listen = new ArrayList<>();
     private final List<Zone> zones = new ArrayList<>();
     private final List<ServerExtension> extensions = new ArrayList<>();
-    private final Map<Name, @Nullable String> chaos = new LinkedHashMap<>();
     private @Nullable RecordStore store;
-    private int udpThreads = -1;
-    private int tcpMaxConnections = -1;
-    private @Nullable Duration tcpIdleTimeout;
-    private int maxUdpPayload = -1;
-    private long answerCacheBytes = -1;
-    private byte @Nullable [] nsid;
 
     private Builder() {}
 
     /** Adds a listen address for UDP and TCP; port 0 picks a free port. Default 127.0.0.1:0. */
     public Builder listen(InetSocketAddress address) {
-      if (address.isUnresolved()) {
-        throw new IllegalArgumentException("listen address is unresolved: " + address);
-      }
+      ServerConfig.checkListen(address);
       listen.add(address);
       return this;
     }
@@ -295,7 +266,7 @@ public final class DnsServer implements AutoCloseable {
 
     /** The store to answer from and commit to; default a new {@link InMemoryRecordStore}. */
     public Builder store(RecordStore recordStore) {
-      checkUnset(store, "store");
+      once.claim("store", recordStore);
       this.store = recordStore;
       return this;
     }
@@ -311,43 +282,31 @@ public final class DnsServer implements AutoCloseable {
       return this;
     }
 
-    /** UDP worker threads (one socket each); default the number of processors. */
+    /** UDP worker threads (one socket each), 1 to 1024; default the number of processors. */
     public Builder udpThreads(int threads) {
-      checkUnset(udpThreads, "udpThreads");
-      if (threads < 1 || threads > 1024) {
-        throw new IllegalArgumentException("udpThreads must be 1..1024: " + threads);
-      }
-      this.udpThreads = threads;
+      config = config.withUdpThreads(threads);
+      once.claim("udpThreads", threads);
       return this;
     }
 
     /** The most TCP connections open at once per address; more are closed. Default 256. */
     public Builder tcpMaxConnections(int max) {
-      checkUnset(tcpMaxConnections, "tcpMaxConnections");
-      if (max < 1) {
-        throw new IllegalArgumentException("tcpMaxConnections must be >= 1: " + max);
-      }
-      this.tcpMaxConnections = max;
+      config = config.withTcpMaxConnections(max);
+      once.claim("tcpMaxConnections", max);
       return this;
     }
 
     /** How long a TCP connection may go without a whole request or answer; default 10 s. */
     public Builder tcpIdleTimeout(Duration timeout) {
-      checkUnset(tcpIdleTimeout, "tcpIdleTimeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("tcpIdleTimeout must be positive: " + timeout);
-      }
-      this.tcpIdleTimeout = timeout;
+      config = config.withTcpIdleTimeout(timeout);
+      once.claim("tcpIdleTimeout", timeout);
       return this;
     }
 
     /** The largest UDP answer offered to EDNS clients (RFC 6891); 512..65535, default 1232. */
     public Builder maxUdpPayload(int bytes) {
-      checkUnset(maxUdpPayload, "maxUdpPayload");
-      if (bytes < 512 || bytes > 65535) {
-        throw new IllegalArgumentException("maxUdpPayload must be 512..65535: " + bytes);
-      }
-      this.maxUdpPayload = bytes;
+      config = config.withMaxUdpPayload(bytes);
+      once.claim("maxUdpPayload", bytes);
       return this;
     }
 
@@ -357,11 +316,8 @@ public final class DnsServer implements AutoCloseable {
      * names) displace entries but never grow it. Default 8 MiB; else at least 64 KiB.
      */
     public Builder answerCacheBytes(long bytes) {
-      if (answerCacheBytes >= 0) {
-        throw new IllegalStateException("answerCacheBytes was already set to " + answerCacheBytes);
-      }
-      ResponderConfig.checkAnswerCacheBytes(bytes);
-      this.answerCacheBytes = bytes;
+      config = config.withAnswerCacheBytes(bytes);
+      once.claim("answerCacheBytes", bytes);
       return this;
     }
 
@@ -371,16 +327,11 @@ public final class DnsServer implements AutoCloseable {
      * default the version names answer {@code "dnsd VERSION"} and the identity names are off.
      */
     public Builder chaosTxt(String name, @Nullable String value) {
-      Name n;
       try {
-        n = Name.fromString(name, Name.root);
+        config = config.withChaosTxt(Name.fromString(name, Name.root), value);
       } catch (TextParseException e) {
         throw new IllegalArgumentException("bad chaos name " + name + ": " + e.getMessage(), e);
       }
-      if (!CHAOS_NAMES.contains(n)) {
-        throw new IllegalArgumentException("chaos name must be one of " + CHAOS_NAMES + ": " + name);
-      }
-      chaos.put(n, value);
       return this;
     }
 
@@ -392,8 +343,8 @@ public final class DnsServer implements AutoCloseable {
 
     /** The NSID (RFC 5001) returned to clients that ask; off by default. */
     public Builder nsid(String id) {
-      checkUnset(nsid, "nsid");
-      this.nsid = id.getBytes(StandardCharsets.UTF_8);
+      config = config.withNsid(id.getBytes(StandardCharsets.UTF_8));
+      once.claim("nsid", id);
       return this;
     }
 
@@ -404,55 +355,11 @@ public final class DnsServer implements AutoCloseable {
     }
 
     public DnsServer build() {
-      Settings settings =
-          new Settings(
-              listen.isEmpty()
-                  ? List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                  : List.copyOf(listen),
-              List.copyOf(extensions),
-              chaosTxt(),
-              nsid,
-              udpThreads > 0 ? udpThreads : Runtime.getRuntime().availableProcessors(),
-              tcpMaxConnections > 0 ? tcpMaxConnections : 256,
-              tcpIdleTimeout != null ? tcpIdleTimeout : Duration.ofSeconds(10),
-              maxUdpPayload > 0 ? maxUdpPayload : 1232,
-              answerCacheBytes >= 0 ? answerCacheBytes : ResponderConfig.DEFAULT_ANSWER_CACHE_BYTES);
-      return new DnsServer(settings, List.copyOf(zones), store != null ? store : new InMemoryRecordStore());
-    }
-
-    private Map<Name, String> chaosTxt() {
-      Map<Name, String> out = new LinkedHashMap<>();
-      String version = ResponderConfig.VERSION;
-      out.put(Name.fromConstantString("version.dnsd."), version);
-      out.put(Name.fromConstantString("version.bind."), version);
-      chaos.forEach(
-          (name, value) -> {
-            if (value == null) {
-              out.remove(name);
-            } else {
-              out.put(name, value);
-            }
-          });
-      return Map.copyOf(out);
-    }
-
-    private static void checkUnset(@Nullable Object current, String what) {
-      if (current != null) {
-        throw new IllegalStateException(what + " was already set to " + current);
+      ServerConfig built = config.withExtensions(extensions);
+      if (!listen.isEmpty()) {
+        built = built.withListen(listen);
       }
-    }
-
-    private static void checkUnset(int current, String what) {
-      if (current >= 0) {
-        throw new IllegalStateException(what + " was already set to " + current);
-      }
+      return new DnsServer(built, List.copyOf(zones), store != null ? store : new InMemoryRecordStore());
     }
   }
-
-  private static final List<Name> CHAOS_NAMES =
-      List.of(
-          Name.fromConstantString("version.dnsd."),
-          Name.fromConstantString("version.bind."),
-          Name.fromConstantString("hostname.bind."),
-          Name.fromConstantString("id.server."));
 }

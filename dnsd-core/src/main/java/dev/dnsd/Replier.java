@@ -1,13 +1,19 @@
 package dev.dnsd;
 
 import java.io.IOException;
-import org.xbill.DNS.Message;
 
-/** Sends the answers to one {@link Request}: one over UDP, one or more over TCP. */
+/**
+ * Sends the answers to one {@link Request}: one over UDP, one or more over TCP (a zone transfer).
+ *
+ * <pre>{@code
+ * replier.send(answer.toWire(request.maxResponseSize()));
+ * }</pre>
+ */
+@FunctionalInterface
 public interface Replier {
-  /** Sends an encoded message; over UDP it must fit the client's limit. */
+  /**
+   * Sends an encoded message. It must fit {@link Request#maxResponseSize()}: the transport sends
+   * what it is given, and over UDP the client would receive a cut or no answer.
+   */
   void send(byte[] wire) throws IOException;
-
-  /** Encodes and sends a message (over UDP cut to the client's limit, with TC set). */
-  void send(Message message) throws IOException;
 }

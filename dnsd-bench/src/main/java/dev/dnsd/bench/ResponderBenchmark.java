@@ -1,9 +1,9 @@
 package dev.dnsd.bench;
 
 import dev.dnsd.Replier;
-import dev.dnsd.internal.QueryHandler;
 import dev.dnsd.internal.Responder;
-import dev.dnsd.internal.ResponderConfig;
+import dev.dnsd.internal.ServerConfig;
+import dev.dnsd.internal.transport.QueryHandler;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
@@ -46,16 +46,8 @@ public class ResponderBenchmark {
 
   /** The mix has no opcode or question that an extension would take. */
   private static final Replier NO_REPLIER =
-      new Replier() {
-        @Override
-        public void send(byte[] wire) {
-          throw new IllegalStateException("no extension is configured");
-        }
-
-        @Override
-        public void send(Message message) {
-          throw new IllegalStateException("no extension is configured");
-        }
+      wire -> {
+        throw new IllegalStateException("no extension is configured");
       };
 
   /** 8 MiB is the server's default; 0 is the full path for every query. */
@@ -93,7 +85,7 @@ public class ResponderBenchmark {
   public void setUp() throws IOException {
     MixWorkload workload = MixWorkload.generate(200_000, 2009);
     table = workload.table;
-    responder = new Responder(() -> table, ResponderConfig.defaults().withAnswerCacheBytes(cacheBytes));
+    responder = new Responder(() -> table, ServerConfig.defaults().withAnswerCacheBytes(cacheBytes));
     List<byte[]> chosen =
         workload.queries.stream()
             .filter(q -> queries.equals("mix") || queries.equals("inzone") == inZone(workload, q))

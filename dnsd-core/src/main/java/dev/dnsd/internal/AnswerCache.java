@@ -135,7 +135,7 @@ final class AnswerCache {
 
   /** @param budget bytes the entries may take, at least 64 KiB */
   AnswerCache(long budget) {
-    if (budget < ResponderConfig.MIN_ANSWER_CACHE_BYTES) {
+    if (budget < ServerConfig.MIN_ANSWER_CACHE_BYTES) {
       throw new IllegalArgumentException("answer cache budget below 64 KiB: " + budget);
     }
     long wanted = Math.min(budget / TYPICAL_ENTRY, 1 << 24);

@@ -58,12 +58,31 @@ record Edns(int version, int payload, boolean dnssecOk, boolean nsidRequested) {
         nsid);
   }
 
-  /** The most bytes an answer to this query may have over UDP. */
-  static int udpLimit(@Nullable Edns edns, int serverMax) {
-    if (edns == null) {
+  /** The client payload size of a query without EDNS, for {@link #responseLimit}. */
+  static final int NO_EDNS = -1;
+
+  /**
+   * The one size rule: the most bytes a response may have. Over TCP 65535; over UDP the client's
+   * EDNS payload size, at least 512 (RFC 6891 §6.2.5) and at most what the server sends, or 512
+   * from a client without EDNS (RFC 1035 §4.2.1). Worked out once per request, where it is first
+   * read, and handed to whatever answers it.
+   *
+   * @param clientPayload the payload size in the query's OPT record, or {@link #NO_EDNS}
+   * @param serverMax the server's {@code maxUdpPayload}
+   */
+  static int responseLimit(boolean tcp, int clientPayload, int serverMax) {
+    if (tcp) {
+      return 65535;
+    }
+    if (clientPayload == NO_EDNS) {
       return MIN_PAYLOAD;
     }
-    return Math.max(MIN_PAYLOAD, Math.min(edns.payload, serverMax));
+    return Math.max(MIN_PAYLOAD, Math.min(clientPayload, serverMax));
+  }
+
+  /** {@link #responseLimit} for a query parsed by dnsjava, whose EDNS may be null. */
+  static int responseLimit(boolean tcp, @Nullable Edns edns, int serverMax) {
+    return responseLimit(tcp, edns == null ? NO_EDNS : edns.payload, serverMax);
   }
 
   /**

@@ -10,9 +10,6 @@ import dev.dnsd.zone.ZoneTable;
  * the exact lookup. Built once per zone table.
  */
 final class OriginFilter {
-  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-  private static final long FNV_PRIME = 0x100000001b3L;
-
   private final long[] slots; // open addressing; 0 is empty (a hash of 0 is stored as 1)
   private final int mask;
 
@@ -26,7 +23,7 @@ final class OriginFilter {
     OriginFilter filter = new OriginFilter(slots);
     for (Zone zone : table.zones()) {
       byte[] wire = zone.origin().toWireCanonical();
-      filter.add(hash(wire, 0, wire.length));
+      filter.add(WireNames.hash64(wire, 0, wire.length));
     }
     return filter;
   }
@@ -43,7 +40,7 @@ final class OriginFilter {
   /** Whether some zone's origin may be a suffix of the question's name. */
   boolean mayHold(byte[] packet, WireQuery q) {
     for (int label = 0; label < q.labels; label++) {
-      if (contains(q.suffixHash(packet, label))) {
+      if (contains(WireNames.hash64(packet, q.labelStarts[label], q.nameEnd))) {
         return true;
       }
     }
@@ -60,18 +57,5 @@ final class OriginFilter {
         return false;
       }
     }
-  }
-
-  /** FNV-1a over the lower-cased bytes, then a finalizer; never 0. */
-  static long hash(byte[] wire, int from, int to) {
-    long h = FNV_OFFSET;
-    for (int i = from; i < to; i++) {
-      h ^= WireQuery.lower(wire[i]);
-      h *= FNV_PRIME;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    return h == 0 ? 1 : h;
   }
 }

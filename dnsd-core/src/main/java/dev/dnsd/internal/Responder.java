@@ -3,6 +3,7 @@ package dev.dnsd.internal;
 import dev.dnsd.Replier;
 import dev.dnsd.Request;
 import dev.dnsd.ServerExtension;
+import dev.dnsd.internal.transport.QueryHandler;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,13 +22,12 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * Answers DNS queries authoritatively from the zones served: query bytes in, answer bytes out.
  *
  * <pre>{@code
- * Responder responder = new Responder(store::zones, ResponderConfig.defaults());
+ * Responder responder = new Responder(store::zones, ServerConfig.defaults());
  * byte[] answer = responder.respond(buf, length, client, false, replier);
  * if (answer != null) socket.send(answer);
  * }</pre>
@@ -41,6 +41,10 @@ import org.xbill.DNS.Type;
  * opcodes and AXFR/IXFR are offered to the configured {@link ServerExtension}s, else NOTIMP and
  * REFUSED. Responses to our own answers (QR=1) and packets shorter than a header are dropped.
  *
+ * <p>Each request is classified once, here ({@link Request.Kind}), and its response size limit
+ * worked out once ({@link Edns#responseLimit}); an extension that takes the request finds both on
+ * the {@link Request}.
+ *
  * <p>ANY (RFC 8482): over UDP the answer holds one RRset at the name, the one with the lowest type
  * code, so the choice is deterministic and small; over TCP it holds every RRset at the name,
  * since size and amplification do not matter there and tools like {@code dig ANY +tcp} expect it.
@@ -53,13 +57,13 @@ public final class Responder implements QueryHandler {
   private static final Set<Name> NONE_EXPIRED = Set.of();
 
   private final Supplier<Set<Name>> expired;
-  private final ResponderConfig config;
+  private final ServerConfig config;
   private final byte @Nullable [] nsid;
   private final @Nullable AnswerCache cache;
   /** The OPT record of a REFUSED answer, by {@code (DO ? 1 : 0) | (NSID asked ? 2 : 0)}. */
   private final byte[][] refusedOpt = new byte[4][];
 
-  public Responder(Supplier<ZoneTable> zones, ResponderConfig config) {
+  public Responder(Supplier<ZoneTable> zones, ServerConfig config) {
     this(zones, () -> NONE_EXPIRED, config);
   }
 
@@ -67,7 +71,7 @@ public final class Responder implements QueryHandler {
    * @param expired the origins of zones to answer SERVFAIL, read once per query: secondary zones
    *     whose primary was unreachable for the SOA expire interval
    */
-  public Responder(Supplier<ZoneTable> zones, Supplier<Set<Name>> expired, ResponderConfig config) {
+  public Responder(Supplier<ZoneTable> zones, Supplier<Set<Name>> expired, ServerConfig config) {
     this.zones = zones;
     this.expired = expired;
     this.config = config;
@@ -99,6 +103,18 @@ public final class Responder implements QueryHandler {
   }
 
   /**
+   * A worker's scratch state, reused for every query it answers: the wire reader's result, and
+   * what the cheap path found for the full path to use.
+   */
+  private static final class Scratch {
+    final WireQuery query = new WireQuery();
+    /** The cached answer found. */
+    byte @Nullable [] cached;
+    /** The generation a fresh answer is cached under; null when it is not to be cached. */
+    AnswerCache.@Nullable Generation generation;
+  }
+
+  /**
    * Answers one request.
    *
    * @param packet the received bytes, of which the first {@code length} are the message
@@ -113,22 +129,22 @@ public final class Responder implements QueryHandler {
     if (!acceptable(packet, length)) {
       return null;
     }
-    WireQuery q = new WireQuery();
+    Scratch s = new Scratch();
     try {
       ZoneTable table = zones.get();
       Set<Name> stale = expired.get();
-      switch (fast(q, table, stale, packet, length, tcp)) {
+      switch (fast(s, table, stale, packet, length, tcp)) {
         case HIT:
-          byte[] cached = q.cached;
+          byte[] cached = s.cached;
           byte[] hit = new byte[cached.length];
-          patch(cached, packet, q, hit);
+          patch(cached, packet, s.query, hit);
           return hit;
         case REFUSE:
-          byte[] refused = new byte[refusedLength(q)];
-          refuse(packet, q, refused);
+          byte[] refused = new byte[refusedLength(s.query)];
+          refuse(packet, s.query, refused);
           return refused;
         default:
-          return slow(q, table, stale, packet, length, client, tcp, replier);
+          return slow(s, table, stale, packet, length, client, tcp, replier);
       }
     } catch (RuntimeException e) {
       return failed(packet, length, client, e);
@@ -141,7 +157,7 @@ public final class Responder implements QueryHandler {
    */
   @Override
   public QueryHandler.Worker worker() {
-    WireQuery q = new WireQuery();
+    Scratch s = new Scratch();
     return (packet, length, client, tcp, replier, out) -> {
       if (!acceptable(packet, length)) {
         return -1;
@@ -149,13 +165,13 @@ public final class Responder implements QueryHandler {
       try {
         ZoneTable table = zones.get();
         Set<Name> stale = expired.get();
-        switch (fast(q, table, stale, packet, length, tcp)) {
+        switch (fast(s, table, stale, packet, length, tcp)) {
           case HIT:
-            return patch(q.cached, packet, q, out);
+            return patch(s.cached, packet, s.query, out);
           case REFUSE:
-            return refuse(packet, q, out);
+            return refuse(packet, s.query, out);
           default:
-            return copy(slow(q, table, stale, packet, length, client, tcp, replier), out);
+            return copy(slow(s, table, stale, packet, length, client, tcp, replier), out);
         }
       } catch (RuntimeException e) {
         return copy(failed(packet, length, client, e), out);
@@ -200,26 +216,27 @@ public final class Responder implements QueryHandler {
 
   /**
    * The cheap path: reads only the header and question, then finds the answer in the cache
-   * ({@link #HIT}, in {@code q.cached}), or finds the name in no zone ({@link #REFUSE}); on a
-   * {@link #MISS} {@code q.generation} is set when the full path's answer may be cached.
+   * ({@link #HIT}, in {@code s.cached}), or finds the name in no zone ({@link #REFUSE}); on a
+   * {@link #MISS} {@code s.generation} is set when the full path's answer may be cached.
    */
   private int fast(
-      WireQuery q, ZoneTable table, Set<Name> stale, byte[] packet, int length, boolean tcp) {
-    q.generation = null;
-    q.cached = null;
+      Scratch s, ZoneTable table, Set<Name> stale, byte[] packet, int length, boolean tcp) {
+    s.generation = null;
+    s.cached = null;
+    WireQuery q = s.query;
     if (cache == null || !q.parse(packet, length, tcp, config.maxUdpPayload())) {
       return MISS;
     }
     AnswerCache.Generation generation = cache.generation(table, stale);
     byte[] cached = cache.get(generation.id(), table, packet, q);
     if (cached != null) {
-      q.cached = cached;
+      s.cached = cached;
       return HIT;
     }
     if (q.qclass == DClass.IN && !generation.origins().mayHold(packet, q) && refusedLength(q) <= q.limit) {
       return REFUSE;
     }
-    q.generation = generation;
+    s.generation = generation;
     return MISS;
   }
 
@@ -267,13 +284,14 @@ public final class Responder implements QueryHandler {
   }
 
   /**
-   * The full path: dnsjava parses, the lookup runs, dnsjava encodes; cached when allowed. One
-   * method on purpose: at more than 325 bytecodes (C2's FreqInlineSize) the JIT compiles it on its
-   * own instead of inlining it into the workers' hot loop, which keeps that loop's compiled code
-   * small, and a rare branch taken here recompiles only this method.
+   * The full path: dnsjava parses, the request is classified, the lookup runs, dnsjava encodes;
+   * cached when allowed. One method on purpose: at more than 325 bytecodes (C2's
+   * FreqInlineSize) the JIT compiles it on its own instead of inlining it into the workers' hot
+   * loop, which keeps that loop's compiled code small, and a rare branch taken here recompiles
+   * only this method.
    */
   private byte @Nullable [] slow(
-      WireQuery q,
+      Scratch s,
       ZoneTable table,
       Set<Name> stale,
       byte[] packet,
@@ -281,7 +299,7 @@ public final class Responder implements QueryHandler {
       InetSocketAddress client,
       boolean tcp,
       Replier replier) {
-    AnswerCache.Generation generation = q.generation;
+    AnswerCache.Generation generation = s.generation;
     byte[] wire = Arrays.copyOf(packet, length);
     Message query;
     Edns edns;
@@ -291,33 +309,48 @@ public final class Responder implements QueryHandler {
     } catch (IOException | IllegalArgumentException e) {
       return headerOnly(wire, Rcode.FORMERR);
     }
-    int limit = tcp ? Message.MAXLENGTH : Edns.udpLimit(edns, config.maxUdpPayload());
+    int limit = Edns.responseLimit(tcp, edns, config.maxUdpPayload());
     if (edns != null && edns.version() > 0) {
       return encode(query, edns, Answer.withRcode(Rcode.BADVERS), limit); // RFC 6891 §6.1.3
     }
-    if (query.getHeader().getOpcode() != Opcode.QUERY) {
-      // Before the question check: an unknown opcode may have no question (RFC 8906 §8.1.4).
-      return offer(query, wire, client, tcp, replier) ? null : encode(query, edns, Answer.withRcode(Rcode.NOTIMP), limit);
+    Header header = query.getHeader();
+    Record question = query.getQuestion();
+    Request.Kind kind =
+        Request.Kind.of(header.getOpcode(), question == null ? 0 : question.getType(), query.getTSIG() != null);
+    switch (kind) {
+      case NOTIFY, UPDATE, OTHER:
+        // Before the question check: an unknown opcode may have no question (RFC 8906 §8.1.4).
+        return offer(kind, query, wire, client, tcp, limit, replier)
+            ? null
+            : encode(query, edns, Answer.withRcode(Rcode.NOTIMP), limit);
+      default:
+        break;
     }
-    if (query.getHeader().getCount(Section.QUESTION) != 1) {
+    if (header.getCount(Section.QUESTION) != 1) {
       return encode(query, edns, Answer.withRcode(Rcode.FORMERR), limit);
     }
-    Record question = query.getQuestion();
-    int qtype = question.getType();
-    if (qtype == Type.AXFR || qtype == Type.IXFR) {
-      return offer(query, wire, client, tcp, replier) ? null : encode(query, edns, Answer.withRcode(Rcode.REFUSED), limit);
-    }
-    // A signed query wants a signed answer (RFC 8945 §5.3): the extension holding the keys makes it.
-    if (query.getTSIG() != null && offer(query, wire, client, tcp, replier)) {
-      return null;
+    switch (kind) {
+      case AXFR, IXFR:
+        return offer(kind, query, wire, client, tcp, limit, replier)
+            ? null
+            : encode(query, edns, Answer.withRcode(Rcode.REFUSED), limit);
+      case SIGNED_QUERY:
+        // A signed query wants a signed answer (RFC 8945 §5.3): the extension holding the keys
+        // makes it; when none takes it, it is answered unsigned.
+        if (offer(kind, query, wire, client, tcp, limit, replier)) {
+          return null;
+        }
+        break;
+      default:
+        break;
     }
     Answer answer = lookup(question, table, stale, tcp);
     byte[] encoded = encode(query, edns, answer, limit);
     if (generation != null
         && cache != null
-        && sameKey(q, question, edns, limit)
+        && sameKey(s.query, question, edns, limit)
         && !answer.caseSensitive()) {
-      cache.put(generation.id(), packet, q, encoded, answer.sources);
+      cache.put(generation.id(), packet, s.query, encoded, answer.sources);
     }
     return encoded;
   }
@@ -346,11 +379,13 @@ public final class Responder implements QueryHandler {
         && (edns == null || (key.dnssecOk == edns.dnssecOk() && key.nsidRequested == edns.nsidRequested()));
   }
 
-  private boolean offer(Message query, byte[] wire, InetSocketAddress client, boolean tcp, Replier replier) {
+  private boolean offer(
+      Request.Kind kind, Message query, byte[] wire, InetSocketAddress client, boolean tcp, int limit,
+      Replier replier) {
     if (config.extensions().isEmpty()) {
       return false;
     }
-    Request request = new Request(query, wire, client, tcp);
+    Request request = new Request(kind, query, wire, client, tcp, limit);
     for (ServerExtension extension : config.extensions()) {
       if (extension.handle(request, replier)) {
         return true;

@@ -1,6 +1,10 @@
 package dev.dnsd.internal;
 
-import org.jspecify.annotations.Nullable;
+import static dev.dnsd.internal.WireNames.lower;
+import static dev.dnsd.internal.WireNames.u16;
+
+import dev.dnsd.Request;
+import org.xbill.DNS.Opcode;
 
 /**
  * The header and question of a query read straight from the wire, without dnsjava: what the
@@ -15,8 +19,6 @@ final class WireQuery {
   static final int QNAME = 12; // the question's name starts right after the header
 
   private static final int TYPE_OPT = 41;
-  private static final int TYPE_IXFR = 251;
-  private static final int TYPE_AXFR = 252;
   private static final int OPTION_NSID = 3;
   private static final int OPTION_CLIENT_SUBNET = 8;
   private static final int OPTION_COOKIE = 10;
@@ -41,11 +43,6 @@ final class WireQuery {
   final int[] labelStarts = new int[128];
   int labels;
 
-  /** Set by the responder: the cached answer found. */
-  byte @Nullable [] cached;
-  /** Set by the responder: the generation a fresh answer is cached under, null when it is not. */
-  AnswerCache.@Nullable Generation generation;
-
   /**
    * Reads the query; false when it is not of the plain shape (then nothing here is meaningful).
    *
@@ -69,24 +66,21 @@ final class WireQuery {
     qtype = u16(packet, p);
     qclass = u16(packet, p + 2);
     questionEnd = p + 4;
-    if (qtype == TYPE_AXFR || qtype == TYPE_IXFR) {
-      return false; // offered to extensions
+    if (Request.Kind.of(Opcode.QUERY, qtype, false) != Request.Kind.QUERY) {
+      return false; // a zone transfer: offered to extensions
     }
     tcp = overTcp;
     edns = false;
     dnssecOk = false;
     nsidRequested = false;
-    if (additional == 1 && !readOpt(packet, questionEnd, length)) {
-      return false;
+    int payload = Edns.NO_EDNS;
+    if (additional == 1) {
+      payload = readOpt(packet, questionEnd, length);
+      if (payload == BAD_OPT) {
+        return false;
+      }
     }
-    if (tcp) {
-      limit = 65535;
-    } else if (!edns) {
-      limit = Edns.MIN_PAYLOAD;
-    }
-    if (!tcp && edns) {
-      limit = Math.max(Edns.MIN_PAYLOAD, Math.min(limit, serverMax));
-    }
+    limit = Edns.responseLimit(tcp, payload, serverMax);
     hash = hash(packet);
     return true;
   }
@@ -118,10 +112,15 @@ final class WireQuery {
     return true;
   }
 
-  /** An OPT with the root as owner and version 0; its options checked as dnsjava checks them. */
-  private boolean readOpt(byte[] packet, int p, int length) {
+  private static final int BAD_OPT = -2;
+
+  /**
+   * An OPT with the root as owner and version 0, its options checked as dnsjava checks them: its
+   * payload size, or {@link #BAD_OPT} when it is not of that shape.
+   */
+  private int readOpt(byte[] packet, int p, int length) {
     if (p + 11 > length || packet[p] != 0 || u16(packet, p + 1) != TYPE_OPT) {
-      return false;
+      return BAD_OPT;
     }
     int payload = u16(packet, p + 3);
     int version = packet[p + 6] & 0xFF;
@@ -129,18 +128,18 @@ final class WireQuery {
     int rdlength = u16(packet, p + 9);
     int end = p + 11 + rdlength;
     if (version != 0 || end > length) {
-      return false;
+      return BAD_OPT;
     }
     boolean nsid = false;
     for (int o = p + 11; o < end; ) {
       if (o + 4 > end) {
-        return false;
+        return BAD_OPT;
       }
       int code = u16(packet, o);
       int len = u16(packet, o + 2);
       o += 4;
       if (o + len > end) {
-        return false;
+        return BAD_OPT;
       }
       switch (code) {
         case OPTION_NSID:
@@ -148,13 +147,13 @@ final class WireQuery {
           break;
         case OPTION_COOKIE:
           if (len != 8 && (len < 16 || len > 40)) {
-            return false;
+            return BAD_OPT;
           }
           break;
         case OPTION_CLIENT_SUBNET:
         case OPTION_TCP_KEEPALIVE:
         case OPTION_EXTENDED_ERROR:
-          return false; // dnsjava validates these: let it decide between an answer and FORMERR
+          return BAD_OPT; // dnsjava validates these: let it decide between an answer and FORMERR
         default:
           break;
       }
@@ -163,8 +162,7 @@ final class WireQuery {
     edns = true;
     dnssecOk = (flags & 0x8000) != 0;
     nsidRequested = nsid;
-    limit = payload;
-    return true;
+    return payload;
   }
 
   /** The bits of the key that are not the name, type or class. */
@@ -201,30 +199,6 @@ final class WireQuery {
     for (int i = QNAME; i < nameEnd; i++) {
       h = h * 31 + lower(packet[i]);
     }
-    return mix(h);
-  }
-
-  /**
-   * Hash of the lower-cased name from label {@code label} to the root, as {@link
-   * OriginFilter#hash} computes it for a zone origin.
-   */
-  long suffixHash(byte[] packet, int label) {
-    return OriginFilter.hash(packet, labelStarts[label], nameEnd);
-  }
-
-  static byte lower(byte b) {
-    return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
-  }
-
-  static int mix(int h) {
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    return h ^ (h >>> 16);
-  }
-
-  static int u16(byte[] b, int at) {
-    return (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
+    return WireNames.mix(h);
   }
 }

@@ -136,6 +136,11 @@ final class ChangeApplier {
       return false;
     }
 
+    /**
+     * The serial plus one in RFC 1982 arithmetic: 2^32-1 is followed by 0. Not dnsjava's {@code
+     * Serial.increment}, which goes from 2^32-1 to 1: RFC 1982 gives 0 no special meaning, and
+     * a secondary compares serials with the same arithmetic either way.
+     */
     private static SOARecord nextSerial(SOARecord soa) {
       return new SOARecord(
           soa.getName(),

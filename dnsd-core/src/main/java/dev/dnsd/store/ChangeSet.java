@@ -3,7 +3,6 @@ package dev.dnsd.store;
 import dev.dnsd.zone.Zone;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,14 +69,6 @@ public final class ChangeSet {
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  public static ChangeSet of(Op... ops) {
-    return new ChangeSet(Arrays.asList(ops), Map.of());
-  }
-
-  public static ChangeSet of(List<Op> ops) {
-    return new ChangeSet(ops, Map.of());
   }
 
   /**

@@ -18,13 +18,11 @@ import java.util.Optional;
  * }</pre>
  */
 public final class InMemoryRecordStore extends AbstractRecordStore {
-  /** Changes kept by default for catch-up. */
-  public static final int DEFAULT_HISTORY = 10_000;
-
   private final int historyLimit;
   // Guarded by the writer lock for appends; read under its own monitor.
   private final ArrayDeque<Change> history = new ArrayDeque<>();
 
+  /** Keeps {@value RecordStore#DEFAULT_HISTORY} changes. */
   public InMemoryRecordStore() {
     this(DEFAULT_HISTORY);
   }

@@ -15,6 +15,11 @@ import org.jspecify.annotations.Nullable;
  * group commit, and leaves only persistence to the subclass. All methods are thread-safe.
  */
 public interface RecordStore extends AutoCloseable {
+  /**
+   * How many of the latest changes a store's log keeps by default: what a secondary that was
+   * away can catch up from (sync) and what IXFR can answer from, before a whole copy is needed.
+   */
+  int DEFAULT_HISTORY = 10_000;
 
   /**
    * Applies the change set atomically and durably.

@@ -19,10 +19,36 @@ public record ZoneChange(
     List<Record> removed,
     List<Record> added) {
 
+  /**
+   * What happened to the zone. Each kind has a fixed {@link #code()}, which the sync protocol
+   * and the SQLite change log write: reordering or adding constants never changes what a stored
+   * row or a frame on the wire means.
+   */
   public enum Kind {
-    CREATED,
-    MODIFIED,
-    DELETED
+    CREATED(1),
+    MODIFIED(2),
+    DELETED(3);
+
+    private final int code;
+
+    Kind(int code) {
+      this.code = code;
+    }
+
+    /** The kind's code on the wire and in stored change logs. */
+    public int code() {
+      return code;
+    }
+
+    /** The kind with this code, or null when no kind has it (data from a newer dnsd, or bad). */
+    public static @Nullable Kind ofCode(int code) {
+      for (Kind k : values()) {
+        if (k.code == code) {
+          return k;
+        }
+      }
+      return null;
+    }
   }
 
   public ZoneChange {

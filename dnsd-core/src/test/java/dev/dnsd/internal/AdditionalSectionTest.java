@@ -105,6 +105,6 @@ class AdditionalSectionTest {
   }
 
   private Message tcpAny(String name) {
-    return Fixture.ask(new Responder(() -> zones, ResponderConfig.defaults()), Fixture.query(name, Type.ANY), true);
+    return Fixture.ask(new Responder(() -> zones, ServerConfig.defaults()), Fixture.query(name, Type.ANY), true);
   }
 }

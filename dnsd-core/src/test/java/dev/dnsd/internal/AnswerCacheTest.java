@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.InMemoryRecordStore;
+import dev.dnsd.internal.transport.QueryHandler;
 import dev.dnsd.zone.ZoneTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class AnswerCacheTest {
               "big TXT \"" + "c".repeat(250) + "\""),
           zone("other.test.", "alias CNAME www.example."));
 
-  private static final ResponderConfig CONFIG = ResponderConfig.defaults().withNsid(NSID);
+  private static final ServerConfig CONFIG = ServerConfig.defaults().withNsid(NSID);
 
   private static final String[] NAMES = {
     "example.", "EXAMPLE.", "www.example.", "WwW.ExAmPlE.", "mail.example.", "mixed.example.",
@@ -247,7 +248,7 @@ class AnswerCacheTest {
   @Test
   @DisplayName("a flood of names seen once stays within the memory budget, and hot names stay cached")
   void floodStaysWithinBudget() {
-    long budget = ResponderConfig.MIN_ANSWER_CACHE_BYTES;
+    long budget = ServerConfig.MIN_ANSWER_CACHE_BYTES;
     Responder responder = new Responder(() -> ZONES, CONFIG.withAnswerCacheBytes(budget));
     AnswerCache cache = responder.cache();
     byte[] hot = wire("www.example.", 1, false);

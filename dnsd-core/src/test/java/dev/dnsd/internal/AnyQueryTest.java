@@ -30,7 +30,7 @@ class AnyQueryTest {
                       "a.b A 192.0.2.1",
                       "* TXT \"wild\"",
                       "* A 192.0.2.200")),
-          ResponderConfig.defaults());
+          ServerConfig.defaults());
 
   @Test
   @DisplayName("over UDP, ANY answers the one RRset with the lowest type code")

@@ -23,7 +23,7 @@ class ClassTest {
   private static final Name HOSTNAME = Fixture.name("hostname.bind.");
   private static final Name ID_SERVER = Fixture.name("id.server.");
 
-  private static Message ch(ResponderConfig config, String name, int type) {
+  private static Message ch(ServerConfig config, String name, int type) {
     return udp(new Responder(() -> ZONES, config), query(name, type, DClass.CH));
   }
 
@@ -31,7 +31,7 @@ class ClassTest {
   @DisplayName("version.dnsd. and version.bind. CH TXT answer the version by default, AA=1")
   void versionByDefault() {
     for (String name : new String[] {"version.dnsd.", "version.bind.", "VERSION.BIND."}) {
-      Message m = ch(ResponderConfig.defaults(), name, Type.TXT);
+      Message m = ch(ServerConfig.defaults(), name, Type.TXT);
       assertThat(m.getRcode()).as(name).isEqualTo(Rcode.NOERROR);
       assertThat(aa(m)).isTrue();
       assertThat(answer(m)).as(name).containsExactly(name + " 0 CH TXT \"dnsd 0.1.0\"");
@@ -41,10 +41,10 @@ class ClassTest {
   @Test
   @DisplayName("hostname.bind. and id.server. are off by default and answer when configured")
   void hostnameAndIdConfigurable() {
-    assertThat(ch(ResponderConfig.defaults(), "hostname.bind.", Type.TXT).getRcode()).isEqualTo(Rcode.REFUSED);
-    assertThat(ch(ResponderConfig.defaults(), "id.server.", Type.TXT).getRcode()).isEqualTo(Rcode.REFUSED);
-    ResponderConfig config =
-        ResponderConfig.defaults().withChaosTxt(HOSTNAME, "ns1").withChaosTxt(ID_SERVER, "ams-1");
+    assertThat(ch(ServerConfig.defaults(), "hostname.bind.", Type.TXT).getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(ch(ServerConfig.defaults(), "id.server.", Type.TXT).getRcode()).isEqualTo(Rcode.REFUSED);
+    ServerConfig config =
+        ServerConfig.defaults().withChaosTxt(HOSTNAME, "ns1").withChaosTxt(ID_SERVER, "ams-1");
     assertThat(answer(ch(config, "hostname.bind.", Type.TXT))).containsExactly("hostname.bind. 0 CH TXT ns1");
     assertThat(answer(ch(config, "id.server.", Type.TXT))).containsExactly("id.server. 0 CH TXT ams-1");
   }
@@ -52,7 +52,7 @@ class ClassTest {
   @Test
   @DisplayName("a name can be turned off")
   void versionCanBeOff() {
-    ResponderConfig off = ResponderConfig.defaults().withChaosTxt(Fixture.name("version.bind."), null);
+    ServerConfig off = ServerConfig.defaults().withChaosTxt(Fixture.name("version.bind."), null);
     assertThat(ch(off, "version.bind.", Type.TXT).getRcode()).isEqualTo(Rcode.REFUSED);
     assertThat(ch(off, "version.dnsd.", Type.TXT).getRcode()).isEqualTo(Rcode.NOERROR);
   }
@@ -60,18 +60,18 @@ class ClassTest {
   @Test
   @DisplayName("other CH questions are REFUSED")
   void otherChaosRefused() {
-    Message wrongType = ch(ResponderConfig.defaults(), "version.bind.", Type.A);
+    Message wrongType = ch(ServerConfig.defaults(), "version.bind.", Type.A);
     assertThat(wrongType.getRcode()).isEqualTo(Rcode.REFUSED);
     assertThat(aa(wrongType)).isFalse();
-    assertThat(ch(ResponderConfig.defaults(), "authors.bind.", Type.TXT).getRcode()).isEqualTo(Rcode.REFUSED);
-    assertThat(ch(ResponderConfig.defaults(), "www.example.", Type.A).getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(ch(ServerConfig.defaults(), "authors.bind.", Type.TXT).getRcode()).isEqualTo(Rcode.REFUSED);
+    assertThat(ch(ServerConfig.defaults(), "www.example.", Type.A).getRcode()).isEqualTo(Rcode.REFUSED);
   }
 
   @Test
   @DisplayName("classes other than IN and CH are REFUSED, even for names in our zones")
   void otherClassesRefused() {
     for (int dclass : new int[] {DClass.HS, DClass.ANY, DClass.NONE, 42}) {
-      Message m = udp(new Responder(() -> ZONES, ResponderConfig.defaults()), query("www.example.", Type.A, dclass));
+      Message m = udp(new Responder(() -> ZONES, ServerConfig.defaults()), query("www.example.", Type.A, dclass));
       assertThat(m.getRcode()).as(DClass.string(dclass)).isEqualTo(Rcode.REFUSED);
       assertThat(aa(m)).isFalse();
       assertThat(answer(m)).isEmpty();

@@ -28,9 +28,9 @@ class EdnsTest {
   private static final byte[] NSID = "ns-7.example".getBytes(StandardCharsets.US_ASCII);
 
   private final Responder responder =
-      new Responder(() -> table(zone("example.", "www A 192.0.2.10")), ResponderConfig.defaults());
+      new Responder(() -> table(zone("example.", "www A 192.0.2.10")), ServerConfig.defaults());
   private final Responder withNsid =
-      new Responder(() -> table(zone("example.", "www A 192.0.2.10")), ResponderConfig.defaults().withNsid(NSID));
+      new Responder(() -> table(zone("example.", "www A 192.0.2.10")), ServerConfig.defaults().withNsid(NSID));
 
   @Test
   @DisplayName("an EDNS query gets OPT version 0 with our UDP payload size")
@@ -49,7 +49,7 @@ class EdnsTest {
   @DisplayName("the advertised payload follows the configured maximum")
   void advertisedPayloadFromConfig() {
     Responder big =
-        new Responder(() -> table(zone("example.")), ResponderConfig.defaults().withMaxUdpPayload(4000));
+        new Responder(() -> table(zone("example.")), ServerConfig.defaults().withMaxUdpPayload(4000));
     assertThat(udp(big, withEdns(query("example.", Type.SOA), 512, 0, 0)).getOPT().getPayloadSize()).isEqualTo(4000);
   }
 

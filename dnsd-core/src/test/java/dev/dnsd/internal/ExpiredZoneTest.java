@@ -26,7 +26,7 @@ class ExpiredZoneTest {
           zone("example.", "www A 192.0.2.1", "far CNAME www.stale.test."),
           zone("stale.test.", "www A 192.0.2.2"));
   private final AtomicReference<Set<Name>> expired = new AtomicReference<>(Set.of());
-  private final Responder responder = new Responder(() -> zones, expired::get, ResponderConfig.defaults());
+  private final Responder responder = new Responder(() -> zones, expired::get, ServerConfig.defaults());
 
   @Test
   @DisplayName("an expired zone is answered SERVFAIL without AA, and answers again once fresh")

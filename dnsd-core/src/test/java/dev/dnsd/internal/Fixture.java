@@ -27,16 +27,8 @@ final class Fixture {
 
   /** A replier for tests where no extension answers; sending through it is a test failure. */
   static final Replier NO_REPLIER =
-      new Replier() {
-        @Override
-        public void send(byte[] wire) {
-          throw new AssertionError("nothing should reply through the replier");
-        }
-
-        @Override
-        public void send(Message message) {
-          throw new AssertionError("nothing should reply through the replier");
-        }
+      wire -> {
+        throw new AssertionError("nothing should reply through the replier");
       };
 
   private Fixture() {}
@@ -118,7 +110,7 @@ final class Fixture {
   }
 
   static Message udp(ZoneTable table, String name, int type) {
-    return udp(new Responder(() -> table, ResponderConfig.defaults()), query(name, type));
+    return udp(new Responder(() -> table, ServerConfig.defaults()), query(name, type));
   }
 
   static Message parse(byte @Nullable [] answer) {

@@ -24,7 +24,7 @@ import org.xbill.DNS.Type;
 /** The header of every reply (RFC 1035 §4.1.1), and what is dropped or FORMERR before a lookup. */
 class HeaderTest {
   private final Responder responder =
-      new Responder(() -> table(zone("example.", "www A 192.0.2.10")), ResponderConfig.defaults());
+      new Responder(() -> table(zone("example.", "www A 192.0.2.10")), ServerConfig.defaults());
 
   private byte @org.jspecify.annotations.Nullable [] send(byte[] wire) {
     return responder.respond(wire, wire.length, CLIENT, false, NO_REPLIER);

@@ -11,7 +11,9 @@ import dev.dnsd.Replier;
 import dev.dnsd.Request;
 import dev.dnsd.ServerExtension;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +21,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 
 /** Opcodes other than QUERY, and zone transfer questions: offered to extensions, else refused. */
@@ -43,7 +46,7 @@ class OpcodeTest {
 
   private static Responder responder(ServerExtension... extensions) {
     return new Responder(
-        () -> table(zone("example.", "www A 192.0.2.10")), ResponderConfig.defaults().withExtensions(List.of(extensions)));
+        () -> table(zone("example.", "www A 192.0.2.10")), ServerConfig.defaults().withExtensions(List.of(extensions)));
   }
 
   private static Message notify(String zone) {
@@ -75,13 +78,7 @@ class OpcodeTest {
     Recording never = new Recording(true);
     Responder responder = responder(declines, takes, never);
     byte[] wire = notify("example.").toWire();
-    Replier replier = new Replier() {
-      @Override
-      public void send(byte[] w) {}
-
-      @Override
-      public void send(Message m) {}
-    };
+    Replier replier = w -> {};
     assertThat(responder.respond(wire, wire.length, CLIENT, true, replier)).isNull();
     assertThat(declines.offered).hasSize(1);
     assertThat(takes.offered).hasSize(1);
@@ -131,5 +128,59 @@ class OpcodeTest {
     Message m = Fixture.udp(responder(takes), query("www.example.", Type.A));
     assertThat(takes.offered).isEmpty();
     assertThat(Fixture.answer(m)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("each request is classified once, and the extension reads its kind on the Request")
+  void kindOnTheRequest() {
+    Recording takes = new Recording(true);
+    Responder responder = responder(takes);
+    Message update = query("example.", Type.SOA);
+    update.getHeader().setOpcode(Opcode.UPDATE);
+    Message iquery = query("example.", Type.A);
+    iquery.getHeader().setOpcode(Opcode.IQUERY);
+    Message signed = query("www.example.", Type.A);
+    signed.setTSIG(new TSIG(TSIG.HMAC_SHA256, "key.", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"));
+    Message signedAxfr = query("example.", Type.AXFR);
+    signedAxfr.setTSIG(new TSIG(TSIG.HMAC_SHA256, "key.", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"));
+    Map<Request.Kind, Message> cases = new LinkedHashMap<>();
+    cases.put(Request.Kind.NOTIFY, notify("example."));
+    cases.put(Request.Kind.UPDATE, update);
+    cases.put(Request.Kind.OTHER, iquery);
+    cases.put(Request.Kind.AXFR, signedAxfr);
+    cases.put(Request.Kind.IXFR, query("example.", Type.IXFR));
+    cases.put(Request.Kind.SIGNED_QUERY, signed);
+    cases.forEach(
+        (kind, m) -> {
+          byte[] wire = m.toWire(65535); // toWire(max) applies the TSIG key
+          assertThat(responder.respond(wire, wire.length, CLIENT, true, NO_REPLIER)).isNull();
+          assertThat(takes.offered.get(takes.offered.size() - 1).kind()).isEqualTo(kind);
+        });
+  }
+
+  @Test
+  @DisplayName("the response size limit is worked out once and carried on the Request")
+  void sizeLimitOnTheRequest() {
+    Recording takes = new Recording(true);
+    Responder responder =
+        new Responder(
+            () -> table(zone("example.")),
+            ServerConfig.defaults().withMaxUdpPayload(1400).withExtensions(List.of(takes)));
+    Message plain = notify("example.");
+    record Case(Message query, boolean tcp, int limit) {}
+    List<Case> cases =
+        List.of(
+            new Case(plain, false, 512),
+            new Case(Fixture.withEdns(notify("example."), 4096, 0, 0), false, 1400),
+            new Case(Fixture.withEdns(notify("example."), 1000, 0, 0), false, 1000),
+            new Case(Fixture.withEdns(notify("example."), 100, 0, 0), false, 512),
+            new Case(Fixture.withEdns(notify("example."), 4096, 0, 0), true, 65535),
+            new Case(plain, true, 65535));
+    for (Case c : cases) {
+      byte[] wire = c.query().toWire();
+      responder.respond(wire, wire.length, CLIENT, c.tcp(), NO_REPLIER);
+      Request request = takes.offered.get(takes.offered.size() - 1);
+      assertThat(request.maxResponseSize()).as("%s tcp=%s", c.query().getOPT(), c.tcp()).isEqualTo(c.limit());
+    }
   }
 }

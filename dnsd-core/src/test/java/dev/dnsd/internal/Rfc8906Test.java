@@ -33,7 +33,7 @@ class Rfc8906Test {
   private static final int UNKNOWN_FLAG = 0x80; // dig +ednsflags=0x80: a must-be-zero bit
 
   private final Responder responder =
-      new Responder(() -> table(zone("example.", dnskeys())), ResponderConfig.defaults());
+      new Responder(() -> table(zone("example.", dnskeys())), ServerConfig.defaults());
 
   /** A DNSKEY RRset far over 512 bytes, for the truncation check. */
   private static String[] dnskeys() {

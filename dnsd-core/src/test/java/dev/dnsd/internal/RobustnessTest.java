@@ -35,7 +35,7 @@ class RobustnessTest {
             () -> {
               throw new IllegalStateException("the store is gone");
             },
-            ResponderConfig.defaults());
+            ServerConfig.defaults());
     Message q = query("www.example.", Type.A);
     q.getHeader().setID(777);
     q.getHeader().setFlag(Flags.RD);
@@ -57,7 +57,7 @@ class RobustnessTest {
             throw new IllegalStateException("bug in an extension");
           }
         };
-    Responder responder = new Responder(() -> ZONES, ResponderConfig.defaults().withExtensions(List.of(bad)));
+    Responder responder = new Responder(() -> ZONES, ServerConfig.defaults().withExtensions(List.of(bad)));
     Message q = query("example.", Type.SOA);
     q.getHeader().setOpcode(Opcode.NOTIFY);
     Message m = Fixture.udp(responder, q);
@@ -68,7 +68,7 @@ class RobustnessTest {
   @Test
   @DisplayName("random and mutated packets never throw; every reply is a response with the query's ID")
   void fuzz() {
-    Responder responder = new Responder(() -> ZONES, ResponderConfig.defaults());
+    Responder responder = new Responder(() -> ZONES, ServerConfig.defaults());
     Random random = new Random(8906);
     byte[] valid = Fixture.withEdns(query("www.example.", Type.A), 4096, 0, 0).toWire();
     for (int i = 0; i < 5000; i++) {

@@ -33,7 +33,7 @@ class SignedQueryTest {
             return take;
           }
         };
-    return new Responder(() -> zones, ResponderConfig.defaults().withExtensions(List.of(extension)));
+    return new Responder(() -> zones, ServerConfig.defaults().withExtensions(List.of(extension)));
   }
 
   private static Message signed(String name) {

@@ -45,7 +45,7 @@ class TruncationTest {
     return out.toArray(new String[0]);
   }
 
-  private final Responder responder = new Responder(() -> ZONES, ResponderConfig.defaults());
+  private final Responder responder = new Responder(() -> ZONES, ServerConfig.defaults());
 
   private Message send(String name, int type, int payload, boolean tcp) {
     Message q = query(name, type);
@@ -82,7 +82,7 @@ class TruncationTest {
   void ourMaximumBelowClients() {
     assertThat(tc(send("t5.example.", Type.TXT, 4096, false))).isFalse();
     assertThat(tc(send("t6.example.", Type.TXT, 4096, false))).isTrue();
-    Responder bigger = new Responder(() -> ZONES, ResponderConfig.defaults().withMaxUdpPayload(1400));
+    Responder bigger = new Responder(() -> ZONES, ServerConfig.defaults().withMaxUdpPayload(1400));
     byte[] wire = withEdns(query("t6.example.", Type.TXT), 4096, 0, 0).toWire();
     assertThat(tc(Fixture.parse(bigger.respond(wire, wire.length, Fixture.CLIENT, false, Fixture.NO_REPLIER))))
         .isFalse();

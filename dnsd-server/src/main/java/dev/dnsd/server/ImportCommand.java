@@ -37,7 +37,7 @@ final class ImportCommand {
     ChangeSet.Builder changes = ChangeSet.builder();
     for (String file : flags.positional()) {
       Zone zone = ZoneFiles.load(Path.of(file));
-      changes.replaceZone(zone.origin(), zone.records());
+      changes.replaceZone(zone);
     }
     try (RecordStore store = StoreFlags.open(flags)) {
       Change change = store.commit(changes.build());

@@ -1,5 +1,6 @@
 package dev.dnsd.server;
 
+import dev.dnsd.sync.SyncPrimary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,8 +17,6 @@ import java.util.Set;
  * command line, where every local user can read them in the process list.
  */
 final class SecretFiles {
-  static final int MIN_SECRET_BYTES = 16;
-
   private static final Set<PosixFilePermission> GROUP_OR_OTHERS =
       EnumSet.of(
           PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
@@ -26,15 +25,16 @@ final class SecretFiles {
   private SecretFiles() {}
 
   /**
-   * A shared secret: the file's bytes without a trailing newline, at least 16 of them.
+   * A sync shared secret: the file's bytes without a trailing newline, at least {@link
+   * SyncPrimary#MIN_SECRET_BYTES} of them.
    *
    * @throws IOException naming the file when it is missing, too short, or open to group or others
    */
   static byte[] secret(Path file) throws IOException {
     byte[] bytes = read(file);
-    if (bytes.length < MIN_SECRET_BYTES) {
+    if (bytes.length < SyncPrimary.MIN_SECRET_BYTES) {
       throw new IOException(
-          "secret file " + file + " holds " + bytes.length + " bytes; use at least " + MIN_SECRET_BYTES
+          "secret file " + file + " holds " + bytes.length + " bytes; use at least " + SyncPrimary.MIN_SECRET_BYTES
               + " random ones, e.g. head -c 32 /dev/urandom | base64 > " + file);
     }
     return bytes;

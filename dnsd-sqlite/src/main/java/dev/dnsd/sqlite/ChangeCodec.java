@@ -35,7 +35,7 @@ final class ChangeCodec {
       out.writeInt(change.zones().size());
       for (ZoneChange zc : change.zones()) {
         writeBytes(out, Wire.of(zc.origin()));
-        out.writeByte(code(zc.kind()));
+        out.writeByte(zc.kind().code());
         writeOptional(out, zc.oldSoa());
         writeOptional(out, zc.newSoa());
         writeRecords(out, zc.removed());
@@ -84,22 +84,12 @@ final class ChangeCodec {
     return new Change(version, committedAtMillis, zones, meta);
   }
 
-  // Codes of their own, so reordering the enum cannot change what old rows mean.
-  private static int code(ZoneChange.Kind kind) {
-    return switch (kind) {
-      case CREATED -> 1;
-      case MODIFIED -> 2;
-      case DELETED -> 3;
-    };
-  }
-
   private static ZoneChange.Kind kind(int code) throws IOException {
-    return switch (code) {
-      case 1 -> ZoneChange.Kind.CREATED;
-      case 2 -> ZoneChange.Kind.MODIFIED;
-      case 3 -> ZoneChange.Kind.DELETED;
-      default -> throw new IOException("unknown zone change kind " + code);
-    };
+    ZoneChange.Kind kind = ZoneChange.Kind.ofCode(code);
+    if (kind == null) {
+      throw new IOException("unknown zone change kind " + code);
+    }
+    return kind;
   }
 
   private static void writeOptional(DataOutputStream out, @Nullable Record record)

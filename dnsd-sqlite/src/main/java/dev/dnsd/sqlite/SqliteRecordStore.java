@@ -1,7 +1,9 @@
 package dev.dnsd.sqlite;
 
 import dev.dnsd.store.AbstractRecordStore;
+import dev.dnsd.internal.SetOnce;
 import dev.dnsd.store.Change;
+import dev.dnsd.store.RecordStore;
 import dev.dnsd.store.StoreException;
 import dev.dnsd.zone.ZoneTable;
 import java.nio.file.Path;
@@ -43,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  * file stays after close (it means nothing without the lock); SQLite's {@code FILE-wal} and
  * {@code FILE-shm} exist while the store is open and belong with the database when copying it.
  *
- * <p><b>History.</b> The change log keeps the last {@link Options#historyCount()} changes and,
- * when {@link Options#historyAge()} is set, only those younger than it. The zone content is kept
+ * <p><b>History.</b> The change log keeps the last {@link Builder#historyCount} changes and,
+ * when {@link Builder#historyAge} is set, only those younger than it. The zone content is kept
  * apart from the log, so pruning never loses data; a caller whose version fell out of the log
  * gets an empty answer from {@link #changesSince} and must copy all of {@link #zones()} instead.
  */
@@ -66,24 +68,21 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     this.reader = reader;
   }
 
-  /** Opens or creates the store at {@code path} with default {@link Options}. */
-  public static SqliteRecordStore open(Path path) {
-    return open(path, Options.defaults());
-  }
-
   /**
-   * Opens the store at {@code path}, creating the file and its schema when there is none, and
-   * loads every zone.
+   * Opens the store at {@code path} with the default settings, creating the file and its schema
+   * when there is none, and loads every zone.
    *
    * @throws StoreException naming the file when it is not a SQLite database, belongs to another
    *     program or to a newer dnsd, is corrupt, or is open in another dnsd process; the file is
    *     then left as it was
    */
-  public static SqliteRecordStore open(Path path, Options options) {
-    Objects.requireNonNull(options, "options");
-    Opening.Opened opened = Opening.open(path, options);
-    return new SqliteRecordStore(
-        opened.file(), opened.table(), opened.meta(), opened.writer(), opened.reader());
+  public static SqliteRecordStore open(Path path) {
+    return builder(path).open();
+  }
+
+  /** Settings for the store at {@code path}, other than the defaults; {@link Builder#open()} opens it. */
+  public static Builder builder(Path path) {
+    return new Builder(path);
   }
 
   /** The database file, absolute and with links resolved. */
@@ -150,73 +149,67 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     return "SqliteRecordStore[" + path() + ", version " + version() + "]";
   }
 
+  /** What a {@link Builder} fixed, as the store's parts read it. */
+  record Options(int historyCount, @Nullable Duration historyAge, Clock clock) {
+    static Options defaults() {
+      return new Options(RecordStore.DEFAULT_HISTORY, null, Clock.systemUTC());
+    }
+  }
+
   /**
-   * Settings of a store. Immutable; each {@code with} method returns a copy.
+   * Configures a store, then opens it; each setting may be given once.
    *
    * <pre>{@code
-   * SqliteRecordStore.open(path, Options.defaults()
-   *     .withHistoryCount(100_000)
-   *     .withHistoryAge(Duration.ofDays(7)));
+   * SqliteRecordStore store = SqliteRecordStore.builder(Path.of("dnsd.db"))
+   *     .historyCount(100_000)
+   *     .historyAge(Duration.ofDays(7))
+   *     .open();
    * }</pre>
    */
-  public static final class Options {
-    /** Changes the log keeps by default, as many as {@link dev.dnsd.store.InMemoryRecordStore}. */
-    public static final int DEFAULT_HISTORY_COUNT = 10_000;
+  public static final class Builder {
+    private final Path path;
+    private final SetOnce once = new SetOnce();
+    private Options options = Options.defaults();
 
-    private static final Options DEFAULTS =
-        new Options(DEFAULT_HISTORY_COUNT, null, Clock.systemUTC());
-
-    private final int historyCount;
-    private final @Nullable Duration historyAge;
-    private final Clock clock;
-
-    private Options(int historyCount, @Nullable Duration historyAge, Clock clock) {
-      this.historyCount = historyCount;
-      this.historyAge = historyAge;
-      this.clock = clock;
+    private Builder(Path path) {
+      this.path = Objects.requireNonNull(path, "path");
     }
 
-    /** Keeps {@value #DEFAULT_HISTORY_COUNT} changes, of any age. */
-    public static Options defaults() {
-      return DEFAULTS;
-    }
-
-    /** Keeps at most this many of the latest changes in the log; 0 keeps none. */
-    public Options withHistoryCount(int count) {
+    /**
+     * Keeps at most this many of the latest changes in the log; 0 keeps none. Default {@value
+     * RecordStore#DEFAULT_HISTORY}.
+     */
+    public Builder historyCount(int count) {
       if (count < 0) {
         throw new IllegalArgumentException("history count must be >= 0: " + count);
       }
-      return new Options(count, historyAge, clock);
+      once.claim("historyCount", count);
+      options = new Options(count, options.historyAge(), options.clock());
+      return this;
     }
 
-    /** Drops changes older than this from the log; null keeps changes of any age. */
-    public Options withHistoryAge(@Nullable Duration age) {
-      if (age != null && (age.isNegative() || age.isZero())) {
+    /** Drops changes older than this from the log; by default changes of any age are kept. */
+    public Builder historyAge(Duration age) {
+      if (age.isNegative() || age.isZero()) {
         throw new IllegalArgumentException("history age must be positive: " + age);
       }
-      return new Options(historyCount, age, clock);
+      once.claim("historyAge", age);
+      options = new Options(options.historyCount(), age, options.clock());
+      return this;
     }
 
-    /** The clock history age is measured by; a test seam. */
-    public Options withClock(Clock clock) {
-      return new Options(historyCount, historyAge, Objects.requireNonNull(clock, "clock"));
+    /** The clock history age is measured by; a test seam. Default the system clock. */
+    public Builder clock(Clock clock) {
+      once.claim("clock", clock);
+      options = new Options(options.historyCount(), options.historyAge(), Objects.requireNonNull(clock, "clock"));
+      return this;
     }
 
-    public int historyCount() {
-      return historyCount;
-    }
-
-    public @Nullable Duration historyAge() {
-      return historyAge;
-    }
-
-    public Clock clock() {
-      return clock;
-    }
-
-    @Override
-    public String toString() {
-      return "Options[historyCount=" + historyCount + ", historyAge=" + historyAge + "]";
+    /** Opens the store as {@link SqliteRecordStore#open(Path)} describes. */
+    public SqliteRecordStore open() {
+      Opening.Opened opened = Opening.open(path, options);
+      return new SqliteRecordStore(
+          opened.file(), opened.table(), opened.meta(), opened.writer(), opened.reader());
     }
   }
 }

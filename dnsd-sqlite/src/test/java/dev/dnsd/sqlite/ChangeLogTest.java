@@ -5,7 +5,6 @@ import static dev.dnsd.sqlite.Fixtures.createZone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dnsd.sqlite.SqliteRecordStore.Options;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.ZoneChange;
@@ -78,8 +77,7 @@ class ChangeLogTest {
 
   @Test
   void retentionByCountKeepsTheLatestAndSaysWhenHistoryEnds() {
-    Options keepFive = Options.defaults().withHistoryCount(5);
-    try (SqliteRecordStore store = SqliteRecordStore.open(db(), keepFive)) {
+    try (SqliteRecordStore store = SqliteRecordStore.builder(db()).historyCount(5).open()) {
       commitSome(store, 11);
       assertThat(store.changesSince(7, 100).orElseThrow())
           .extracting(Change::version).containsExactly(8L, 9L, 10L, 11L, 12L);
@@ -87,7 +85,7 @@ class ChangeLogTest {
       assertThat(store.changesSince(0, 100)).isEmpty();
     }
     // Pruning never touches content: every zone record is still there after reopening.
-    try (SqliteRecordStore store = SqliteRecordStore.open(db(), keepFive)) {
+    try (SqliteRecordStore store = SqliteRecordStore.builder(db()).historyCount(5).open()) {
       assertThat(store.version()).isEqualTo(12);
       assertThat(store.zones().get(Fixtures.name("example.com.")).recordCount()).isEqualTo(2 + 11);
     }
@@ -98,7 +96,7 @@ class ChangeLogTest {
     try (SqliteRecordStore store = SqliteRecordStore.open(db())) {
       commitSome(store, 9);
     }
-    try (SqliteRecordStore store = SqliteRecordStore.open(db(), Options.defaults().withHistoryCount(0))) {
+    try (SqliteRecordStore store = SqliteRecordStore.builder(db()).historyCount(0).open()) {
       assertThat(store.version()).isEqualTo(10);
       assertThat(store.changesSince(9, 10)).isEmpty();
       assertThat(store.changesSince(10, 10)).contains(List.of());
@@ -127,8 +125,8 @@ class ChangeLogTest {
         break;
       }
     }
-    Options options = Options.defaults().withHistoryAge(age).withClock(clockAt(cutoff + age.toMillis()));
-    try (SqliteRecordStore store = SqliteRecordStore.open(db(), options)) {
+    try (SqliteRecordStore store =
+        SqliteRecordStore.builder(db()).historyAge(age).clock(clockAt(cutoff + age.toMillis())).open()) {
       assertThat(store.changesSince(firstKept - 1, 100).orElseThrow())
           .extracting(Change::version).containsExactly(versions(firstKept, 10));
       if (firstKept > 1) {
@@ -136,9 +134,8 @@ class ChangeLogTest {
       }
     }
     // A day on, every change is past the age.
-    Options dayLater =
-        options.withClock(clockAt(committed.get(9).committedAtMillis() + Duration.ofDays(1).toMillis()));
-    try (SqliteRecordStore store = SqliteRecordStore.open(db(), dayLater)) {
+    Clock dayLater = clockAt(committed.get(9).committedAtMillis() + Duration.ofDays(1).toMillis());
+    try (SqliteRecordStore store = SqliteRecordStore.builder(db()).historyAge(age).clock(dayLater).open()) {
       assertThat(store.changesSince(0, 100)).isEmpty();
       assertThat(store.changesSince(9, 100)).isEmpty();
       assertThat(store.changesSince(10, 100)).contains(List.of());
@@ -148,8 +145,8 @@ class ChangeLogTest {
   @Test
   void retentionByAgeAlsoPrunesWhileCommitting() {
     MutableClock clock = new MutableClock(System.currentTimeMillis());
-    Options options = Options.defaults().withHistoryAge(Duration.ofMinutes(10)).withClock(clock);
-    try (SqliteRecordStore store = SqliteRecordStore.open(db(), options)) {
+    try (SqliteRecordStore store =
+        SqliteRecordStore.builder(db()).historyAge(Duration.ofMinutes(10)).clock(clock).open()) {
       List<Change> early = commitSome(store, 4);
       assertThat(store.changesSince(0, 100)).isPresent();
       clock.millis = early.get(early.size() - 1).committedAtMillis() + Duration.ofMinutes(10).toMillis() + 1;

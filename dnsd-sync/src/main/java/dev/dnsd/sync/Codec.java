@@ -27,7 +27,7 @@ final class Codec {
     WireWriter w = new WireWriter().u64(change.version()).u64(change.committedAtMillis());
     w.u32(change.zones().size());
     for (ZoneChange zc : change.zones()) {
-      w.name(zc.origin()).u8(zc.kind().ordinal() + 1);
+      w.name(zc.origin()).u8(zc.kind().code());
       w.optionalRecord(zc.oldSoa()).optionalRecord(zc.newSoa());
       w.records(zc.removed()).records(zc.added());
     }
@@ -41,15 +41,16 @@ final class Codec {
     List<ZoneChange> out = new ArrayList<>(zones);
     for (int i = 0; i < zones; i++) {
       var origin = r.name();
-      int kind = r.u8();
-      if (kind < 1 || kind > ZoneChange.Kind.values().length) {
-        throw new ProtocolException("unknown zone change kind " + kind);
+      int code = r.u8();
+      ZoneChange.Kind kind = ZoneChange.Kind.ofCode(code);
+      if (kind == null) {
+        throw new ProtocolException("unknown zone change kind " + code);
       }
       SOARecord oldSoa = soa(r.optionalRecord());
       SOARecord newSoa = soa(r.optionalRecord());
       out.add(
           new ZoneChange(
-              origin, ZoneChange.Kind.values()[kind - 1], oldSoa, newSoa, r.records(), r.records()));
+              origin, kind, oldSoa, newSoa, r.records(), r.records()));
     }
     r.end();
     return new Change(version, committedAt, out);

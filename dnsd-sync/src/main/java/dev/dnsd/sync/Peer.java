@@ -4,15 +4,13 @@ import java.util.Set;
 
 /** A peer a primary accepts: its name, its shared secret and what it may do. */
 record Peer(String name, byte[] secret, Set<Role> roles) {
-  static final int MIN_SECRET_BYTES = 16;
-
   Peer {
     if (name.isEmpty() || name.length() > 255 || !name.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
       throw new IllegalArgumentException("peer name must be 1..255 printable ASCII characters without spaces: '" + name + "'");
     }
-    if (secret.length < MIN_SECRET_BYTES) {
+    if (secret.length < SyncPrimary.MIN_SECRET_BYTES) {
       throw new IllegalArgumentException(
-          "secret for peer " + name + " has " + secret.length + " bytes; use at least " + MIN_SECRET_BYTES
+          "secret for peer " + name + " has " + secret.length + " bytes; use at least " + SyncPrimary.MIN_SECRET_BYTES
               + " random bytes (e.g. openssl rand -hex 32)");
     }
     if (roles.isEmpty()) {

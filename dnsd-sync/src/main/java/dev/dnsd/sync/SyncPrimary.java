@@ -2,6 +2,7 @@ package dev.dnsd.sync;
 
 import dev.dnsd.DnsServer;
 import dev.dnsd.ServerExtension;
+import dev.dnsd.internal.SetOnce;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.RecordStore;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncPrimary implements ServerExtension {
   private static final Logger log = LoggerFactory.getLogger(SyncPrimary.class);
+
+  /** The fewest bytes a peer's shared secret may have: 128 bits, as for an HMAC-SHA256 key. */
+  public static final int MIN_SECRET_BYTES = 16;
 
   private final InetSocketAddress listen;
   private final Map<String, Peer> peers;
@@ -294,11 +298,10 @@ public final class SyncPrimary implements ServerExtension {
   /** Configures a {@link SyncPrimary}; each setting once, peers repeatable. */
   public static final class Builder {
     private InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    private boolean listenSet;
+    private final SetOnce once = new SetOnce();
     private final Map<String, Peer> peers = new LinkedHashMap<>();
     private @Nullable SSLContext tls;
     private Duration keepalive = Duration.ofSeconds(10);
-    private boolean keepaliveSet;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private int maxQueuedChanges = 100_000;
 
@@ -306,14 +309,11 @@ public final class SyncPrimary implements ServerExtension {
 
     /** The sync listen address; default 127.0.0.1 port 0 (a free port, see {@link #boundAddress()}). */
     public Builder listen(InetSocketAddress address) {
-      if (listenSet) {
-        throw new IllegalStateException("listen was already set to " + listen);
-      }
       if (address.isUnresolved()) {
         throw new IllegalArgumentException("sync listen address is unresolved: " + address);
       }
+      once.claim("listen", address);
       listen = address;
-      listenSet = true;
       return this;
     }
 
@@ -326,8 +326,8 @@ public final class SyncPrimary implements ServerExtension {
     }
 
     /**
-     * Accepts a peer with this name and shared secret (at least 16 bytes; keep it out of command
-     * lines and logs) in the given roles.
+     * Accepts a peer with this name and shared secret (at least {@value #MIN_SECRET_BYTES} bytes;
+     * keep it out of command lines and logs) in the given roles.
      */
     public Builder peer(String name, byte[] secret, Role role, Role... moreRoles) {
       if (peers.containsKey(name)) {
@@ -339,9 +339,7 @@ public final class SyncPrimary implements ServerExtension {
 
     /** Serves TLS with this context (its key manager holds the primary's certificate). */
     public Builder tls(SSLContext context) {
-      if (tls != null) {
-        throw new IllegalStateException("tls was already set");
-      }
+      once.claim("tls", context);
       tls = context;
       return this;
     }
@@ -351,14 +349,11 @@ public final class SyncPrimary implements ServerExtension {
      * dead. Default 10 s; secondaries and control clients use the primary's interval.
      */
     public Builder keepalive(Duration interval) {
-      if (keepaliveSet) {
-        throw new IllegalStateException("keepalive was already set to " + keepalive);
-      }
       if (interval.toMillis() < 10 || interval.toMillis() > 0xFFFFFFFFL) {
         throw new IllegalArgumentException("keepalive must be 10 ms or more: " + interval);
       }
+      once.claim("keepalive", interval);
       keepalive = interval;
-      keepaliveSet = true;
       return this;
     }
 
@@ -367,6 +362,7 @@ public final class SyncPrimary implements ServerExtension {
       if (max < 1) {
         throw new IllegalArgumentException("maxQueuedChanges must be positive: " + max);
       }
+      once.claim("maxQueuedChanges", max);
       maxQueuedChanges = max;
       return this;
     }

@@ -2,6 +2,7 @@ package dev.dnsd.sync;
 
 import dev.dnsd.DnsServer;
 import dev.dnsd.ServerExtension;
+import dev.dnsd.internal.SetOnce;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -328,14 +330,13 @@ public final class SyncSecondary implements ServerExtension {
     private Duration initialBackoff = Duration.ofMillis(200);
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(5);
+    private final SetOnce once = new SetOnce();
 
     private Builder() {}
 
     /** The primary's sync address. */
     public Builder primary(InetSocketAddress address) {
-      if (primary != null) {
-        throw new IllegalStateException("primary was already set to " + primary);
-      }
+      once.claim("primary", address);
       primary = address;
       return this;
     }
@@ -350,27 +351,21 @@ public final class SyncSecondary implements ServerExtension {
 
     /** This secondary's peer name, as the primary knows it. */
     public Builder name(String peerName) {
-      if (name != null) {
-        throw new IllegalStateException("name was already set to " + name);
-      }
+      once.claim("name", peerName);
       name = peerName;
       return this;
     }
 
     /** The secret shared with the primary for this name. */
     public Builder secret(byte[] sharedSecret) {
-      if (secret != null) {
-        throw new IllegalStateException("secret was already set");
-      }
+      once.claimSecret("secret");
       secret = sharedSecret.clone();
       return this;
     }
 
     /** Connects with TLS; the context's trust manager decides which primary certificates to trust. */
     public Builder tls(SSLContext context) {
-      if (tls != null) {
-        throw new IllegalStateException("tls was already set");
-      }
+      once.claim("tls", context);
       tls = context;
       return this;
     }
@@ -380,6 +375,7 @@ public final class SyncSecondary implements ServerExtension {
       if (initial.toMillis() < 1 || max.compareTo(initial) < 0) {
         throw new IllegalArgumentException("backoff must be 1 ms or more and max >= initial: " + initial + ", " + max);
       }
+      once.claim("reconnectBackoff", initial + " to " + max);
       initialBackoff = initial;
       maxBackoff = max;
       return this;
@@ -389,7 +385,7 @@ public final class SyncSecondary implements ServerExtension {
       if (primary == null || name == null || secret == null) {
         throw new IllegalStateException("a SyncSecondary needs primary, name and secret");
       }
-      new Peer(name, secret, java.util.Set.of(Role.SECONDARY)); // checks name and secret alike
+      new Peer(name, secret, Set.of(Role.SECONDARY)); // checks name and secret alike
       return new SyncSecondary(this);
     }
   }

@@ -18,6 +18,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Serial;
 import org.xbill.DNS.Type;
 
 /**
@@ -154,7 +155,7 @@ final class DynamicUpdate {
           RRset soa = editor.rrset(zone.origin(), Type.SOA);
           // Only an SOA at the apex with a newer serial replaces the SOA (§3.4.2.2).
           if (!apex || soa == null
-              || !Serial.newer(((SOARecord) r).getSerial(), ((SOARecord) soa.first()).getSerial())) {
+              || Serial.compare(((SOARecord) r).getSerial(), ((SOARecord) soa.first()).getSerial()) <= 0) {
             return;
           }
         } else if (clashesWithCname(editor, name, type)) {

@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Section;
 
 /** Response headers as every handler here builds them. */
@@ -26,13 +25,6 @@ final class Responses {
       out.addRecord(request.getQuestion(), Section.QUESTION);
     }
     return out;
-  }
-
-  /** The largest UDP response the client takes: its EDNS payload size, else 512 (RFC 6891). */
-  static int udpLimit(Message request) {
-    OPTRecord opt = request.getOPT();
-    // Capped like the responder's default, so that no answer needs IP fragmentation.
-    return opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), 1232));
   }
 
   static String describe(InetSocketAddress client) {

@@ -23,6 +23,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Serial;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
@@ -155,7 +156,7 @@ final class SecondaryZone {
     Zone current = store.zones().get(origin);
     if (current != null) {
       long theirs = primarySerial();
-      if (!Serial.newer(theirs, current.serial())) {
+      if (Serial.compare(theirs, current.serial()) <= 0) {
         return;
       }
     }

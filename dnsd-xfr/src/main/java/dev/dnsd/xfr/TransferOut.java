@@ -1,42 +1,96 @@
 package dev.dnsd.xfr;
 
-import dev.dnsd.Replier;
+import dev.dnsd.Request;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.RecordStore;
 import dev.dnsd.store.ZoneChange;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Serial;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The answers to AXFR (RFC 5936) and IXFR (RFC 1995): the record sequence from a zone snapshot and
- * the store's change log, and its encoding into one or more messages.
+ * Zone transfers out: the answers to AXFR (RFC 5936) and IXFR (RFC 1995) for the clients the
+ * {@link TransferAcl} allows; the record sequence from a zone snapshot and the store's change log,
+ * and its encoding into one or more messages.
  */
 final class TransferOut {
+  private static final Logger log = LoggerFactory.getLogger(TransferOut.class);
+
   /** Bytes of records per message: BIND and Knot use similar sizes, far below the 64 KiB limit. */
   static final int MESSAGE_BYTES = 16 * 1024;
   /** How far back the change log is searched for a client's serial before sending the whole zone. */
   static final int MAX_CHANGES_SCANNED = 100_000;
 
   private final RecordStore store;
+  private final TransferAcl acl;
 
-  TransferOut(RecordStore store) {
+  TransferOut(RecordStore store, TransferAcl acl) {
     this.store = store;
+    this.acl = acl;
+  }
+
+  /** Answers an AXFR or IXFR request whose TSIG, if any, has been checked. */
+  void answer(Reply reply) throws IOException {
+    Request request = reply.request();
+    Message m = request.message();
+    Record question = m.getQuestion();
+    ZoneTable table = store.zones();
+    Zone zone = table.get(question.getName());
+    boolean axfr = request.kind() == Request.Kind.AXFR;
+    int rcode = Rcode.NOERROR;
+    if (question.getDClass() != DClass.IN) {
+      rcode = Rcode.FORMERR;
+    } else if (zone == null) {
+      rcode = Rcode.NOTAUTH; // RFC 5936 §2.2.1: not authoritative for that zone
+    } else if (!acl.allows(zone.origin(), request.client(), reply.tsig())) {
+      rcode = Rcode.REFUSED;
+      log.info("{} of {} refused to {}", request.kind(), question.getName(), Responses.describe(request.client()));
+    } else if (axfr && !request.tcp()) {
+      rcode = Rcode.FORMERR; // AXFR is defined over TCP only (RFC 5936 §4.2)
+    }
+    if (rcode != Rcode.NOERROR || zone == null) {
+      reply.send(rcode);
+      return;
+    }
+    List<Record> records;
+    if (axfr) {
+      records = axfr(zone);
+    } else {
+      SOARecord clientSoa = null;
+      for (Record r : m.getSection(Section.AUTHORITY)) {
+        if (r instanceof SOARecord soa) {
+          clientSoa = soa;
+        }
+      }
+      if (clientSoa == null) {
+        reply.send(Rcode.FORMERR);
+        return;
+      }
+      records = ixfr(table, zone, clientSoa.getSerial());
+    }
+    if (request.tcp()) {
+      stream(m, records, reply.stream());
+    } else {
+      udp(m, records, zone.soa(), reply);
+    }
   }
 
   /** AXFR: the SOA, every other record, the SOA again. */
@@ -61,7 +115,7 @@ final class TransferOut {
    */
   List<Record> ixfr(ZoneTable table, Zone zone, long clientSerial) {
     SOARecord soa = zone.soa();
-    if (!Serial.newer(soa.getSerial(), clientSerial)) {
+    if (Serial.compare(soa.getSerial(), clientSerial) <= 0) {
       return List.of(soa);
     }
     List<ZoneChange> history = history(zone.origin(), clientSerial, table.version());
@@ -141,45 +195,39 @@ final class TransferOut {
   }
 
   /**
-   * Sends a transfer over TCP as a stream of messages, each signed when the request was (RFC 8945
-   * §5.3.1). The question goes in the first message only (RFC 5936 §2.2.1).
+   * Sends a transfer over TCP as a stream of messages. The question goes in the first message
+   * only (RFC 5936 §2.2.1).
    */
-  static void stream(
-      Message request, List<Record> records, Tsig.Check tsig, Clock clock, Replier replier)
-      throws IOException {
-    Tsig.Stream signer =
-        tsig.verified() && tsig.key() != null ? new Tsig.Stream(tsig.key(), tsig.request(), clock) : null;
+  static void stream(Message request, List<Record> records, Reply.Stream out) throws IOException {
     Message message = start(request, true);
     int bytes = 0;
     for (Record r : records) {
       int size = r.toWire(Section.ANSWER).length;
       if (bytes > 0 && bytes + size > MESSAGE_BYTES) {
-        send(message, signer, replier);
+        out.send(message);
         message = start(request, false);
         bytes = 0;
       }
       message.addRecord(r, Section.ANSWER);
       bytes += size;
     }
-    send(message, signer, replier);
+    out.send(message);
   }
 
   /**
-   * Sends an IXFR answer over UDP when it fits the client's limit; otherwise only the current SOA,
-   * which tells the client to retry over TCP (RFC 1995 §2).
+   * Sends an IXFR answer over UDP when it fits the request's limit; otherwise only the current
+   * SOA, which tells the client to retry over TCP (RFC 1995 §2).
    */
-  static void udp(
-      Message request, List<Record> records, SOARecord soa, Tsig.Check tsig, Clock clock, Replier replier)
-      throws IOException {
+  static void udp(Message request, List<Record> records, SOARecord soa, Reply reply) throws IOException {
     Message message = start(request, true);
     records.forEach(r -> message.addRecord(r, Section.ANSWER));
-    byte[] wire = Tsig.encode(message, tsig, clock);
-    if (wire.length > Responses.udpLimit(request)) {
+    if (reply.fits(message)) {
+      reply.send(message);
+    } else {
       Message single = start(request, true);
       single.addRecord(soa, Section.ANSWER);
-      wire = Tsig.encode(single, tsig, clock);
+      reply.send(single);
     }
-    replier.send(wire);
   }
 
   private static Message start(Message request, boolean withQuestion) {
@@ -189,10 +237,5 @@ final class TransferOut {
       m.removeAllRecords(Section.QUESTION);
     }
     return m;
-  }
-
-  private static void send(Message message, Tsig.@Nullable Stream signer, Replier replier)
-      throws IOException {
-    replier.send(signer == null ? message.toWire() : signer.sign(message));
   }
 }

@@ -42,10 +42,6 @@ final class Tsig {
   record Check(@Nullable TsigKey key, @Nullable TSIGRecord request, int error) {
     static final Check UNSIGNED = new Check(null, null, Rcode.NOERROR);
 
-    boolean signed() {
-      return request != null;
-    }
-
     boolean verified() {
       return request != null && error == Rcode.NOERROR;
     }
@@ -134,15 +130,6 @@ final class Tsig {
       priorMac = tsig.getSignature();
       return append(unsigned, tsig);
     }
-  }
-
-  /** Signs a request (a NOTIFY or SOA query we send) and returns its wire form. */
-  static byte[] signRequest(Message message, TsigKey key, Clock clock) {
-    byte[] unsigned = message.toWire();
-    TSIGRecord tsig =
-        generate(key, unsigned, null, clock.instant(), Rcode.NOERROR, null, true,
-            message.getHeader().getID());
-    return append(unsigned, tsig);
   }
 
   static TSIG dnsjavaKey(TsigKey key, Clock clock) {

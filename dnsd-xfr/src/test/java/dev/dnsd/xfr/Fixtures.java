@@ -2,6 +2,7 @@ package dev.dnsd.xfr;
 
 import dev.dnsd.Replier;
 import dev.dnsd.Request;
+import dev.dnsd.TestRequests;
 import dev.dnsd.zone.Zone;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -76,11 +77,7 @@ final class Fixtures {
 
   static Request request(Message m, boolean tcp, InetSocketAddress client) {
     byte[] wire = m.toWire(65535); // only toWire(max) applies the TSIG key
-    try {
-      return new Request(new Message(wire), wire, client, tcp);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestRequests.of(wire, client, tcp);
   }
 
   static Message query(Name name, int type) {
@@ -94,11 +91,6 @@ final class Fixtures {
     @Override
     public void send(byte[] wire) {
       sent.add(wire);
-    }
-
-    @Override
-    public void send(Message message) {
-      sent.add(message.toWire());
     }
 
     Message only() throws IOException {

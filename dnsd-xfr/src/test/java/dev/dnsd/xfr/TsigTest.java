@@ -7,6 +7,7 @@ import static dev.dnsd.xfr.Fixtures.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dnsd.TestRequests;
 import dev.dnsd.DnsServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ class TsigTest {
     byte[] wire = q.toWire(65535);
     wire[2] ^= 1; // RD: the header is covered by the MAC
     Fixtures.Capture out = new Fixtures.Capture();
-    xfr.handle(new dev.dnsd.Request(new Message(wire), wire, Fixtures.LOOPBACK, true), out);
+    xfr.handle(TestRequests.of(wire, Fixtures.LOOPBACK, true), out);
 
     assertThat(out.only().getTSIG().getError()).isEqualTo(Rcode.BADSIG);
   }

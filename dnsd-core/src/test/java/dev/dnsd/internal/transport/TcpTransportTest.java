@@ -1,4 +1,4 @@
-package dev.dnsd.internal;
+package dev.dnsd.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.dnsd.internal;
+package dev.dnsd.internal.transport;
 
 import dev.dnsd.Replier;
 import java.io.BufferedInputStream;
@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.Message;
 
 /**
  * DNS over TCP on one address, per RFC 7766: two-byte length prefix, any number of queries on one
@@ -198,11 +197,6 @@ public final class TcpTransport implements AutoCloseable {
       out.write(framed);
       out.flush();
       lastProgress = System.nanoTime();
-    }
-
-    @Override
-    public void send(Message message) throws IOException {
-      send(message.toWire(65535));
     }
 
     /** Lets the connection answer what it has read, then end at its next read. */

@@ -1,4 +1,4 @@
-package dev.dnsd.internal;
+package dev.dnsd.internal.transport;
 
 import dev.dnsd.Replier;
 import java.io.IOException;
@@ -10,12 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.OPTRecord;
 
 /**
  * UDP on one address: one socket and one thread per worker, all bound to the same port with
@@ -31,21 +28,18 @@ public final class UdpTransport implements AutoCloseable {
   private final List<Thread> workers = new ArrayList<>();
   private final InetSocketAddress bound;
   private final QueryHandler handler;
-  private final int maxUdpPayload;
 
-  private UdpTransport(InetSocketAddress bound, QueryHandler handler, int maxUdpPayload) {
+  private UdpTransport(InetSocketAddress bound, QueryHandler handler) {
     this.bound = bound;
     this.handler = handler;
-    this.maxUdpPayload = maxUdpPayload;
   }
 
   /** Binds the sockets (port 0 picks a free port) and starts the workers. */
-  public static UdpTransport start(
-      InetSocketAddress address, int threads, QueryHandler handler, int maxUdpPayload)
+  public static UdpTransport start(InetSocketAddress address, int threads, QueryHandler handler)
       throws IOException {
     DatagramChannel first = open(address, threads > 1);
     InetSocketAddress bound = (InetSocketAddress) first.getLocalAddress();
-    UdpTransport transport = new UdpTransport(bound, handler, maxUdpPayload);
+    UdpTransport transport = new UdpTransport(bound, handler);
     transport.channels.add(first);
     try {
       boolean reusePort = first.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
@@ -113,7 +107,7 @@ public final class UdpTransport implements AutoCloseable {
 
     UdpWorker(DatagramChannel channel) {
       this.channel = channel;
-      this.replier = new UdpReplier(channel, packet);
+      this.replier = new UdpReplier(channel);
     }
 
     /** Receives and answers one datagram; false once the socket is closed. */
@@ -131,7 +125,6 @@ public final class UdpTransport implements AutoCloseable {
       int length = input.position();
       try {
         replier.client = client;
-        replier.length = length;
         int answer = handler.respond(packet, length, client, false, replier, out);
         if (answer >= 0) {
           output.clear().limit(answer);
@@ -166,37 +159,20 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   /**
-   * Replies for an extension, which answers before the worker reads the next datagram into the
-   * same buffer; one per worker. A message is cut to the limit the client's EDNS allows.
+   * Replies for an extension, which answers before the worker reads the next datagram; one per
+   * worker, pointed at the current request's client.
    */
-  private final class UdpReplier implements Replier {
+  private static final class UdpReplier implements Replier {
     private final DatagramChannel channel;
-    private final byte[] packet;
     private InetSocketAddress client = new InetSocketAddress(0);
-    private int length;
 
-    UdpReplier(DatagramChannel channel, byte[] packet) {
+    UdpReplier(DatagramChannel channel) {
       this.channel = channel;
-      this.packet = packet;
     }
 
     @Override
     public void send(byte[] wire) throws IOException {
       channel.send(ByteBuffer.wrap(wire), client);
-    }
-
-    @Override
-    public void send(Message message) throws IOException {
-      send(message.toWire(limit()));
-    }
-
-    private int limit() {
-      try {
-        OPTRecord opt = new Message(Arrays.copyOf(packet, length)).getOPT();
-        return opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), maxUdpPayload));
-      } catch (IOException e) {
-        return 512;
-      }
     }
   }
 }

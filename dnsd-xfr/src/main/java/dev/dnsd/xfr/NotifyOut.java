@@ -1,5 +1,8 @@
 package dev.dnsd.xfr;
 
+import dev.dnsd.store.Change;
+import dev.dnsd.store.ZoneChange;
+import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -8,6 +11,7 @@ import java.net.SocketException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,13 +32,15 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Sends NOTIFY (RFC 1996) to secondaries over UDP and retries, with growing intervals, until each
- * answers. A newer NOTIFY for the same zone and secondary replaces one still unanswered. Answers
- * come back on one socket, read by one thread.
+ * NOTIFY out (RFC 1996): after every commit that changes a zone, tells the zone's configured
+ * secondaries over UDP, and retries with growing intervals until each answers. A newer NOTIFY
+ * for the same zone and secondary replaces one still unanswered. Answers come back on one
+ * socket, read by one thread.
  */
-final class Notifier implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Notifier.class);
+final class NotifyOut implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NotifyOut.class);
 
+  private final Map<Name, List<InetSocketAddress>> targets;
   private final ScheduledExecutorService scheduler;
   private final Duration firstRetry;
   private final int maxAttempts;
@@ -60,8 +66,13 @@ final class Notifier implements AutoCloseable {
     }
   }
 
-  Notifier(ScheduledExecutorService scheduler, Duration firstRetry, int maxAttempts)
+  NotifyOut(
+      Map<Name, List<InetSocketAddress>> targets,
+      ScheduledExecutorService scheduler,
+      Duration firstRetry,
+      int maxAttempts)
       throws SocketException {
+    this.targets = targets;
     this.scheduler = scheduler;
     this.firstRetry = firstRetry;
     this.maxAttempts = maxAttempts;
@@ -69,6 +80,20 @@ final class Notifier implements AutoCloseable {
     this.reader = new Thread(this::readAnswers, "dnsd-notify-reader");
     reader.setDaemon(true);
     reader.start();
+  }
+
+  /** Runs on the committing thread, so it only hands the NOTIFYs to the scheduler. */
+  void committed(Change change, ZoneTable after) {
+    for (ZoneChange zc : change.zones()) {
+      List<InetSocketAddress> secondaries = targets.get(zc.origin());
+      SOARecord soa = zc.newSoa();
+      if (secondaries == null || soa == null) {
+        continue;
+      }
+      for (InetSocketAddress secondary : secondaries) {
+        notify(soa, secondary);
+      }
+    }
   }
 
   /** Starts notifying a secondary of the zone's new SOA; returns at once. */
@@ -171,7 +196,7 @@ final class Notifier implements AutoCloseable {
   public void close() {
     closed = true;
     socket.close();
-    pending.values().forEach(Notifier::cancel);
+    pending.values().forEach(NotifyOut::cancel);
     pending.clear();
     try {
       reader.join(1000);

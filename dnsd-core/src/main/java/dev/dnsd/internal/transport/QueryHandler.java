@@ -1,4 +1,4 @@
-package dev.dnsd.internal;
+package dev.dnsd.internal.transport;
 
 import dev.dnsd.Replier;
 import java.net.InetSocketAddress;
