@@ -33,6 +33,25 @@ final class Node {
     return rrsets.length > 0;
   }
 
+  /**
+   * Whether the name owns only an NSEC3 RRset and its signatures: a hashed owner name, which is
+   * not part of the zone's name space (RFC 5155 §7.2.8).
+   */
+  boolean hashedOnly() {
+    if (children != 0 || rrsets.length == 0 || rrsets.length > 2) {
+      return false;
+    }
+    boolean nsec3 = false;
+    for (RRset set : rrsets) {
+      if (set.type() == org.xbill.DNS.Type.NSEC3) {
+        nsec3 = true;
+      } else if (set.type() != org.xbill.DNS.Type.RRSIG) {
+        return false;
+      }
+    }
+    return nsec3;
+  }
+
   Node with(RRset set) {
     int i = 0;
     while (i < rrsets.length && rrsets[i].type() < set.type()) {

@@ -25,20 +25,31 @@ public final class RRset {
     this.records = records;
   }
 
-  /** An RRset of the given records, which must share owner and type; TTLs are set to {@code ttl}. */
+  /**
+   * An RRset of the given records, which must share owner and type; TTLs are set to {@code ttl}.
+   * The exception is the RRSIG RRset: each signature keeps the TTL of the RRset it covers (RFC
+   * 4034 §3), and its {@link #ttl()} is the largest of them.
+   */
   public static RRset of(long ttl, List<Record> records) {
     if (records.isEmpty()) {
       throw new IllegalArgumentException("an RRset has at least one record");
     }
     Record first = records.get(0);
+    boolean sigs = first.getType() == Type.RRSIG;
+    long max = 0;
     List<Record> copy = new ArrayList<>(records.size());
     for (Record r : records) {
       if (!r.getName().equals(first.getName()) || r.getType() != first.getType()) {
         throw new IllegalArgumentException("records of one RRset differ in owner or type: " + r);
       }
-      copy.add(r.getTTL() == ttl ? r : withTtl(r, ttl));
+      if (sigs) {
+        max = Math.max(max, r.getTTL());
+        copy.add(r);
+      } else {
+        copy.add(r.getTTL() == ttl ? r : withTtl(r, ttl));
+      }
     }
-    return new RRset(first.getName(), first.getType(), ttl, Collections.unmodifiableList(copy));
+    return new RRset(first.getName(), first.getType(), sigs ? max : ttl, Collections.unmodifiableList(copy));
   }
 
   /** A copy of the record with another TTL; dnsjava keeps its TTL setter package-private. */

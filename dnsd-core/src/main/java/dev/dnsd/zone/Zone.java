@@ -6,13 +6,16 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import dev.dnsd.dnssec.Signer;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.NSEC3PARAMRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -37,12 +40,31 @@ public final class Zone {
   private final Name origin;
   private final PersistentMap<Name, Node> nodes;
   private final int recordCount;
+  /**
+   * Every name, empty non-terminals included, in canonical order (RFC 4034 §6.1): kept while the
+   * apex has a DNSKEY RRset, so that a signed zone's chain can be mended name by name; else null.
+   */
+  final @Nullable PersistentSortedSet<Name> names;
+  /** The owners of NSEC RRsets, in canonical order: what the responder's NSEC proofs search. */
+  final PersistentSortedSet<Name> nsec;
+  /** The owners of NSEC3 RRsets, in canonical order, which for them is the order of the hashes. */
+  final PersistentSortedSet<Name> nsec3;
+  private final @Nullable NSEC3PARAMRecord nsec3Param;
   private final long snapshotId = SNAPSHOTS.incrementAndGet();
 
-  private Zone(Name origin, PersistentMap<Name, Node> nodes, int recordCount) {
+  private Zone(
+      Name origin, PersistentMap<Name, Node> nodes, int recordCount,
+      @Nullable PersistentSortedSet<Name> names, PersistentSortedSet<Name> nsec,
+      PersistentSortedSet<Name> nsec3) {
     this.origin = origin;
     this.nodes = nodes;
     this.recordCount = recordCount;
+    this.names = names;
+    this.nsec = nsec;
+    this.nsec3 = nsec3;
+    Node apex = nodes.get(origin);
+    RRset param = apex == null ? null : apex.get(Type.NSEC3PARAM);
+    this.nsec3Param = param == null ? null : (NSEC3PARAMRecord) param.first();
   }
 
   /** A zone with no data, only useful as the start of an {@link #edit()}. */
@@ -50,7 +72,9 @@ public final class Zone {
     if (!origin.isAbsolute()) {
       throw new InvalidZoneException("zone origin must be absolute: " + origin);
     }
-    return new Zone(origin, PersistentMap.<Name, Node>empty().put(origin, Node.EMPTY), 0);
+    return new Zone(
+        origin, PersistentMap.<Name, Node>empty().put(origin, Node.EMPTY), 0, null,
+        PersistentSortedSet.empty(), PersistentSortedSet.empty());
   }
 
   /** Builds a whole zone from records, checking every rule that a commit checks. */
@@ -102,9 +126,53 @@ public final class Zone {
     return node == null ? List.of() : List.of(node.rrsets);
   }
 
-  /** Whether the name exists: it owns data, or names below it do (an empty non-terminal). */
+  /**
+   * Whether the name exists: it owns data, or names below it do (an empty non-terminal). A name
+   * that owns only NSEC3 records is not part of the zone's name space (RFC 5155 §7.2.8).
+   */
   public boolean exists(Name name) {
-    return nodes.get(name) != null;
+    Node node = nodes.get(name);
+    return node != null && !node.hashedOnly();
+  }
+
+  /**
+   * Whether the zone is signed: its apex has a DNSKEY RRset, whether dnsd signs it or it arrived
+   * signed. Only signed zones get signatures and denial proofs in answers to DNSSEC queries.
+   */
+  public boolean isSigned() {
+    return names != null;
+  }
+
+  /**
+   * The NSEC RRset that matches or covers a name: the one at the last NSEC owner at or before it
+   * in canonical order; null when the zone has no NSEC records or none sorts before the name.
+   */
+  public @Nullable RRset nsecAtOrBefore(Name name) {
+    Name owner = nsec.floor(name);
+    return owner == null ? null : rrset(owner, Type.NSEC);
+  }
+
+  /** The apex's NSEC3PARAM record, which says how names are hashed; null in an NSEC zone. */
+  public @Nullable NSEC3PARAMRecord nsec3Param() {
+    return nsec3Param;
+  }
+
+  /** The NSEC3 owner name that stands for this name under the apex's NSEC3PARAM; null without one. */
+  public @Nullable Name hashedOwner(Name name) {
+    return nsec3Param == null ? null : Nsec3.owner(origin, nsec3Param, name);
+  }
+
+  /**
+   * The NSEC3 RRset that matches or covers a hashed owner name: the one at the last NSEC3 owner at
+   * or before it, or, when the name sorts before them all, the last, whose interval wraps around
+   * to the first. Null when the zone has no NSEC3 records.
+   */
+  public @Nullable RRset nsec3Covering(Name hashedOwner) {
+    Name owner = nsec3.floor(hashedOwner);
+    if (owner == null) {
+      owner = nsec3.last();
+    }
+    return owner == null ? null : rrset(owner, Type.NSEC3);
   }
 
   public void forEachRRset(Consumer<RRset> action) {
@@ -147,24 +215,36 @@ public final class Zone {
    * Changes a zone into a new snapshot. Rules are checked at each step (owner inside the zone,
    * class IN, no CNAME beside other data, SOA only at the apex) and at {@link #build()} (one SOA and
    * an NS RRset at the apex). Adding a record to an RRset gives the whole RRset the new record's TTL
-   * (RFC 2181 §5.2); adding an SOA, CNAME or DNAME replaces the one there, as RFC 2136 §3.4.2.2
-   * does. A refused edit changes nothing. Not thread-safe; the zone it came from is never changed.
+   * (RFC 2181 §5.2), except in the RRSIG RRset, whose records keep the TTLs of the RRsets they
+   * cover; adding an SOA, CNAME or DNAME replaces the one there, as RFC 2136 §3.4.2.2 does. A
+   * refused edit changes nothing. Not thread-safe; the zone it came from is never changed.
+   *
+   * <p>A zone with a DNSKEY RRset at its apex is signed: {@link #sign} then brings its signatures
+   * and its NSEC or NSEC3 chain up to date with what the edit changed.
    */
   public static final class Editor {
-    private final Zone base;
-    private PersistentMap<Name, Node> nodes;
+    final Zone base;
+    PersistentMap<Name, Node> nodes;
     private int recordCount;
+    @Nullable PersistentSortedSet<Name> names;
+    PersistentSortedSet<Name> nsec;
+    PersistentSortedSet<Name> nsec3;
     private final Map<RRsetKey, @Nullable RRset> originals = new LinkedHashMap<>();
+    /** RRsets of data (not signatures or denial records) changed since the last {@link #sign}. */
+    final Set<RRsetKey> unsigned = new LinkedHashSet<>();
     /**
      * The token under which this editor changes the trie nodes it made itself in place. Replaced
      * whenever a state must stay as it is: one a refused edit returns to, and each built zone.
      */
-    private Object edit = new Object();
+    Object edit = new Object();
 
     private Editor(Zone base) {
       this.base = base;
       this.nodes = base.nodes;
       this.recordCount = base.recordCount;
+      this.names = base.names;
+      this.nsec = base.nsec;
+      this.nsec3 = base.nsec3;
     }
 
     public Name origin() {
@@ -274,6 +354,54 @@ public final class Zone {
     }
 
     /**
+     * Signs what was changed since the editor was made (or since the last call): the RRsets
+     * changed get new signatures, the NSEC or NSEC3 records whose chain or type bitmap the change
+     * altered are mended, and the apex gets the signer's DNSKEY, CDS and CDNSKEY records. The work
+     * grows with the size of the change, not of the zone, except where a delegation or DNAME
+     * appears above (or goes from above) existing names: they then leave (or join) the signed data.
+     */
+    public Editor sign(Signer signer) {
+      ZoneSigning.incremental(this, signer);
+      return this;
+    }
+
+    /**
+     * Signs the whole zone: every authoritative RRset and a complete chain of the signer's kind,
+     * replacing any other DNSSEC records. Signatures of RRsets that are as they were and whose
+     * signatures are still fresh are kept. Its work grows with the zone.
+     */
+    public Editor signAll(Signer signer) {
+      ZoneSigning.full(this, signer);
+      return this;
+    }
+
+    /** Removes every DNSSEC record: signatures, NSEC and NSEC3 chains, and the apex's keys. */
+    public Editor unsign() {
+      ZoneSigning.strip(this);
+      return this;
+    }
+
+    /**
+     * Makes anew, in canonical order from {@code from}, the signatures that are no longer fresh
+     * for the signer (close to expiry, or made by keys that no longer sign), looking at most
+     * {@code names} names and stopping once the policy's {@code resignBatch} signatures are made.
+     */
+    public Sweep resign(Signer signer, @Nullable Name from, int names) {
+      return ZoneSigning.sweep(this, signer, from, names);
+    }
+
+    /**
+     * How far one {@link #resign} got.
+     *
+     * @param next where the next call starts, or null when it reached the end of the zone
+     * @param resigned the RRsets it signed anew
+     * @param earliestKept the earliest expiration among the signatures it looked at and kept, or
+     *     null when it kept none
+     * @param maxTtl the largest TTL of the signed RRsets it looked at
+     */
+    public record Sweep(@Nullable Name next, int resigned, java.time.@Nullable Instant earliestKept, long maxTtl) {}
+
+    /**
      * Runs steps that each check their rules, undoing them all when one fails, so that a refused
      * edit leaves the editor as it was. Entries left in {@code originals} are harmless: the
      * difference is computed against the current state.
@@ -281,12 +409,18 @@ public final class Zone {
     private Editor atomically(Runnable steps) {
       PersistentMap<Name, Node> savedNodes = nodes;
       int savedCount = recordCount;
+      PersistentSortedSet<Name> savedNames = names;
+      PersistentSortedSet<Name> savedNsec = nsec;
+      PersistentSortedSet<Name> savedNsec3 = nsec3;
       edit = new Object();
       try {
         steps.run();
       } catch (RuntimeException e) {
         nodes = savedNodes;
         recordCount = savedCount;
+        names = savedNames;
+        nsec = savedNsec;
+        nsec3 = savedNsec3;
         throw e;
       }
       return this;
@@ -307,7 +441,7 @@ public final class Zone {
         return base; // untouched: the same snapshot, so nothing derived from it goes stale
       }
       edit = new Object(); // the zone is published: edits after this copy its nodes
-      return new Zone(origin, nodes, recordCount);
+      return new Zone(origin, nodes, recordCount, names, nsec, nsec3);
     }
 
     /** Records that were in the original zone and are not now, TTL and case changes included. */
@@ -340,7 +474,8 @@ public final class Zone {
       if (from == null) {
         return;
       }
-      if (minus == null || minus.ttl() != from.ttl()) {
+      // An RRSIG RRset's records keep their own TTLs: compared one by one below.
+      if (minus == null || (from.type() != Type.RRSIG && minus.ttl() != from.ttl())) {
         out.addAll(from.records());
         return;
       }
@@ -404,8 +539,11 @@ public final class Zone {
       return type == Type.SOA || type == Type.CNAME || type == Type.DNAME;
     }
 
-    /** Puts or removes (null) an RRset, keeping empty non-terminals and child counts right. */
-    private void put(Name owner, int type, @Nullable RRset set) {
+    /**
+     * Puts or removes (null) an RRset, keeping empty non-terminals, child counts and the ordered
+     * indexes right.
+     */
+    void put(Name owner, int type, @Nullable RRset set) {
       // Against an empty zone the difference is simply what is there now: nothing to track.
       if (base.recordCount > 0) {
         RRsetKey key = new RRsetKey(owner, type);
@@ -414,12 +552,18 @@ public final class Zone {
           originals.put(key, before == null ? null : before.get(type));
         }
       }
+      // Only an edit of a zone signed already can be signed RRset by RRset; loading one need not
+      // remember every RRset it made.
+      if (base.names != null && !ZoneSigning.isDnssecType(type)) {
+        unsigned.add(new RRsetKey(owner, type));
+      }
       Node node = nodes.get(owner);
       RRset old = node == null ? null : node.get(type);
       recordCount += (set == null ? 0 : set.records().size()) - (old == null ? 0 : old.records().size());
       if (set != null) {
         if (node == null) {
           nodes = nodes.put(owner, Node.EMPTY.with(set), edit);
+          nameAdded(owner);
           linkToParent(owner);
         } else {
           nodes = nodes.put(owner, node.with(set), edit);
@@ -428,10 +572,49 @@ public final class Zone {
         Node left = node.without(type);
         if (!left.hasData() && left.children == 0 && !owner.equals(base.origin)) {
           nodes = nodes.remove(owner, edit);
+          nameRemoved(owner);
           unlinkFromParent(owner);
         } else {
           nodes = nodes.put(owner, left, edit);
         }
+      }
+      if ((old == null) != (set == null)) {
+        indexed(owner, type, set != null);
+      }
+    }
+
+    private void indexed(Name owner, int type, boolean present) {
+      if (type == Type.NSEC) {
+        nsec = present ? nsec.add(owner, edit) : nsec.remove(owner, edit);
+      } else if (type == Type.NSEC3) {
+        nsec3 = present ? nsec3.add(owner, edit) : nsec3.remove(owner, edit);
+      } else if (type == Type.DNSKEY && owner.equals(base.origin)) {
+        if (present && names == null) {
+          names = allNames();
+        } else if (!present) {
+          names = null;
+        }
+      }
+    }
+
+    /** Every name in the zone as an ordered set: the zone has just become signed. */
+    private PersistentSortedSet<Name> allNames() {
+      Name[] all = new Name[nodes.size()];
+      int[] n = {0};
+      nodes.forEach((name, node) -> all[n[0]++] = name);
+      java.util.Arrays.sort(all);
+      return PersistentSortedSet.ofSorted(all, edit);
+    }
+
+    private void nameAdded(Name name) {
+      if (names != null) {
+        names = names.add(name, edit);
+      }
+    }
+
+    private void nameRemoved(Name name) {
+      if (names != null) {
+        names = names.remove(name, edit);
       }
     }
 
@@ -445,6 +628,7 @@ public final class Zone {
           return;
         }
         nodes = nodes.put(parent, Node.EMPTY.withChildren(1), edit);
+        nameAdded(parent);
         name = parent;
       }
     }
@@ -462,10 +646,16 @@ public final class Zone {
           return;
         }
         nodes = nodes.remove(parent, edit);
+        nameRemoved(parent);
         name = parent;
       }
     }
+
+    /** The node at a name as edited so far: what the signer reads. */
+    @Nullable Node node(Name name) {
+      return nodes.get(name);
+    }
   }
 
-  private record RRsetKey(Name owner, int type) {}
+  record RRsetKey(Name owner, int type) {}
 }

@@ -89,7 +89,7 @@ final class ZoneFileReader {
       throw error(
           "a second " + Type.string(type) + " at " + r.getName() + "; an owner has at most one");
     }
-    if (existing != null && existing.ttl() != r.getTTL()) {
+    if (existing != null && type != Type.RRSIG && existing.ttl() != r.getTTL()) {
       Position at = recordPosition();
       log.warn(
           "{}:{}: TTL {} differs from the {} earlier {} {} record(s); the RRset takes {} (RFC 2181 §5.2)",
