@@ -1,8 +1,12 @@
 package dev.dnsd.store;
 
+import dev.dnsd.dnssec.DnssecStatus;
 import dev.dnsd.zone.ZoneTable;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
 
 /**
  * The part of a {@link RecordStore} that every implementation shares: applying change sets to the
@@ -21,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>Group commit: committing threads queue their change sets; whichever holds the writer lock
  * applies everything queued and persists it as one batch, so a store that pays for each durable
  * write (an fsync) pays once for many commits, and none returns before its change is durable.
+ *
+ * <p>DNSSEC: the zones the store signs (see {@link ChangeSet.Sign}) are signed here, in the write
+ * path, with their keys and policy kept as {@link SigningRow}s that a subclass persists with the
+ * changes ({@link #persist(List, List)}) and hands back when it opens.
  */
 public abstract class AbstractRecordStore implements RecordStore {
   private static final Logger log = LoggerFactory.getLogger(AbstractRecordStore.class);
@@ -28,8 +37,11 @@ public abstract class AbstractRecordStore implements RecordStore {
   private final ReentrantLock writer = new ReentrantLock();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+  private final Clock clock;
   private volatile ZoneTable current;
   private volatile Map<String, String> meta;
+  /** The DNSSEC state of each zone the store signs. */
+  private volatile Map<Name, ZoneKeys> signing;
   private volatile boolean closed;
 
   /** Starts from the state the subclass loaded; its version is the last durable commit's. */
@@ -39,8 +51,32 @@ public abstract class AbstractRecordStore implements RecordStore {
 
   /** Starts from the zones and the metadata the subclass loaded. */
   protected AbstractRecordStore(ZoneTable initial, Map<String, String> initialMeta) {
+    this(initial, initialMeta, List.of(), Clock.systemUTC());
+  }
+
+  /**
+   * Starts from the zones, metadata and DNSSEC state the subclass loaded.
+   *
+   * @param clock what commits are dated and signatures timed by
+   * @throws StoreException when a signing row does not read (its text is not shown: it holds keys)
+   */
+  protected AbstractRecordStore(
+      ZoneTable initial, Map<String, String> initialMeta, List<SigningRow> signingRows, Clock clock) {
     this.current = initial;
     this.meta = Map.copyOf(initialMeta);
+    this.clock = clock;
+    Map<Name, ZoneKeys> keys = new LinkedHashMap<>();
+    for (SigningRow row : signingRows) {
+      if (row.state() == null) {
+        continue;
+      }
+      try {
+        keys.put(row.origin(), ZoneKeysCodec.decode(row.origin(), row.state()));
+      } catch (IllegalArgumentException e) {
+        throw new StoreException(e.getMessage(), e);
+      }
+    }
+    this.signing = Map.copyOf(keys);
   }
 
   /**
@@ -49,6 +85,21 @@ public abstract class AbstractRecordStore implements RecordStore {
    * throws, none may be visible after a restart.
    */
   protected abstract void persist(List<Change> batch);
+
+  /**
+   * Makes the changes durable as {@link #persist(List)} does, with the DNSSEC state that changed
+   * in the same batch (written in the same transaction; a row with a null state is deleted). The
+   * batch may hold no change when only the DNSSEC state changed. This default, for stores that
+   * keep no DNSSEC state, refuses to sign zones.
+   */
+  protected void persist(List<Change> batch, List<SigningRow> signingRows) {
+    if (!signingRows.isEmpty()) {
+      throw new StoreException(getClass().getSimpleName() + " cannot keep DNSSEC keys, so it signs no zone");
+    }
+    if (!batch.isEmpty()) {
+      persist(batch);
+    }
+  }
 
   /** Releases what the subclass holds; called once, under the writer lock. */
   protected abstract void closeStorage();
@@ -84,6 +135,29 @@ public abstract class AbstractRecordStore implements RecordStore {
   @Override
   public final @Nullable String meta(String key) {
     return meta.get(key);
+  }
+
+  @Override
+  public final Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public final @Nullable DnssecStatus dnssec(Name origin) {
+    ZoneKeys keys = signing.get(origin);
+    return keys == null || keys.policy == null ? null : keys.status(clock.instant());
+  }
+
+  @Override
+  public final Map<Name, DnssecStatus> dnssec() {
+    Instant now = clock.instant();
+    Map<Name, DnssecStatus> out = new LinkedHashMap<>();
+    signing.forEach((origin, keys) -> {
+      if (keys.policy != null) {
+        out.put(origin, keys.status(now));
+      }
+    });
+    return out;
   }
 
   @Override
@@ -135,19 +209,25 @@ public abstract class AbstractRecordStore implements RecordStore {
       return;
     }
     ZoneTable table = current;
+    Map<Name, ZoneKeys> keys = signing;
     List<Change> changes = new ArrayList<>();
     List<ZoneTable> tables = new ArrayList<>();
     List<Pending> applied = new ArrayList<>();
-    long now = System.currentTimeMillis();
+    Map<Name, SigningRow> rows = new LinkedHashMap<>();
+    Instant now = clock.instant();
     for (Pending p : batch) {
       try {
         ChangeApplier.Applied result =
-            ChangeApplier.apply(table, p.changes, table.version() + 1, now);
+            ChangeApplier.apply(table, keys, p.changes, table.version() + 1, now);
         table = result.table();
+        keys = result.signing();
         p.result = result.change();
         if (!result.change().isEmpty()) {
           changes.add(result.change());
           tables.add(table);
+        }
+        for (SigningRow row : result.rows()) {
+          rows.put(row.origin(), row); // a later commit's state of a zone replaces an earlier one's
         }
         applied.add(p);
       } catch (RuntimeException e) {
@@ -155,14 +235,15 @@ public abstract class AbstractRecordStore implements RecordStore {
         p.done = true;
       }
     }
-    if (!changes.isEmpty()) {
+    if (!changes.isEmpty() || !rows.isEmpty()) {
       try {
-        persist(changes);
+        persist(changes, List.copyOf(rows.values()));
       } catch (RuntimeException e) {
         fail(applied, e instanceof StoreException ? e : new StoreException("commit failed: " + e, e));
         return;
       }
     }
+    signing = keys;
     @Nullable Map<String, String> newMeta = null;
     for (Change change : changes) {
       if (!change.meta().isEmpty()) {

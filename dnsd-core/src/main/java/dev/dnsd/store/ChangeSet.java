@@ -1,7 +1,9 @@
 package dev.dnsd.store;
 
+import dev.dnsd.dnssec.DnssecPolicy;
+import dev.dnsd.dnssec.KeyRole;
+import dev.dnsd.dnssec.SigningKey;
 import dev.dnsd.zone.Zone;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -58,6 +60,39 @@ public final class ChangeSet {
 
   /** Removes every RRset at a name. */
   public record RemoveName(Name owner) implements Op {}
+
+  /**
+   * Signs the zone by this policy (with new keys, or those imported before in the change set), or
+   * changes the policy a signed zone is signed by: between NSEC and NSEC3, say. The zone's
+   * DNSSEC records are then dnsd's: edits of them are refused.
+   */
+  public record Sign(Name origin, DnssecPolicy policy) implements Op {}
+
+  /** Stops signing the zone: its signatures, NSEC or NSEC3 chain and keys go. */
+  public record Unsign(Name origin) implements Op {}
+
+  /**
+   * Adds a key to the zone, one read from BIND's files say: a zone signed in the same change set
+   * starts with it; a signed zone rolls to it as {@link Rollover} rolls to a new key.
+   */
+  public record ImportKey(Name origin, SigningKey key, KeyRole role) implements Op {}
+
+  /**
+   * Starts a rollover of the zone's KSK, ZSK or CSK to a new key: ZSKs by pre-publication, KSKs
+   * and CSKs by double signature, the old one going once the parent's DS follows ({@link
+   * ConfirmDs}).
+   */
+  public record Rollover(Name origin, KeyRole role) implements Op {}
+
+  /** The parent zone now holds the DS of the new KSK or CSK: the old key may go. */
+  public record ConfirmDs(Name origin) implements Op {}
+
+  /**
+   * One bounded step of a signed zone's upkeep: the key events due by now, and one batch of the
+   * signatures that fall due (at most the policy's {@code resignBatch}). What the server's
+   * background work commits.
+   */
+  public record MaintainSigning(Name origin) implements Op {}
 
   private final List<Op> ops;
   private final Map<String, String> meta;
@@ -162,6 +197,42 @@ public final class ChangeSet {
 
     public Builder removeName(Name owner) {
       ops.add(new RemoveName(owner));
+      return this;
+    }
+
+    /** See {@link Sign}. */
+    public Builder sign(Name origin, DnssecPolicy policy) {
+      ops.add(new Sign(origin, policy));
+      return this;
+    }
+
+    /** See {@link Unsign}. */
+    public Builder unsign(Name origin) {
+      ops.add(new Unsign(origin));
+      return this;
+    }
+
+    /** See {@link ImportKey}. */
+    public Builder importKey(Name origin, SigningKey key, KeyRole role) {
+      ops.add(new ImportKey(origin, key, role));
+      return this;
+    }
+
+    /** See {@link Rollover}. */
+    public Builder rollover(Name origin, KeyRole role) {
+      ops.add(new Rollover(origin, role));
+      return this;
+    }
+
+    /** See {@link ConfirmDs}. */
+    public Builder confirmDs(Name origin) {
+      ops.add(new ConfirmDs(origin));
+      return this;
+    }
+
+    /** See {@link MaintainSigning}. */
+    public Builder maintainSigning(Name origin) {
+      ops.add(new MaintainSigning(origin));
       return this;
     }
 

@@ -1,16 +1,18 @@
 package dev.dnsd.store;
 
 import dev.dnsd.zone.ZoneTable;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A {@link RecordStore} that keeps everything in memory: for tests, and for servers whose zones
  * come from files or a primary at every start. It keeps the last {@code historyLimit} changes for
- * replication catch-up and IXFR.
+ * replication catch-up and IXFR, and the DNSSEC keys of the zones it signs (lost when it closes).
  *
  * <pre>{@code
  * RecordStore store = new InMemoryRecordStore();
@@ -28,7 +30,12 @@ public final class InMemoryRecordStore extends AbstractRecordStore {
   }
 
   public InMemoryRecordStore(int historyLimit) {
-    super(ZoneTable.empty());
+    this(historyLimit, Clock.systemUTC());
+  }
+
+  /** @param clock what commits are dated and signatures timed by; a test seam */
+  public InMemoryRecordStore(int historyLimit, Clock clock) {
+    super(ZoneTable.empty(), Map.of(), List.of(), clock);
     if (historyLimit < 0) {
       throw new IllegalArgumentException("historyLimit must be >= 0: " + historyLimit);
     }
@@ -45,6 +52,11 @@ public final class InMemoryRecordStore extends AbstractRecordStore {
         }
       }
     }
+  }
+
+  @Override
+  protected void persist(List<Change> batch, List<SigningRow> signingRows) {
+    persist(batch); // the DNSSEC state lives in memory, where the base class keeps it
   }
 
   @Override

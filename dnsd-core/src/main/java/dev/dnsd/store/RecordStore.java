@@ -1,9 +1,13 @@
 package dev.dnsd.store;
 
+import dev.dnsd.dnssec.DnssecStatus;
 import dev.dnsd.zone.ZoneTable;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
 
 /**
  * The durable, versioned source of truth for zones. A commit is atomic, gets the next version,
@@ -40,6 +44,25 @@ public interface RecordStore extends AutoCloseable {
    */
   default @Nullable String meta(String key) {
     return null;
+  }
+
+  /**
+   * The DNSSEC state of a zone this store signs ({@link ChangeSet.Sign}): its policy, keys and
+   * next event; null for a zone it does not sign (a zone that arrived signed included). Stores
+   * that keep no keys sign no zone.
+   */
+  default @Nullable DnssecStatus dnssec(Name origin) {
+    return null;
+  }
+
+  /** The DNSSEC state of every zone this store signs, by origin. */
+  default Map<Name, DnssecStatus> dnssec() {
+    return Map.of();
+  }
+
+  /** The clock that dates commits and times the signatures of the zones the store signs. */
+  default Clock clock() {
+    return Clock.systemUTC();
   }
 
   /** The version of the last commit, 0 before the first. */

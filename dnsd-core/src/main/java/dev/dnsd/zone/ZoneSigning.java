@@ -275,8 +275,18 @@ final class ZoneSigning {
         e.put(origin, type, wanted);
         dirty.add(new RRsetKey(origin, type));
         owners.add(origin);
+      } else if (wanted != null && Signer.isKeyType(type) && !freshAtApex(type)) {
+        // The same records, but the keys that sign them changed (a KSK came or went).
+        dirty.add(new RRsetKey(origin, type));
+        owners.add(origin);
       }
     }
+  }
+
+  private boolean freshAtApex(int type) {
+    RRset sigs = e.rrset(origin, Type.RRSIG);
+    List<RRSIGRecord> covering = sigs == null ? null : byCoveredType(sigs).get(type);
+    return covering != null && s.fresh(type, covering);
   }
 
   /**
