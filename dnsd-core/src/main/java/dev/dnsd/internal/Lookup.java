@@ -20,7 +20,8 @@ import org.xbill.DNS.Type;
 /**
  * The authoritative lookup of RFC 1034 §4.3.2 for one class IN question, against one snapshot of
  * the zone table: delegations, CNAME and DNAME (RFC 6672) followed across the zones served here,
- * wildcards with the closest-encloser rule (RFC 4592), and negative answers (RFC 2308).
+ * wildcards with the closest-encloser rule (RFC 4592), and negative answers (RFC 2308). For a
+ * query with DO=1, answers from signed zones carry their signatures and proofs ({@link Denial}).
  */
 final class Lookup {
   /** CNAME and DNAME steps followed before giving the client what we have (loop protection). */
@@ -30,11 +31,17 @@ final class Lookup {
 
   private final ZoneTable zones;
   private final Set<Name> expired;
+  private final boolean dnssecOk;
 
-  /** A lookup in the zones, of which the expired ones (RFC 1035 §3.3.13) are answered SERVFAIL. */
-  Lookup(ZoneTable zones, Set<Name> expired) {
+  /**
+   * A lookup in the zones, of which the expired ones (RFC 1035 §3.3.13) are answered SERVFAIL.
+   *
+   * @param dnssecOk whether the query had DO=1: answers from signed zones are then signed
+   */
+  Lookup(ZoneTable zones, Set<Name> expired, boolean dnssecOk) {
     this.zones = zones;
     this.expired = expired;
+    this.dnssecOk = dnssecOk;
   }
 
   /**
@@ -107,66 +114,117 @@ final class Lookup {
       boolean apex = skip == below;
       RRset ns = apex ? null : zone.rrset(node, Type.NS);
       if (ns != null && !(skip == 0 && qtype == Type.DS)) {
-        referral(zone, ns, answer, first);
+        referral(zone, ns, answer, first, signed(zone));
         return null;
       }
       RRset dname = skip == 0 ? null : zone.rrset(node, Type.DNAME);
       if (dname != null) {
-        Name target = substitute((DNAMERecord) dname.first(), name, answer);
+        Name target = substitute(zone, dname, name, answer, signed(zone));
         // The synthesized CNAME answers a CNAME question itself (RFC 1034 §4.3.2 step 3a).
         return qtype == Type.CNAME ? null : target;
       }
     }
+    boolean signed = signed(zone);
     if (exists) {
-      return answerAt(zone, name, name, false, qtype, tcp, answer);
+      return answerAt(zone, name, name, null, qtype, tcp, answer, signed);
     }
     Name source = wildcard(encloser);
     if (zone.exists(source)) {
-      return answerAt(zone, source, name, true, qtype, tcp, answer);
+      return answerAt(zone, source, name, encloser, qtype, tcp, answer, signed);
     }
     answer.rcode = Rcode.NXDOMAIN;
-    answer.authority.add(negativeSoa(zone));
+    addNegativeSoa(zone, answer, signed);
+    if (signed) {
+      Denial.nxdomain(zone, name, encloser, answer);
+    }
     return null;
+  }
+
+  /** Whether this answer from the zone gets signatures and proofs: DO=1 and a signed zone. */
+  private boolean signed(Zone zone) {
+    return dnssecOk && zone.isSigned();
   }
 
   /**
    * The answer from the data at node: the name itself, or the wildcard that covers it, whose
    * records are then synthesized with the name as owner (RFC 4592 §3.3.1).
+   *
+   * @param encloser the closest encloser, whose wildcard {@code node} is; null for the name itself
+   * @param signed whether to add signatures and proofs
    */
   private static @Nullable Name answerAt(
-      Zone zone, Name node, Name name, boolean synthesize, int qtype, boolean tcp, Answer answer) {
+      Zone zone, Name node, Name name, @Nullable Name encloser, int qtype, boolean tcp, Answer answer,
+      boolean signed) {
+    boolean synthesize = encloser != null;
     answer.rcode = Rcode.NOERROR;
     if (qtype == Type.ANY) {
       // RFC 8482: over UDP one RRset (the lowest type, so the choice is stable); TCP gets all.
       List<RRset> sets = zone.rrsets(node);
       for (RRset set : sets) {
-        add(answer.answer, set, name, synthesize);
+        if (signed && set.type() == Type.RRSIG) {
+          continue; // each RRset comes with its own signatures
+        }
+        add(zone, answer.answer, set, name, synthesize, signed);
         if (!tcp) {
           break;
         }
       }
       if (sets.isEmpty()) {
-        answer.authority.add(negativeSoa(zone));
+        addNegativeSoa(zone, answer, signed);
+        if (signed) {
+          Denial.nodata(zone, node, answer);
+        }
+      } else if (signed && synthesize) {
+        Denial.wildcardAnswer(zone, name, encloser, answer);
       }
       return null;
     }
     RRset cname = zone.rrset(node, Type.CNAME);
     if (cname != null && qtype != Type.CNAME) {
-      add(answer.answer, cname, name, synthesize);
+      add(zone, answer.answer, cname, name, synthesize, signed);
+      if (signed && synthesize) {
+        Denial.wildcardAnswer(zone, name, encloser, answer);
+      }
       return ((CNAMERecord) cname.first()).getTarget();
     }
     RRset set = zone.rrset(node, qtype);
     if (set == null) {
-      answer.authority.add(negativeSoa(zone));
+      addNegativeSoa(zone, answer, signed);
+      if (signed) {
+        if (synthesize) {
+          Denial.wildcardNodata(zone, name, encloser, answer);
+        } else {
+          Denial.nodata(zone, node, answer);
+        }
+      }
     } else {
-      add(answer.answer, set, name, synthesize);
+      add(zone, answer.answer, set, name, synthesize, signed);
+      if (signed && synthesize) {
+        Denial.wildcardAnswer(zone, name, encloser, answer);
+      }
     }
     return null;
   }
 
-  /** RFC 6672 §3.1: the DNAME, a CNAME made from it with its TTL, and the substituted name. */
-  private static @Nullable Name substitute(DNAMERecord dname, Name name, Answer answer) {
+  /** The negative answer's SOA (RFC 2308 §3), with its signatures when signed. */
+  private static void addNegativeSoa(Zone zone, Answer answer, boolean signed) {
+    SOARecord soa = negativeSoa(zone);
+    answer.authority.add(soa);
+    if (signed) {
+      Denial.signatures(zone, answer.authority, zone.origin(), Type.SOA, zone.origin(), false, soa.getTTL());
+    }
+  }
+
+  /**
+   * RFC 6672 §3.1: the DNAME, a CNAME made from it with its TTL, and the substituted name. The
+   * DNAME is signed, the synthesized CNAME is not (RFC 6672 §5.3.1).
+   */
+  private static @Nullable Name substitute(Zone zone, RRset dnameSet, Name name, Answer answer, boolean signed) {
+    DNAMERecord dname = (DNAMERecord) dnameSet.first();
     answer.answer.add(dname);
+    if (signed) {
+      Denial.signatures(zone, answer.answer, dnameSet, dnameSet.owner(), false);
+    }
     Name target;
     try {
       target = name.fromDNAME(dname);
@@ -184,12 +242,22 @@ final class Lookup {
    * zone comes first and is required (the child cannot be reached without it); sibling glue
    * elsewhere in this zone is added after it as space allows.
    */
-  private static void referral(Zone zone, RRset ns, Answer answer, boolean first) {
+  private static void referral(Zone zone, RRset ns, Answer answer, boolean first, boolean signed) {
     if (first) {
       answer.authoritative = false;
     }
     answer.rcode = Rcode.NOERROR;
     answer.authority.addAll(ns.records());
+    if (signed) {
+      // RFC 4035 §3.1.4: the DS RRset, signed, or the proof that there is none.
+      RRset ds = zone.rrset(ns.owner(), Type.DS);
+      if (ds != null) {
+        answer.authority.addAll(ds.records());
+        Denial.signatures(zone, answer.authority, ds, ds.owner(), false);
+      } else {
+        Denial.noDs(zone, ns.owner(), answer);
+      }
+    }
     int start = answer.additional.size();
     for (boolean required : new boolean[] {true, false}) {
       for (Record r : ns.records()) {
@@ -246,13 +314,16 @@ final class Lookup {
     }
   }
 
-  private static void add(List<Record> section, RRset set, Name name, boolean synthesize) {
+  private static void add(Zone zone, List<Record> section, RRset set, Name name, boolean synthesize, boolean signed) {
     if (!synthesize) {
       section.addAll(set.records());
-      return;
+    } else {
+      for (Record r : set.records()) {
+        section.add(r.withName(name));
+      }
     }
-    for (Record r : set.records()) {
-      section.add(r.withName(name));
+    if (signed) {
+      Denial.signatures(zone, section, set, name, synthesize);
     }
   }
 }

@@ -36,7 +36,8 @@ import org.xbill.DNS.Section;
  * snapshot, so a change published meanwhile is seen whole by the next query and not at all by this
  * one. {@link #respond} never throws; an unexpected failure is logged and answered SERVFAIL.
  *
- * <p>What it answers: QUERY in class IN from the zones (RFC 1034, 2308, 4592, 6672, 6604), class
+ * <p>What it answers: QUERY in class IN from the zones (RFC 1034, 2308, 4592, 6672, 6604), with
+ * signatures and denial proofs from signed zones when the query has DO=1 (RFC 4035 §3.1), class
  * CH TXT names from the configuration, EDNS(0) per RFC 6891 with DO and NSID (RFC 5001). Other
  * opcodes and AXFR/IXFR are offered to the configured {@link ServerExtension}s, else NOTIMP and
  * REFUSED. Responses to our own answers (QR=1) and packets shorter than a header are dropped.
@@ -99,7 +100,7 @@ public final class Responder implements QueryHandler {
     } catch (IOException e) {
       return build(query, null, Answer.withRcode(Rcode.FORMERR));
     }
-    return build(query, edns, lookup(query.getQuestion(), zones.get(), expired.get(), tcp));
+    return build(query, edns, lookup(query.getQuestion(), zones.get(), expired.get(), tcp, dnssecOk(edns)));
   }
 
   /**
@@ -344,7 +345,7 @@ public final class Responder implements QueryHandler {
       default:
         break;
     }
-    Answer answer = lookup(question, table, stale, tcp);
+    Answer answer = lookup(question, table, stale, tcp, dnssecOk(edns));
     byte[] encoded = encode(query, edns, answer, limit);
     if (generation != null
         && cache != null
@@ -355,10 +356,14 @@ public final class Responder implements QueryHandler {
     return encoded;
   }
 
-  private Answer lookup(Record question, ZoneTable table, Set<Name> stale, boolean tcp) {
+  private static boolean dnssecOk(@Nullable Edns edns) {
+    return edns != null && edns.dnssecOk();
+  }
+
+  private Answer lookup(Record question, ZoneTable table, Set<Name> stale, boolean tcp, boolean dnssecOk) {
     if (question.getDClass() == DClass.IN) {
-      Answer answer = new Lookup(table, stale).find(question.getName(), question.getType(), tcp);
-      Additional.addTargets(table, answer);
+      Answer answer = new Lookup(table, stale, dnssecOk).find(question.getName(), question.getType(), tcp);
+      Additional.addTargets(table, answer, dnssecOk);
       return answer;
     }
     if (question.getDClass() == DClass.CH) {
