@@ -1,6 +1,7 @@
 package dev.dnsd.sqlite;
 
 import dev.dnsd.store.Change;
+import dev.dnsd.store.SigningRow;
 import dev.dnsd.store.ZoneChange;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,6 +40,8 @@ final class ChangeWriter implements AutoCloseable {
   private final PreparedStatement insertChange;
   private final PreparedStatement setVersion;
   private final PreparedStatement upsertMeta;
+  private final PreparedStatement upsertSigning;
+  private final PreparedStatement deleteSigning;
   private final PreparedStatement pruneThrough;
   private final PreparedStatement oldest;
 
@@ -77,6 +80,11 @@ final class ChangeWriter implements AutoCloseable {
         conn.prepareStatement(
             "INSERT INTO meta (key, value) VALUES (?, ?)"
                 + " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    upsertSigning =
+        conn.prepareStatement(
+            "INSERT INTO signing (origin_key, origin, state) VALUES (?, ?, ?)"
+                + " ON CONFLICT (origin_key) DO UPDATE SET origin = excluded.origin, state = excluded.state");
+    deleteSigning = conn.prepareStatement("DELETE FROM signing WHERE origin_key = ?");
     pruneThrough = conn.prepareStatement("DELETE FROM changes WHERE version <= ?");
     oldest =
         conn.prepareStatement(
@@ -85,29 +93,31 @@ final class ChangeWriter implements AutoCloseable {
 
   /** Makes the batch durable, all or nothing. */
   void write(List<Change> batch) throws SQLException, OutcomeUnknown {
+    write(batch, List.of());
+  }
+
+  /**
+   * Makes the batch durable with the DNSSEC state that changed in it, all or nothing; the batch
+   * may be empty when only that state changed.
+   */
+  void write(List<Change> batch, List<SigningRow> signing) throws SQLException, OutcomeUnknown {
     control.execute("BEGIN IMMEDIATE");
-    long hint;
+    long hint = oldestLoggedAt;
     try {
-      long pruneHint = oldestLoggedAt;
-      for (Change change : batch) {
-        for (ZoneChange zc : change.zones()) {
-          apply(zc);
+      for (SigningRow row : signing) {
+        if (row.state() == null) {
+          deleteSigning.setBytes(1, Wire.key(row.origin()));
+          deleteSigning.executeUpdate();
+        } else {
+          upsertSigning.setBytes(1, Wire.key(row.origin()));
+          upsertSigning.setBytes(2, Wire.of(row.origin()));
+          upsertSigning.setString(3, row.state());
+          upsertSigning.executeUpdate();
         }
-        for (Map.Entry<String, String> e : change.meta().entrySet()) {
-          upsertMeta.setString(1, e.getKey());
-          upsertMeta.setString(2, e.getValue());
-          upsertMeta.executeUpdate();
-        }
-        insertChange.setLong(1, change.version());
-        insertChange.setLong(2, change.committedAtMillis());
-        insertChange.setBytes(3, ChangeCodec.encode(change));
-        insertChange.executeUpdate();
-        pruneHint = Math.min(pruneHint, change.committedAtMillis());
       }
-      long version = batch.get(batch.size() - 1).version();
-      setVersion.setLong(1, version);
-      setVersion.executeUpdate();
-      hint = prune(version, pruneHint);
+      if (!batch.isEmpty()) {
+        hint = writeChanges(batch);
+      }
     } catch (SQLException | RuntimeException e) {
       rollback(e);
       throw e;
@@ -119,6 +129,30 @@ final class ChangeWriter implements AutoCloseable {
       throw new OutcomeUnknown(e);
     }
     oldestLoggedAt = hint;
+  }
+
+  /** Writes the changes and the version, and prunes the log; returns the new pruning hint. */
+  private long writeChanges(List<Change> batch) throws SQLException {
+    long pruneHint = oldestLoggedAt;
+    for (Change change : batch) {
+      for (ZoneChange zc : change.zones()) {
+        apply(zc);
+      }
+      for (Map.Entry<String, String> e : change.meta().entrySet()) {
+        upsertMeta.setString(1, e.getKey());
+        upsertMeta.setString(2, e.getValue());
+        upsertMeta.executeUpdate();
+      }
+      insertChange.setLong(1, change.version());
+      insertChange.setLong(2, change.committedAtMillis());
+      insertChange.setBytes(3, ChangeCodec.encode(change));
+      insertChange.executeUpdate();
+      pruneHint = Math.min(pruneHint, change.committedAtMillis());
+    }
+    long version = batch.get(batch.size() - 1).version();
+    setVersion.setLong(1, version);
+    setVersion.executeUpdate();
+    return prune(version, pruneHint);
   }
 
   /** Applies the retention settings now, for a store opened with tighter ones than before. */

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
@@ -84,6 +85,28 @@ final class DatabaseFile implements AutoCloseable {
 
   Path path() {
     return path;
+  }
+
+  /**
+   * Makes the database and SQLite's files beside it readable and writable by their owner only:
+   * the store holds DNSSEC private keys. SQLite gives the WAL and shared-memory files the mode of
+   * the database when it makes them, so those made later follow.
+   *
+   * @throws StoreException naming the file when its permissions cannot be set
+   */
+  void ownerOnly() {
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Path p = path.resolveSibling(path.getFileName() + suffix);
+      try {
+        if (Files.exists(p)) {
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        }
+      } catch (UnsupportedOperationException e) {
+        return; // not a POSIX file system: its own protection applies
+      } catch (IOException e) {
+        throw problem(p, "cannot be made readable by its owner only, as a store of DNSSEC keys must be: " + e, e);
+      }
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.dnsd.sqlite;
 
 import dev.dnsd.sqlite.SqliteRecordStore.Options;
+import dev.dnsd.store.SigningRow;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -32,6 +34,7 @@ final class Opening {
       DatabaseFile file,
       ZoneTable table,
       Map<String, String> meta,
+      List<SigningRow> signing,
       ChangeWriter writer,
       ChangeLogReader reader) {}
 
@@ -78,7 +81,11 @@ final class Opening {
           new ChangeWriter(writeConn, options.historyCount(), options.historyAge(), options.clock());
       writer.prune(table.version());
       Map<String, String> meta = ZoneLoader.meta(writeConn);
-      return new Opened(file, table, meta, writer, new ChangeLogReader(readConn, at));
+      List<SigningRow> signing = ZoneLoader.signing(writeConn, at);
+      if (!signing.isEmpty()) {
+        file.ownerOnly(); // it holds private keys
+      }
+      return new Opened(file, table, meta, signing, writer, new ChangeLogReader(readConn, at));
     } catch (SQLException e) {
       closeAll(readConn, writeConn, file);
       throw DatabaseFile.failure(at, "cannot be opened", e);

@@ -20,7 +20,7 @@ final class Schema {
   static final int APPLICATION_ID = 0x646e7364;
 
   /** The layout this code writes. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** Step i turns layout i into layout i + 1. */
   private static final List<List<String>> STEPS =
@@ -41,7 +41,14 @@ final class Schema {
           List.of(
               // Store metadata (RecordStore#meta), written in the transaction of the change that
               // set it: a secondary's applied primary version never parts from its data.
-              "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"));
+              "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"),
+          List.of(
+              // The DNSSEC policy and keys of each zone the store signs (private keys included),
+              // written in the transaction of the change that set them. Apart from the zones
+              // table: a zone's signing state outlives nothing, but a deleted zone's row goes in
+              // the same transaction as the zone.
+              "CREATE TABLE signing (origin_key BLOB PRIMARY KEY, origin BLOB NOT NULL,"
+                  + " state TEXT NOT NULL) WITHOUT ROWID"));
 
   private Schema() {}
 

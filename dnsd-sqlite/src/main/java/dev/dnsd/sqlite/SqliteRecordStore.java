@@ -4,6 +4,7 @@ import dev.dnsd.store.AbstractRecordStore;
 import dev.dnsd.internal.SetOnce;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.RecordStore;
+import dev.dnsd.store.SigningRow;
 import dev.dnsd.store.StoreException;
 import dev.dnsd.zone.ZoneTable;
 import java.nio.file.Path;
@@ -45,6 +46,11 @@ import org.jspecify.annotations.Nullable;
  * file stays after close (it means nothing without the lock); SQLite's {@code FILE-wal} and
  * {@code FILE-shm} exist while the store is open and belong with the database when copying it.
  *
+ * <p><b>DNSSEC.</b> The keys and policy of the zones the store signs are kept in the file, in the
+ * transaction of the change that set them, so a restart resumes a rollover where it was. Once it
+ * holds a key, the file (and SQLite's {@code -wal} and {@code -shm} files) is made readable by its
+ * owner only.
+ *
  * <p><b>History.</b> The change log keeps the last {@link Builder#historyCount} changes and,
  * when {@link Builder#historyAge} is set, only those younger than it. The zone content is kept
  * apart from the log, so pruning never loses data; a caller whose version fell out of the log
@@ -60,9 +66,11 @@ public final class SqliteRecordStore extends AbstractRecordStore {
       DatabaseFile file,
       ZoneTable initial,
       Map<String, String> meta,
+      List<SigningRow> signing,
+      Clock clock,
       ChangeWriter writer,
       ChangeLogReader reader) {
-    super(initial, meta);
+    super(initial, meta, signing, clock);
     this.file = file;
     this.writer = writer;
     this.reader = reader;
@@ -107,6 +115,11 @@ public final class SqliteRecordStore extends AbstractRecordStore {
 
   @Override
   protected void persist(List<Change> batch) {
+    persist(batch, List.of());
+  }
+
+  @Override
+  protected void persist(List<Change> batch, List<SigningRow> signing) {
     Throwable failure = broken;
     if (failure != null) {
       throw DatabaseFile.problem(
@@ -115,8 +128,11 @@ public final class SqliteRecordStore extends AbstractRecordStore {
               + " whether it was kept is unknown until the store is reopened",
           failure);
     }
+    if (signing.stream().anyMatch(row -> row.state() != null)) {
+      file.ownerOnly(); // before the first private key is written
+    }
     try {
-      writer.write(batch);
+      writer.write(batch, signing);
     } catch (SQLException e) {
       throw DatabaseFile.failure(path(), "could not commit", e);
     } catch (ChangeWriter.OutcomeUnknown e) {
@@ -198,7 +214,10 @@ public final class SqliteRecordStore extends AbstractRecordStore {
       return this;
     }
 
-    /** The clock history age is measured by; a test seam. Default the system clock. */
+    /**
+     * The clock commits are dated by, history age measured by, and the signatures of the zones
+     * the store signs timed by; a test seam. Default the system clock.
+     */
     public Builder clock(Clock clock) {
       once.claim("clock", clock);
       options = new Options(options.historyCount(), options.historyAge(), Objects.requireNonNull(clock, "clock"));
@@ -209,7 +228,8 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     public SqliteRecordStore open() {
       Opening.Opened opened = Opening.open(path, options);
       return new SqliteRecordStore(
-          opened.file(), opened.table(), opened.meta(), opened.writer(), opened.reader());
+          opened.file(), opened.table(), opened.meta(), opened.signing(), options.clock(),
+          opened.writer(), opened.reader());
     }
   }
 }

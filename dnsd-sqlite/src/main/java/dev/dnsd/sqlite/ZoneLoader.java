@@ -1,5 +1,6 @@
 package dev.dnsd.sqlite;
 
+import dev.dnsd.store.SigningRow;
 import dev.dnsd.zone.InvalidZoneException;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
@@ -9,7 +10,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -54,6 +57,22 @@ final class ZoneLoader {
       }
     }
     return meta;
+  }
+
+  /** The DNSSEC state of the zones the store signs. */
+  static List<SigningRow> signing(Connection conn, Path file) throws SQLException {
+    List<SigningRow> rows = new ArrayList<>();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT origin, state FROM signing")) {
+      while (rs.next()) {
+        try {
+          rows.add(new SigningRow(Wire.name(rs.getBytes(1)), rs.getString(2)));
+        } catch (IOException e) {
+          throw DatabaseFile.problem(file, "is damaged: unreadable signed zone origin: " + e.getMessage(), e);
+        }
+      }
+    }
+    return rows;
   }
 
   private ZoneTable load() throws SQLException {

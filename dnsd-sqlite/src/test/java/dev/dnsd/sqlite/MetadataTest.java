@@ -43,10 +43,11 @@ class MetadataTest {
     try (SqliteRecordStore store = SqliteRecordStore.open(file)) {
       store.commit(createZone("example.com."));
     }
-    // Make the file what layout 1 wrote: no meta table, user_version 1.
+    // Make the file what layout 1 wrote: no meta or signing table, user_version 1.
     try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement st = conn.createStatement()) {
       st.execute("DROP TABLE meta");
+      st.execute("DROP TABLE signing");
       st.execute("PRAGMA user_version = 1");
     }
     try (SqliteRecordStore store = SqliteRecordStore.open(file)) {
