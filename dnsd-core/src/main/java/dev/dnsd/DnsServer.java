@@ -1,8 +1,11 @@
 package dev.dnsd;
 
+import dev.dnsd.dnssec.DnssecPolicy;
+import dev.dnsd.dnssec.DnssecStatus;
 import dev.dnsd.internal.Responder;
 import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.internal.SetOnce;
+import dev.dnsd.internal.SigningUpkeep;
 import dev.dnsd.internal.transport.QueryHandler;
 import dev.dnsd.internal.transport.TcpTransport;
 import dev.dnsd.internal.transport.UdpTransport;
@@ -21,8 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +51,11 @@ import org.xbill.DNS.TextParseException;
  * <p>Thread-safe. Settings are fixed at {@link Builder#build()}; {@link #start()} returns once
  * every socket is bound; {@link #close()} is idempotent, finishes the TCP answers being written,
  * and closes the store.
+ *
+ * <p>DNSSEC: signing is part of the store's write path ({@link ChangeSet.Builder#sign}), so a
+ * zone's policy and keys are the store's and last across restarts. {@link Builder#sign} commits a
+ * policy at start; the running server does the zones' background work (re-signing before
+ * signatures expire, key rollovers) as ordinary commits, timed by the store's clock.
  */
 public final class DnsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
@@ -52,6 +65,10 @@ public final class DnsServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final RecordStore store;
+  private final Map<Name, DnssecPolicy> signing;
+  private final @Nullable ScheduledExecutorService givenScheduler;
+  private @Nullable ScheduledExecutorService ownScheduler;
+  private @Nullable SigningUpkeep upkeep;
   private final List<UdpTransport> udp = new ArrayList<>();
   private final List<TcpTransport> tcp = new ArrayList<>();
   private final List<ServerExtension> started = new ArrayList<>();
@@ -68,10 +85,14 @@ public final class DnsServer implements AutoCloseable {
   /** The builder's zones until start imports them; then the store holds them, and only it. */
   private List<Zone> zonesToImport;
 
-  private DnsServer(ServerConfig config, List<Zone> zones, RecordStore store) {
+  private DnsServer(
+      ServerConfig config, List<Zone> zones, RecordStore store, Map<Name, DnssecPolicy> signing,
+      @Nullable ScheduledExecutorService scheduler) {
     this.config = config;
     this.zonesToImport = zones;
     this.store = store;
+    this.signing = signing;
+    this.givenScheduler = scheduler;
   }
 
   public static Builder builder() {
@@ -80,9 +101,11 @@ public final class DnsServer implements AutoCloseable {
 
   /**
    * Imports the builder's zones into the store (each replaced as one change when it differs),
-   * binds every socket, then starts the extensions.
+   * signs the zones the builder names by their policies (when the store does not already), starts
+   * the DNSSEC background work, binds every socket, then starts the extensions.
    *
    * @throws IOException when an address cannot be bound; nothing is left running
+   * @throws dev.dnsd.zone.InvalidZoneException when a zone to sign is not in the store
    */
   public synchronized DnsServer start() throws IOException {
     if (state != State.NEW) {
@@ -91,6 +114,8 @@ public final class DnsServer implements AutoCloseable {
     state = State.RUNNING;
     try {
       importZones();
+      signZones();
+      startUpkeep();
       Responder responder = new Responder(store::zones, () -> expired, config);
       this.responder = responder;
       for (InetSocketAddress address : config.listen()) {
@@ -121,6 +146,42 @@ public final class DnsServer implements AutoCloseable {
       changes.replaceZone(zone);
     }
     store.commit(changes.build());
+  }
+
+  private void signZones() {
+    ChangeSet.Builder changes = ChangeSet.builder();
+    boolean any = false;
+    for (Map.Entry<Name, DnssecPolicy> e : signing.entrySet()) {
+      DnssecStatus status = store.dnssec(e.getKey());
+      if (status == null || !status.policy().equals(e.getValue())) {
+        changes.sign(e.getKey(), e.getValue());
+        any = true;
+      }
+    }
+    if (any) {
+      store.commit(changes.build());
+    }
+  }
+
+  private void startUpkeep() {
+    ScheduledExecutorService scheduler = givenScheduler;
+    if (scheduler == null) {
+      ScheduledThreadPoolExecutor own =
+          new ScheduledThreadPoolExecutor(
+              1,
+              r -> {
+                Thread t = new Thread(r, "dnsd-dnssec-upkeep");
+                t.setDaemon(true);
+                return t;
+              });
+      // At close the next look is dropped; a commit under way finishes.
+      own.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      scheduler = own;
+      ownScheduler = own;
+    }
+    SigningUpkeep u = new SigningUpkeep(store, scheduler);
+    upkeep = u;
+    u.start();
   }
 
   /** UDP and TCP share a port; with port 0 the UDP port is chosen first and TCP must follow it. */
@@ -232,6 +293,20 @@ public final class DnsServer implements AutoCloseable {
     }
     udp.forEach(UdpTransport::close);
     tcp.forEach(TcpTransport::close);
+    SigningUpkeep u = upkeep;
+    if (u != null) {
+      u.close();
+    }
+    ScheduledExecutorService own = ownScheduler;
+    if (own != null) {
+      own.shutdown();
+      try {
+        // A commit of upkeep under way finishes before the store closes.
+        own.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     store.close();
   }
 
@@ -245,7 +320,9 @@ public final class DnsServer implements AutoCloseable {
     private final List<InetSocketAddress> listen = new ArrayList<>();
     private final List<Zone> zones = new ArrayList<>();
     private final List<ServerExtension> extensions = new ArrayList<>();
+    private final Map<Name, DnssecPolicy> signing = new LinkedHashMap<>();
     private @Nullable RecordStore store;
+    private @Nullable ScheduledExecutorService signingScheduler;
 
     private Builder() {}
 
@@ -348,6 +425,27 @@ public final class DnsServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Signs a zone of the store by this policy, from start on: when the store does not sign it
+     * yet (or by another policy), start commits {@link ChangeSet.Builder#sign}, with new keys.
+     * The zone must be in the store by then (from {@link #zone} say). Once per zone.
+     */
+    public Builder sign(Name zone, DnssecPolicy policy) {
+      once.claim("sign " + zone, policy);
+      signing.put(zone, policy);
+      return this;
+    }
+
+    /**
+     * The scheduler the DNSSEC background work waits on; a test seam. By default a daemon thread
+     * of the server's own, stopped at close. Time is the store's clock ({@link RecordStore#clock}).
+     */
+    public Builder signingScheduler(ScheduledExecutorService scheduler) {
+      once.claim("signingScheduler", scheduler);
+      this.signingScheduler = scheduler;
+      return this;
+    }
+
     /** Adds an extension (replication, zone transfers, UPDATE); started in the order added. */
     public Builder extension(ServerExtension extension) {
       extensions.add(extension);
@@ -359,7 +457,8 @@ public final class DnsServer implements AutoCloseable {
       if (!listen.isEmpty()) {
         built = built.withListen(listen);
       }
-      return new DnsServer(built, List.copyOf(zones), store != null ? store : new InMemoryRecordStore());
+      return new DnsServer(built, List.copyOf(zones), store != null ? store : new InMemoryRecordStore(),
+          Map.copyOf(signing), signingScheduler);
     }
   }
 }
