@@ -615,4 +615,28 @@ class DnssecInteropTest {
     RealDns.Run checked = RealDns.run(dir, "", verify.toString(), "-o", ORIGIN.toString(), signedFile.toString());
     assertThat(checked.exit()).as(checked.output()).isZero();
   }
+
+  @Test
+  @DisplayName("nsupdate changes a signed zone: the new name validates at once, the deleted one is proved gone")
+  void dynamicUpdateIsSigned() throws Exception {
+    Path nsupdate = RealDns.require("nsupdate", "bind9-dnsutils");
+    RecordStore store = new InMemoryRecordStore();
+    store.commit(ChangeSet.builder().replaceZone(zone()).sign(ORIGIN, policy(DnssecPolicy.Denial.NSEC)).build());
+    DnsServer dnsd = keep(DnsServer.builder().store(store)
+        .extension(ZoneTransfers.builder().tsigKey(Fixtures.KEY).allowUpdate("example.com", "xfr-key").build())
+        .build().start());
+    String key = "hmac-sha256:xfr-key:" + Fixtures.SECRET;
+    String server = "server 127.0.0.1 " + dnsd.port() + "\nzone example.com.\n";
+    RealDns.Run add = RealDns.run(dir, server + "update add dyn.example.com. 300 A 192.0.2.99\nsend\n",
+        nsupdate.toString(), "-y", key);
+    assertThat(add.exit()).as(add.output()).isZero();
+    RealDns.Run delete = RealDns.run(dir, server + "update delete www.example.com. A\nsend\n", nsupdate.toString(), "-y", key);
+    assertThat(delete.exit()).as(delete.output()).isZero();
+    RealDns.Run forged = RealDns.run(dir, server + "update add x.example.com. 300 NSEC example.com. A\nsend\n",
+        nsupdate.toString(), "-y", key);
+    assertThat(forged.output()).as("an UPDATE of the signer's records").contains("REFUSED");
+    Unbound u = unbound("unbound", dnsd.address(), store.dnssec(ORIGIN).ds());
+    secure(u, n("dyn"), Type.A, Rcode.NOERROR, true);
+    secure(u, n("www"), Type.A, Rcode.NXDOMAIN, false);
+  }
 }
