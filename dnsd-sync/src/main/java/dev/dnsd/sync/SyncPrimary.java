@@ -54,6 +54,7 @@ public final class SyncPrimary implements ServerExtension {
   private final Duration keepalive;
   private final Duration handshakeTimeout;
   private final int maxQueuedChanges;
+  private final @Nullable ReloadHandler reloadHandler;
   private final NonceCache nonces = new NonceCache(100_000);
   private final Set<PrimaryConnection> connections = ConcurrentHashMap.newKeySet();
   // Highest version each secondary (by name) acknowledged; guarded by itself, waited on by commits.
@@ -72,6 +73,7 @@ public final class SyncPrimary implements ServerExtension {
     this.keepalive = b.keepalive;
     this.handshakeTimeout = b.handshakeTimeout;
     this.maxQueuedChanges = b.maxQueuedChanges;
+    this.reloadHandler = b.reloadHandler;
   }
 
   public static Builder builder() {
@@ -232,6 +234,10 @@ public final class SyncPrimary implements ServerExtension {
     return maxQueuedChanges;
   }
 
+  @Nullable ReloadHandler reloadHandler() {
+    return reloadHandler;
+  }
+
   private void acceptLoop() {
     ServerSocket s = serverSocket;
     while (!closed && s != null) {
@@ -301,6 +307,7 @@ public final class SyncPrimary implements ServerExtension {
     private boolean keepaliveSet;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private int maxQueuedChanges = 100_000;
+    private @Nullable ReloadHandler reloadHandler;
 
     private Builder() {}
 
@@ -368,6 +375,18 @@ public final class SyncPrimary implements ServerExtension {
         throw new IllegalArgumentException("maxQueuedChanges must be positive: " + max);
       }
       maxQueuedChanges = max;
+      return this;
+    }
+
+    /**
+     * What a control client's reload request ({@link ControlClient#reload()}) does; without a
+     * handler the request is refused.
+     */
+    public Builder onReload(ReloadHandler handler) {
+      if (reloadHandler != null) {
+        throw new IllegalStateException("onReload was already set");
+      }
+      reloadHandler = java.util.Objects.requireNonNull(handler, "handler");
       return this;
     }
 
