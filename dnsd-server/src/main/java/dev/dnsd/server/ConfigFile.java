@@ -2,16 +2,19 @@ package dev.dnsd.server;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -23,6 +26,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.xbill.DNS.Name;
 
 /**
  * Reads the YAML config file ({@code --config FILE}) into {@link Settings}. YAML is parsed by
@@ -32,6 +36,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * the file are relative to the file's directory. The keys are in README.md; each flag has one.
  */
 final class ConfigFile {
+  private static final Pattern IPV6_UNQUOTED = Pattern.compile("(^|[\\s,\\[-])\\[[0-9A-Fa-f:.]*\\]:\\d");
+
   private final Path file;
   private final Settings settings = new Settings();
 
@@ -71,7 +77,7 @@ final class ConfigFile {
   private static String ipv6Hint(Path file, int line) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     boolean unquoted = line >= 1 && line <= lines.size()
-        && java.util.regex.Pattern.compile("(^|[\\s,\\[-])\\[[0-9A-Fa-f:.]*\\]:\\d").matcher(lines.get(line - 1)).find();
+        && IPV6_UNQUOTED.matcher(lines.get(line - 1)).find();
     return unquoted ? " (an IPv6 address goes in quotes: \"[::1]:53\")" : "";
   }
 
@@ -102,11 +108,11 @@ final class ConfigFile {
   }
 
   private static Set<String> keys(String... names) {
-    return new java.util.LinkedHashSet<>(List.of(names));
+    return new LinkedHashSet<>(List.of(names));
   }
 
   /** A list's items; a single value stands for a list of one. */
-  private List<Node> items(Node node, String key) {
+  private static List<Node> items(Node node) {
     if (node instanceof SequenceNode seq) {
       return seq.getValue();
     }
@@ -161,7 +167,7 @@ final class ConfigFile {
     return node == null ? null : path(node, key + "." + name);
   }
 
-  private At<java.net.InetSocketAddress> address(Node node, String key) {
+  private At<InetSocketAddress> address(Node node, String key) {
     Source at = source(node, key);
     return new At<>(HostPort.parse(at, text(node, key)), at);
   }
@@ -172,7 +178,7 @@ final class ConfigFile {
     top.forEach((key, node) -> {
       switch (key) {
         case "listen" -> {
-          List<Node> list = items(node, key);
+          List<Node> list = items(node);
           for (int i = 0; i < list.size(); i++) {
             settings.listen.add(address(list.get(i), "listen[" + i + "]"));
           }
@@ -213,7 +219,7 @@ final class ConfigFile {
   }
 
   private void tsigKeys(Node node) {
-    List<Node> list = items(node, "tsig-keys");
+    List<Node> list = items(node);
     for (int i = 0; i < list.size(); i++) {
       String key = "tsig-keys[" + i + "]";
       Node item = list.get(i);
@@ -227,20 +233,20 @@ final class ConfigFile {
   }
 
   private void zones(Node node) {
-    List<Node> list = items(node, "zones");
-    Set<org.xbill.DNS.Name> seen = new HashSet<>();
+    List<Node> list = items(node);
+    Set<Name> seen = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       String key = "zones[" + i + "]";
       Node item = list.get(i);
       Map<String, Node> z = mapping(item, key, keys("zone", "allow-transfer", "allow-update", "notify", "secondary"));
       Source zoneAt = source(z.getOrDefault("zone", item), key + ".zone");
-      org.xbill.DNS.Name zone = Settings.zone(zoneAt, required(z, item, key, "zone"));
+      Name zone = Settings.zone(zoneAt, required(z, item, key, "zone"));
       if (!seen.add(zone)) {
         throw zoneAt.invalid(key + ".zone: " + zone + " has an entry already; give each zone one");
       }
       Node transfer = z.get("allow-transfer");
       if (transfer != null) {
-        List<Node> acls = items(transfer, key + ".allow-transfer");
+        List<Node> acls = items(transfer);
         for (int j = 0; j < acls.size(); j++) {
           String aclKey = key + ".allow-transfer[" + j + "]";
           Node acl = acls.get(j);
@@ -255,7 +261,7 @@ final class ConfigFile {
       }
       Node update = z.get("allow-update");
       if (update != null) {
-        List<Node> acls = items(update, key + ".allow-update");
+        List<Node> acls = items(update);
         for (int j = 0; j < acls.size(); j++) {
           String aclKey = key + ".allow-update[" + j + "]";
           Node acl = acls.get(j);
@@ -265,9 +271,9 @@ final class ConfigFile {
       }
       Node notify = z.get("notify");
       if (notify != null) {
-        List<Node> targets = items(notify, key + ".notify");
+        List<Node> targets = items(notify);
         for (int j = 0; j < targets.size(); j++) {
-          At<java.net.InetSocketAddress> target = address(targets.get(j), key + ".notify[" + j + "]");
+          At<InetSocketAddress> target = address(targets.get(j), key + ".notify[" + j + "]");
           settings.notify.add(new Settings.Notify(zone, target.value(), target.source()));
         }
       }
@@ -276,7 +282,7 @@ final class ConfigFile {
         String secKey = key + ".secondary";
         Map<String, Node> sec = mapping(secondary, secKey, keys("primary", "key"));
         required(sec, secondary, secKey, "primary");
-        At<java.net.InetSocketAddress> primary = address(sec.get("primary"), secKey + ".primary");
+        At<InetSocketAddress> primary = address(sec.get("primary"), secKey + ".primary");
         settings.secondaryZones.add(new Settings.SecondaryZone(
             zone, primary.value(), optional(sec, secKey, "key"), source(secondary, secKey)));
       }
@@ -292,7 +298,7 @@ final class ConfigFile {
     }
     Node peers = sync.get("peers");
     if (peers != null) {
-      List<Node> list = items(peers, "sync.peers");
+      List<Node> list = items(peers);
       for (int i = 0; i < list.size(); i++) {
         String key = "sync.peers[" + i + "]";
         Node item = list.get(i);
@@ -307,7 +313,7 @@ final class ConfigFile {
     }
     Node peersFile = sync.get("peers-file");
     if (peersFile != null) {
-      List<Node> list = items(peersFile, "sync.peers-file");
+      List<Node> list = items(peersFile);
       for (int i = 0; i < list.size(); i++) {
         settings.peersFiles.add(path(list.get(i), "sync.peers-file"));
       }

@@ -91,7 +91,9 @@ final class ControlCommand implements Callable<Integer> {
   int run(String command, List<String> words, PrintWriter out, PrintWriter err) throws IOException {
     String server = required(this.server, "--server");
     String name = required(this.name, "--name");
-    Path secretFile = Path.of(required(this.secretFile == null ? null : this.secretFile.toString(), "--secret-file"));
+    if (secretFile == null) {
+      throw new UsageException("control needs --secret-file");
+    }
     Duration wait = Duration.ofSeconds(waitSeconds == null ? 0 : ServeFlags.positive("--wait", waitSeconds));
     InetSocketAddress address = HostPort.parse(Source.flag("--server"), server);
     Request request = request(command, words);

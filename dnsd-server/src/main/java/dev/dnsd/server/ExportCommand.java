@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.xbill.DNS.Name;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    org.xbill.DNS.Name origin = Settings.zone(Source.flag("export"), zone);
+    Name origin = Settings.zone(Source.flag("export"), zone);
     if (!Files.exists(db)) {
       err.println("dnsd: no zone " + origin + " in " + db + ": there is no such database");
       return 1;

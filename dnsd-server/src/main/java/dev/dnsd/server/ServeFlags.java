@@ -1,5 +1,6 @@
 package dev.dnsd.server;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,7 +198,7 @@ final class ServeFlags {
     return s;
   }
 
-  private static @Nullable At<java.net.InetSocketAddress> address(String flag, @Nullable String value) {
+  private static @Nullable At<InetSocketAddress> address(String flag, @Nullable String value) {
     return value == null ? null : new At<>(HostPort.parse(Source.flag(flag), value), Source.flag(flag));
   }
 

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -51,13 +52,14 @@ final class Serving {
    */
   static Prepared prepare(Settings settings, @Nullable ReloadHandler reload) throws IOException {
     if (settings.isSecondary()) {
-      List<Source> zoneChanging = new java.util.ArrayList<>();
+      List<Source> zoneChanging = new ArrayList<>();
       if (settings.zoneFiles != null) {
         zoneChanging.add(settings.zoneFiles.source());
       }
       settings.allowUpdate.forEach(a -> zoneChanging.add(a.source()));
       settings.secondaryZones.forEach(z -> zoneChanging.add(z.source()));
-      for (Source at : zoneChanging) {
+      if (!zoneChanging.isEmpty()) {
+        Source at = zoneChanging.get(0);
         throw at.invalid(at.name() + " changes zones, but a secondary's zones are its primary's (--primary)");
       }
     }
@@ -86,9 +88,6 @@ final class Serving {
     Settings settings = load(flags);
     Reloader reloader = new Reloader(flags, settings);
     DnsServer server = start(settings, reloader, out);
-    if (server == null) {
-      return 1;
-    }
     RecordStore store = server.store();
     out.println("dnsd: store " + StoreSettings.describe(store) + ", " + store.zones().size() + " zone(s), version " + store.version());
     CountDownLatch stopped = new CountDownLatch(1);
@@ -131,11 +130,11 @@ final class Serving {
   }
 
   /**
-   * Builds and starts the server, or prints what is wrong and returns null. In a method of its
+   * Builds and starts the server. In a method of its
    * own so that the zones loaded from files are unreachable once the store holds them: a zone of a
    * million names would otherwise take its memory twice while the server runs.
    */
-  private static @Nullable DnsServer start(Settings settings, Reloader reloader, PrintWriter out)
+  private static DnsServer start(Settings settings, Reloader reloader, PrintWriter out)
       throws IOException {
     Prepared prepared = prepare(settings, reloader);
     DnsServer.Builder builder = DnsServer.builder();

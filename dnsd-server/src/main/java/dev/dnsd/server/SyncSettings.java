@@ -34,8 +34,10 @@ final class SyncSettings {
     if (s.isSecondary()) {
       return secondary(s);
     }
-    for (At<?> setting : nonNull(s.name, s.secretFile, s.tlsTruststore)) {
-      throw setting.source().invalid(setting.source().name() + " is for a secondary and needs --primary HOST:PORT");
+    List<At<?>> secondaryOnly = nonNull(s.name, s.secretFile, s.tlsTruststore);
+    if (!secondaryOnly.isEmpty()) {
+      Source at = secondaryOnly.get(0).source();
+      throw at.invalid(at.name() + " is for a secondary and needs --primary HOST:PORT");
     }
     boolean peers = !s.peers.isEmpty() || !s.peersFiles.isEmpty();
     if (s.syncListen == null) {
@@ -84,10 +86,10 @@ final class SyncSettings {
     List<At<?>> primaryOnly = new ArrayList<>(nonNull(s.syncListen, s.tlsKeystore));
     s.peers.forEach(p -> primaryOnly.add(new At<>(p, p.source())));
     primaryOnly.addAll(s.peersFiles);
-    for (At<?> setting : primaryOnly) {
+    if (!primaryOnly.isEmpty()) {
       // A secondary's store versions are its primary's, so it cannot be a primary of its own.
-      throw setting.source().invalid(
-          setting.source().name() + " is for a primary; a secondary (--primary) cannot take it");
+      Source at = primaryOnly.get(0).source();
+      throw at.invalid(at.name() + " is for a primary; a secondary (--primary) cannot take it");
     }
     if (s.name == null || s.secretFile == null) {
       throw s.primary.source().invalid(s.primary.source().name() + " needs --name NAME and --secret-file FILE");

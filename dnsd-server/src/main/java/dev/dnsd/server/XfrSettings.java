@@ -3,7 +3,12 @@ package dev.dnsd.server;
 import dev.dnsd.xfr.TsigKey;
 import dev.dnsd.xfr.ZoneTransfers;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
 
 /**
  * The zone transfer, UPDATE and NOTIFY settings, turned into a {@link ZoneTransfers} extension.
@@ -67,11 +72,11 @@ final class XfrSettings {
    * reference was written; this check does, before it.
    */
   private static void checkKeyReferences(Settings s) {
-    java.util.Set<org.xbill.DNS.Name> defined = new java.util.HashSet<>();
+    Set<Name> defined = new HashSet<>();
     for (Settings.TsigKey key : s.tsigKeys) {
       defined.add(Settings.zone(key.source(), key.name()));
     }
-    java.util.List<At<String>> references = new java.util.ArrayList<>();
+    List<At<String>> references = new ArrayList<>();
     s.allowTransfer.stream().filter(a -> a.key() != null).forEach(a -> references.add(new At<>(a.key(), a.source())));
     s.allowUpdate.forEach(a -> references.add(new At<>(a.key(), a.source())));
     s.secondaryZones.stream().filter(z -> z.key() != null).forEach(z -> references.add(new At<>(z.key(), z.source())));

@@ -38,14 +38,15 @@ class LauncherScriptTest {
       // the manifest is all
     }
     ProcessBuilder run = new ProcessBuilder("sh", Path.of("dist/dnsd").toAbsolutePath().toString(), "--version")
-        .redirectErrorStream(true);
+        .redirectError(dir.resolve("stderr.txt").toFile());
     run.environment().put("DNSD_JAR", jar.toString());
     run.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     run.environment().put("DNSD_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
     Process p = run.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(p.exitValue()).as(output + Files.readString(dir.resolve("stderr.txt"))).isZero();
+    assertThat(output).as("stdout has what dnsd and the flags printed, no JVM warning").doesNotContain("[warning]");
     assertThat(output).contains("-XX:+UseSerialGC").contains("-XX:MaxHeapSize=1073741824")
         .contains("-XX:ThreadStackSize=256").contains("-XX:TrimNativeHeapInterval=1000")
         .containsPattern("(?m)^dnsd \\d");
