@@ -26,7 +26,10 @@ import picocli.CommandLine.Spec;
     name = "check-config",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Check a config file (and the flags given beside it) and every file it names, as serve would read them, without serving. Exit 0 when valid, 1 with the first problem.")
+    abbreviateSynopsis = true,
+    description = "Check a config file (and the flags given beside it) and every file it names, as "
+        + "serve would read them, without serving. Exit 0 when valid, 1 with the first "
+        + "problem.")
 final class CheckConfigCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", arity = "0..1", description = "the config file (or give --config FILE)")
   @Nullable Path file;

@@ -131,7 +131,8 @@ final class ConfigFile {
   }
 
   private static boolean isNull(ScalarNode s) {
-    return s.getValue().isEmpty() && s.isPlain() || s.isPlain() && (s.getValue().equals("~") || s.getValue().equals("null"));
+    String v = s.getValue();
+    return s.isPlain() && (v.isEmpty() || v.equals("~") || v.equals("null"));
   }
 
   private static String shape(Node node) {

@@ -71,7 +71,8 @@ final class ControlCommand implements Callable<Integer> {
   @Nullable Path secretFile;
 
   @Option(names = "--wait", paramLabel = "SECONDS", scope = ScopeType.INHERIT, order = 4,
-      description = "after a change, wait this long for the secondaries connected to the primary to apply it; fail if one has not (default 0)")
+      description = "after a change, wait this long for the secondaries connected to the primary to "
+          + "apply it; fail if one has not (default 0)")
   @Nullable String waitSeconds;
 
   @Option(names = "--tls-truststore", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 5,
@@ -311,33 +312,57 @@ final class ControlCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "create-zone", mixinStandardHelpOptions = true, customSynopsis = "control create-zone ZONE [FILE]",
+  @Command(
+      name = "create-zone",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] create-zone ZONE [FILE]",
       description = {"Create ZONE from a master file, or, without FILE, with just",
           "  ZONE 3600 IN SOA ns1.ZONE hostmaster.ZONE 1 3600 600 1209600 300",
           "  ZONE 3600 IN NS  ns1.ZONE"})
   static final class CreateZone extends Leaf {}
 
-  @Command(name = "replace-zone", mixinStandardHelpOptions = true, customSynopsis = "control replace-zone ZONE FILE",
-      description = "Replace all of ZONE with the master file's records in one commit (a zone that is not there is created); queries see the old zone or the new, never none.")
+  @Command(
+      name = "replace-zone",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] replace-zone ZONE FILE",
+      description = "Replace all of ZONE with the master file's records in one commit (a zone that is "
+          + "not there is created); queries see the old zone or the new, never none.")
   static final class ReplaceZone extends Leaf {}
 
-  @Command(name = "delete-zone", mixinStandardHelpOptions = true, customSynopsis = "control delete-zone ZONE",
+  @Command(
+      name = "delete-zone",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] delete-zone ZONE",
       description = "Delete ZONE and all its records.")
   static final class DeleteZone extends Leaf {}
 
-  @Command(name = "add", mixinStandardHelpOptions = true, customSynopsis = "control add NAME TTL TYPE RDATA...",
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] add NAME TTL TYPE RDATA...",
       description = "Add a record, e.g. add www.example.com 300 A 192.0.2.1")
   static final class Add extends Leaf {}
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, customSynopsis = "control delete NAME [TYPE [RDATA...]]",
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] delete NAME [TYPE [RDATA...]]",
       description = "Delete every record at NAME, its RRset of TYPE, or one record.")
   static final class Delete extends Leaf {}
 
-  @Command(name = "list", mixinStandardHelpOptions = true, customSynopsis = "control list [ZONE]",
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] list [ZONE]",
       description = "The zones with serial and record count, or ZONE in master format.")
   static final class ListZones extends Leaf {}
 
-  @Command(name = "reload", mixinStandardHelpOptions = true, customSynopsis = "control reload",
-      description = "Make the primary reload, as SIGHUP does: dnsd.jar re-reads its config file and zone files, replaces each changed zone in one commit and prints what changed; a bad file changes nothing and the reason is printed (exit 1).")
+  @Command(
+      name = "reload",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] reload",
+      description = "Make the primary reload, as SIGHUP does: dnsd.jar re-reads its config file and "
+          + "zone files, replaces each changed zone in one commit and prints what changed; a "
+          + "bad file changes nothing and the reason is printed (exit 1).")
   static final class Reload extends Leaf {}
 }

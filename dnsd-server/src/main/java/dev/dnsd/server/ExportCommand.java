@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = "Write a zone of a SQLite store in master format to stdout; also while a server runs on the store.")
+    description = "Write a zone of a SQLite store in master format to stdout; also while a server "
+        + "runs on the store.")
 final class ExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ZONE", description = "the zone's name") String zone;
 

@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "import",
     mixinStandardHelpOptions = true,
-    description = "Load zone files into a SQLite store, each replacing the zone of its origin, all in one change; not while a server runs on the store (use control replace-zone, or edit its zone files and reload).")
+    description = "Load zone files into a SQLite store, each replacing the zone of its origin, all "
+        + "in one change; not while a server runs on the store (use control replace-zone, "
+        + "or edit its zone files and reload).")
 final class ImportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", arity = "1..*",
       description = "a master-format zone; its origin is its $ORIGIN or its name without .zone")

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
     name = "serve",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    abbreviateSynopsis = true,
     description = "Serve DNS until stopped (also what dnsd.jar does without a command).")
 final class ServeCommand implements Callable<Integer> {
   @Mixin ServeFlags flags;

@@ -38,7 +38,9 @@ final class ServeFlags {
     List<String> listen = new ArrayList<>();
 
     @Option(names = "--zones", paramLabel = "DIR", order = 2,
-        description = "import every ORIGIN.zone file (RFC 1035 master format) in DIR into the store, each replacing the zone of its origin; the origin is the file name unless the file sets $ORIGIN; a reload (SIGHUP, control reload) reads them again")
+        description = "import every ORIGIN.zone file (RFC 1035 master format) in DIR into the store, "
+            + "each replacing the zone of its origin; the origin is the file name unless the "
+            + "file sets $ORIGIN; a reload (SIGHUP, control reload) reads them again")
     @Nullable String zones;
 
     @Option(names = "--threads", paramLabel = "N", order = 3,
@@ -57,7 +59,8 @@ final class ServeFlags {
 
   static final class Xfr {
     @Option(names = "--tsig-key", paramLabel = "NAME:ALGORITHM:SECRET_FILE", order = 1,
-        description = "a TSIG key; the file holds its base64 secret and must be readable by its owner only; ALGORITHM is hmac-sha256, hmac-sha512, hmac-sha1, ... (repeatable)")
+        description = "a TSIG key; the file holds its base64 secret and must be readable by its owner "
+            + "only; ALGORITHM is hmac-sha256, hmac-sha512, hmac-sha1, ... (repeatable)")
     List<String> tsigKeys = new ArrayList<>();
 
     @Option(names = "--allow-transfer", paramLabel = "ZONE:key=NAME | ZONE:PREFIX", order = 2,
@@ -79,19 +82,23 @@ final class ServeFlags {
 
   static final class Sync {
     @Option(names = "--sync-listen", paramLabel = "HOST:PORT", order = 1,
-        description = "be a primary: accept sync peers (secondaries, control clients) on this TCP address (port 0 picks a free port)")
+        description = "be a primary: accept sync peers (secondaries, control clients) on this TCP "
+            + "address (port 0 picks a free port)")
     @Nullable String listen;
 
     @Option(names = "--peer", paramLabel = "NAME:ROLE:SECRET_FILE", order = 2,
-        description = "a sync peer; ROLE is secondary, control or secondary+control; the file holds the shared secret (repeatable)")
+        description = "a sync peer; ROLE is secondary, control or secondary+control; the file holds the "
+            + "shared secret (repeatable)")
     List<String> peers = new ArrayList<>();
 
     @Option(names = "--peers", paramLabel = "FILE", order = 3,
-        description = "sync peers from a file, one per line: NAME ROLE SECRET_FILE (# starts a comment; relative paths are from FILE's directory)")
+        description = "sync peers from a file, one per line: NAME ROLE SECRET_FILE (# starts a comment; "
+            + "relative paths are from FILE's directory)")
     List<String> peersFiles = new ArrayList<>();
 
     @Option(names = "--primary", paramLabel = "HOST:PORT", order = 4,
-        description = "be a secondary of the primary with this sync address; its zones replace the store's (no --zones, no demo zone)")
+        description = "be a secondary of the primary with this sync address; its zones replace the "
+            + "store's (no --zones, no demo zone)")
     @Nullable String primary;
 
     @Option(names = "--name", paramLabel = "NAME", order = 5,
