@@ -14,13 +14,15 @@ import java.util.Set;
 
 /**
  * {@code java -jar dnsd.jar import FILE... [--db FILE]}: loads zone files into the store, each
- * zone replacing the one of its origin, all in one change. A bad file changes nothing.
+ * zone replacing the one of its origin, all in one change. A bad file, or two files of one zone,
+ * change nothing.
  */
 final class ImportCommand {
   static final String USAGE =
       """
       usage: java -jar dnsd.jar import FILE... [--db FILE]
-        each FILE is a master-format zone; its origin is its $ORIGIN or its name without .zone
+        each FILE is a master-format zone; its origin is its $ORIGIN or its name without .zone;
+        two files may not hold the same zone
       """;
 
   private ImportCommand() {}
@@ -35,8 +37,7 @@ final class ImportCommand {
       throw new UsageException("import needs at least one zone file");
     }
     ChangeSet.Builder changes = ChangeSet.builder();
-    for (String file : flags.positional()) {
-      Zone zone = ZoneFiles.load(Path.of(file));
+    for (Zone zone : ZoneFiles.loadAll(flags.positional().stream().map(Path::of).toList())) {
       changes.replaceZone(zone.origin(), zone.records());
     }
     try (RecordStore store = StoreFlags.open(flags)) {
