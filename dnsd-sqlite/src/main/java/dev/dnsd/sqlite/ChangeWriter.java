@@ -18,9 +18,9 @@ import org.xbill.DNS.Record;
 /**
  * Writes batches of changes, each batch one SQLite transaction: the zone content, the change log
  * rows, the version, and the pruning of old log rows all commit together or not at all. Used only
- * under the store's writer lock, so it needs no locking of its own.
+ * under the lock of its {@link Session}, so it needs no locking of its own.
  */
-final class ChangeWriter implements AutoCloseable {
+final class ChangeWriter {
   /** How many log rows one look at the oldest end reads when pruning by age. */
   private static final int AGE_SCAN = 512;
 
@@ -47,13 +47,6 @@ final class ChangeWriter implements AutoCloseable {
    * the age, so most commits pay nothing for it. {@link Long#MIN_VALUE} when unknown.
    */
   private long oldestLoggedAt = Long.MIN_VALUE;
-
-  /** COMMIT itself failed: the batch may or may not be durable, and only a reopen can tell. */
-  static final class OutcomeUnknown extends Exception {
-    OutcomeUnknown(SQLException cause) {
-      super(cause);
-    }
-  }
 
   ChangeWriter(Connection conn, int historyCount, @Nullable Duration historyAge, Clock clock)
       throws SQLException {
@@ -83,8 +76,13 @@ final class ChangeWriter implements AutoCloseable {
             "SELECT version, committed_at FROM changes ORDER BY version LIMIT " + AGE_SCAN);
   }
 
-  /** Makes the batch durable, all or nothing. */
-  void write(List<Change> batch) throws SQLException, OutcomeUnknown {
+  /**
+   * Makes the batch durable, all or nothing.
+   *
+   * @throws SQLException when SQLite failed; when COMMIT itself failed the batch may be durable or
+   *     not, which only reading the database again tells
+   */
+  void write(List<Change> batch) throws SQLException {
     control.execute("BEGIN IMMEDIATE");
     long hint;
     try {
@@ -116,7 +114,7 @@ final class ChangeWriter implements AutoCloseable {
       control.execute("COMMIT");
     } catch (SQLException e) {
       rollback(e);
-      throw new OutcomeUnknown(e);
+      throw e;
     }
     oldestLoggedAt = hint;
   }
@@ -133,11 +131,6 @@ final class ChangeWriter implements AutoCloseable {
       throw e;
     }
     oldestLoggedAt = hint;
-  }
-
-  @Override
-  public void close() throws SQLException {
-    conn.close();
   }
 
   private void apply(ZoneChange zc) throws SQLException {
