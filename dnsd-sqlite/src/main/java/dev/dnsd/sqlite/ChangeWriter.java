@@ -18,13 +18,12 @@ import org.xbill.DNS.Record;
 /**
  * Writes batches of changes, each batch one SQLite transaction: the zone content, the change log
  * rows, the version, and the pruning of old log rows all commit together or not at all. Used only
- * under the lock of its {@link Session}, so it needs no locking of its own.
+ * under the store's lock on its {@link Session}, so it needs no locking of its own.
  */
 final class ChangeWriter {
   /** How many log rows one look at the oldest end reads when pruning by age. */
   private static final int AGE_SCAN = 512;
 
-  private final Connection conn;
   private final int historyCount;
   private final @Nullable Duration historyAge;
   private final Clock clock;
@@ -50,7 +49,6 @@ final class ChangeWriter {
 
   ChangeWriter(Connection conn, int historyCount, @Nullable Duration historyAge, Clock clock)
       throws SQLException {
-    this.conn = conn;
     this.historyCount = historyCount;
     this.historyAge = historyAge;
     this.clock = clock;
