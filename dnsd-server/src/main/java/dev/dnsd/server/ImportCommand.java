@@ -4,6 +4,7 @@ import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.RecordStore;
 import dev.dnsd.store.StoreException;
+import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar dnsd.jar import FILE... [--db FILE]}: loads zone files into the store, each
- * zone replacing the one of its origin, all in one change. A bad file changes nothing. A store a
- * server runs on is refused: that server's zones change through it.
+ * zone replacing the one of its origin, all in one change. A bad file, or two files of one zone,
+ * change nothing. A store a server runs on is refused: that server's zones change through it.
  */
 @Command(
     name = "import",
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
         + "or edit its zone files and reload).")
 final class ImportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", arity = "1..*",
-      description = "a master-format zone; its origin is its $ORIGIN or its name without .zone")
+      description = "a master-format zone; its origin is its $ORIGIN or its name without .zone;"
+          + " two files may not hold the same zone")
   List<Path> files;
 
   @Option(names = "--db", paramLabel = "FILE",
@@ -40,8 +42,8 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ChangeSet.Builder changes = ChangeSet.builder();
-    for (Path file : files) {
-      changes.replaceZone(ZoneFiles.load(file));
+    for (Zone zone : ZoneFiles.loadAll(files)) {
+      changes.replaceZone(zone);
     }
     Settings settings = new Settings();
     settings.db = new At<>(db, Source.flag("--db"));
