@@ -90,7 +90,7 @@ class InteropTest {
   }
 
   @Test
-  void knotAsSecondaryTakesASignedAxfrThenOnOurNotifyAnIxfr() throws Exception {
+  void knotAsSecondaryTakesASignedAxfrThenOnOurSignedNotifyAnIxfr() throws Exception {
     int knotPort = EndToEndTest.freePort();
     ZoneTransfers xfr = ZoneTransfers.builder()
         .tsigKey(KEY)
@@ -109,6 +109,7 @@ class InteropTest {
         acl:
           - id: from-dnsd
             address: 127.0.0.1
+            key: xfr-key
             action: notify
         """,
         """
