@@ -54,7 +54,7 @@ final class ServeCommand {
     }
     boolean secondary = SyncFlags.isSecondary(flags);
     if (secondary) {
-      for (String flag : List.of("--zones", "--allow-update", "--secondary-zone")) {
+      for (String flag : List.of("--zones", "--allow-update", "--secondary-zone", "--catalog-consumer")) {
         if (flags.has(flag)) {
           throw new UsageException(flag + " changes zones, but a secondary's zones are its primary's (--primary)");
         }
@@ -146,7 +146,8 @@ final class ServeCommand {
     }
     RecordStore store = StoreFlags.open(flags);
     builder.store(store);
-    if (zones.isEmpty() && store.zones().isEmpty() && flags.all("--secondary-zone").isEmpty() && !secondary) {
+    if (zones.isEmpty() && store.zones().isEmpty() && flags.all("--secondary-zone").isEmpty()
+        && flags.all("--catalog-consumer").isEmpty() && !secondary) {
       zones = List.of(DemoZone.zone());
       out.println("dnsd: the store is empty; seeding the demo zone " + DemoZone.ORIGIN);
     }

@@ -3,6 +3,7 @@ package dev.dnsd.server;
 import dev.dnsd.xfr.TsigKey;
 import dev.dnsd.xfr.ZoneTransfers;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class XfrFlags {
   static final Set<String> VALUE_FLAGS =
-      Set.of("--tsig-key", "--allow-transfer", "--allow-update", "--notify", "--secondary-zone");
+      Set.of("--tsig-key", "--allow-transfer", "--allow-update", "--notify", "--secondary-zone",
+          "--catalog", "--catalog-group", "--catalog-coo", "--catalog-consumer");
 
   static final String USAGE =
       """
@@ -25,10 +27,22 @@ final class XfrFlags {
                              allow AXFR/IXFR of ZONE to a key or an address prefix (repeatable)
         --allow-update ZONE:key=NAME
                              allow RFC 2136 UPDATE of ZONE signed with the key (repeatable)
-        --notify ZONE:HOST:PORT
-                             send NOTIFY for ZONE to a secondary after each change (repeatable)
+        --notify ZONE:HOST:PORT[:key=NAME]
+                             send NOTIFY for ZONE to a secondary after each change, signed with
+                             the key (default: the first key --allow-transfer names for ZONE)
+                             (repeatable)
         --secondary-zone ZONE:HOST:PORT[:key=NAME]
                              copy ZONE from a primary by IXFR/AXFR, optionally with TSIG (repeatable)
+        --catalog ZONE       produce the catalog zone ZONE (RFC 9432) listing every zone this
+                             server is primary for; members without rules of their own follow
+                             ZONE's --allow-transfer and --notify
+        --catalog-group ZONE:GROUP
+                             the group property of member ZONE in the catalog (repeatable)
+        --catalog-coo ZONE:CATALOG
+                             member ZONE moves to CATALOG (the coo property) (repeatable)
+        --catalog-consumer CATALOG:HOST:PORT[:key=NAME]
+                             copy the catalog zone CATALOG from a primary and follow every member
+                             zone it lists as a secondary zone of that primary (repeatable)
       """;
 
   private XfrFlags() {}
@@ -73,24 +87,48 @@ final class XfrFlags {
         b.allowUpdate(zr[0], zr[1].substring(4));
       }
       for (String v : flags.all("--notify")) {
-        String[] zr = zoneAndRest("--notify", v);
-        b.notify(zr[0], Flags.hostPort("--notify", zr[1]));
+        Remote r = remote("--notify", v);
+        b.notify(r.zone(), r.address(), r.key());
       }
       for (String v : flags.all("--secondary-zone")) {
-        String[] zr = zoneAndRest("--secondary-zone", v);
-        String primary = zr[1];
-        String key = null;
-        int k = primary.lastIndexOf(":key=");
-        if (k >= 0) {
-          key = primary.substring(k + 5);
-          primary = primary.substring(0, k);
-        }
-        b.secondaryZone(zr[0], Flags.hostPort("--secondary-zone", primary), key);
+        Remote r = remote("--secondary-zone", v);
+        b.secondaryZone(r.zone(), r.address(), r.key());
+      }
+      String catalog = flags.one("--catalog");
+      if (catalog != null) {
+        b.catalog(catalog);
+      }
+      for (String v : flags.all("--catalog-group")) {
+        String[] zr = zoneAndRest("--catalog-group", v);
+        b.catalogGroup(zr[0], zr[1]);
+      }
+      for (String v : flags.all("--catalog-coo")) {
+        String[] zr = zoneAndRest("--catalog-coo", v);
+        b.catalogChangeOfOwnership(zr[0], zr[1]);
+      }
+      for (String v : flags.all("--catalog-consumer")) {
+        Remote r = remote("--catalog-consumer", v);
+        b.catalogConsumer(r.zone(), r.address(), r.key());
       }
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UsageException(e.getMessage());
     }
+  }
+
+  /** ZONE:HOST:PORT[:key=NAME], as --notify, --secondary-zone and --catalog-consumer take it. */
+  private record Remote(String zone, InetSocketAddress address, @Nullable String key) {}
+
+  private static Remote remote(String flag, String value) {
+    String[] zr = zoneAndRest(flag, value);
+    String address = zr[1];
+    String key = null;
+    int k = address.lastIndexOf(":key=");
+    if (k >= 0) {
+      key = address.substring(k + 5);
+      address = address.substring(0, k);
+    }
+    return new Remote(zr[0], Flags.hostPort(flag, address), key);
   }
 
   private static String[] zoneAndRest(String flag, String value) {
