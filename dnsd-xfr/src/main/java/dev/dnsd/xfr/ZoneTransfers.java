@@ -32,7 +32,8 @@ import org.xbill.DNS.Type;
 /**
  * Standard zone replication and dynamic update for a {@link DnsServer}, as one {@link
  * ServerExtension}: AXFR and IXFR out to allowed clients, NOTIFY to secondaries after every
- * commit, RFC 2136 UPDATE from allowed TSIG keys, and secondary zones that follow a primary.
+ * commit (TSIG-signed when a key applies), RFC 2136 UPDATE from allowed TSIG keys, secondary
+ * zones that follow a primary, and catalog zones (RFC 9432) produced and consumed.
  *
  * <pre>{@code
  * TsigKey key = TsigKey.fromFile("xfr-key", "hmac-sha256", Path.of("xfr.key"));
@@ -41,8 +42,9 @@ import org.xbill.DNS.Type;
  *     .allowTransferKey("example.com", "xfr-key")
  *     .allowTransfer("example.com", "192.0.2.0/24")
  *     .allowUpdate("example.com", "xfr-key")
- *     .notify("example.com", new InetSocketAddress("192.0.2.53", 53))
+ *     .notify("example.com", new InetSocketAddress("192.0.2.53", 53)) // signed with xfr-key
  *     .secondaryZone("example.net", new InetSocketAddress("198.51.100.1", 53), "xfr-key")
+ *     .catalog("catalog.example")                                       // lists example.com
  *     .build();
  * DnsServer server = DnsServer.builder().store(store).extension(xfr).build().start();
  * }</pre>
@@ -53,8 +55,9 @@ import org.xbill.DNS.Type;
  *
  * <p>This class configures and dispatches; each protocol has a class of its own: {@link
  * TransferOut} with its {@link TransferAcl}, {@link UpdateIn}, {@link NotifyIn} with the
- * secondary zones it refreshes, {@link NotifyOut}, and {@link SignedAnswers}. They answer through
- * one {@code Reply}, which signs and keeps to the request's size limit.
+ * secondary zones it refreshes, {@link NotifyOut}, {@link SignedAnswers}, and the catalog roles
+ * {@link CatalogProducer} and {@link CatalogConsumer}. They answer through one {@code Reply},
+ * which signs, keeps to the request's size limit and adds the OPT record (with EDNS EXPIRE).
  *
  * <p>Thread-safe. An instance serves one server: it is configured by its builder, started by the
  * server and closed with it. Timers run on the builder's scheduler (a private one by default) and
