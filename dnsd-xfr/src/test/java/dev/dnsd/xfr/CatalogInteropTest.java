@@ -1,7 +1,7 @@
 package dev.dnsd.xfr;
 
-// Interop with BIND 9 for catalog zones and as a primary. CI must install the Debian packages
-// bind9 (named) and bind9-dnsutils (nsupdate) in .ci/run. With CI=true a missing program fails
+// Interop with BIND 9 and Knot for catalog zones, and BIND as a primary. CI must install the
+// Debian packages bind9 (named), bind9-dnsutils (nsupdate) and knot (knotd) in .ci/run. With CI=true a missing program fails
 // the test; elsewhere the test is skipped.
 
 import static dev.dnsd.xfr.Fixtures.KEY;
@@ -27,8 +27,8 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Catalog zones (RFC 9432) between dnsd and BIND 9, both ways, and dnsd as a secondary of a BIND
- * primary; on loopback, with ports chosen at test time.
+ * Catalog zones (RFC 9432) between dnsd and BIND 9, both ways, Knot as a consumer of dnsd, and
+ * dnsd as a secondary of a BIND primary; on loopback, with ports chosen at test time.
  */
 class CatalogInteropTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -37,11 +37,15 @@ class CatalogInteropTest {
   @TempDir Path dir;
   private DnsServer dnsd;
   private RealDns.Daemon named;
+  private RealDns.Daemon knot;
 
   @AfterEach
   void stop() throws Exception {
     if (named != null) {
       named.close();
+    }
+    if (knot != null) {
+      knot.close();
     }
     if (dnsd != null) {
       dnsd.close();
@@ -184,5 +188,78 @@ class CatalogInteropTest {
     assertThat(remove.exit()).as(remove.output()).isZero();
     Await.until("dnsd to drop the member removed on BIND", DEADLINE,
         () -> dnsd.zones().get(name("member.test.")) == null);
+  }
+
+  @Test
+  void knotAsCatalogConsumerOfDnsdServesAZoneCreatedThroughTheApiWithItsGroupsTemplate() throws Exception {
+    Path knotd = RealDns.require("knotd", "knot");
+    int knotPort = EndToEndTest.freePort();
+    dnsd = DnsServer.builder().listen("127.0.0.1", 0).zone(Fixtures.zone())
+        .extension(ZoneTransfers.builder().tsigKey(KEY)
+            .catalog("catalog.test")
+            .catalogGroup("fresh.test", "special")
+            .allowTransferKey("catalog.test", "xfr-key")
+            .notify("catalog.test", new InetSocketAddress("127.0.0.1", knotPort))
+            .build())
+        .build().start();
+    for (String d : new String[] {"run", "db", "zones"}) {
+      Files.createDirectories(dir.resolve(d));
+    }
+    Files.writeString(dir.resolve("knot.conf"), """
+        server:
+            rundir: "%1$s/run"
+            listen: 127.0.0.1@%2$d
+        log:
+          - target: stderr
+            any: info
+        database:
+            storage: "%1$s/db"
+        key:
+          - id: xfr-key
+            algorithm: hmac-sha256
+            secret: %3$s
+        remote:
+          - id: dnsd
+            address: 127.0.0.1@%4$d
+            key: xfr-key
+        acl:
+          - id: from-dnsd
+            address: 127.0.0.1
+            key: xfr-key
+            action: notify
+        template:
+          - id: default
+            storage: "%1$s/zones"
+            zonefile-sync: -1
+            zonefile-load: none
+            master: dnsd
+            acl: from-dnsd
+          - id: special
+            storage: "%1$s/zones"
+            zonefile-sync: -1
+            zonefile-load: none
+            master: dnsd
+            acl: from-dnsd
+            semantic-checks: on
+        zone:
+          - domain: catalog.test
+            catalog-role: interpret
+            catalog-template: [ default, special ]
+        """.formatted(dir, knotPort, SECRET, dnsd.port()));
+    knot = RealDns.Daemon.start(dir.resolve("knot.log"), knotd.toString(), "-c", dir.resolve("knot.conf").toString());
+    InetSocketAddress knotAddress = new InetSocketAddress("127.0.0.1", knotPort);
+    Await.until("Knot to serve the member example.com\n" + knot.log(), DEADLINE, () -> serves(knotAddress, "example.com."));
+
+    dnsd.commit(ChangeSet.builder().createZone(name("fresh.test."), CatalogTest.zoneRecords("fresh.test.")).build());
+    Await.until("Knot to serve the zone created on dnsd\n" + knot.log(), DEADLINE, () -> {
+      Message m = RealDns.query(knotAddress, name("www.fresh.test."), Type.A);
+      return m != null && m.getSection(Section.ANSWER).contains(rr("www.fresh.test.", Type.A, "192.0.2.80"));
+    });
+
+    dnsd.commit(ChangeSet.builder().deleteZone(name("fresh.test.")).build());
+    Await.until("Knot to drop the zone deleted on dnsd\n" + knot.log(), DEADLINE, () -> !serves(knotAddress, "fresh.test."));
+    // Only the "special" template, which the group property chose, runs semantic checks.
+    assertThat(knot.log()).contains("[fresh.test.] check,").doesNotContain("[example.com.] check,")
+        .contains("[fresh.test.] zone purged");
   }
 }
