@@ -184,6 +184,12 @@ final class CatalogConsumer implements AutoCloseable {
     return List.copyOf(owners.keySet());
   }
 
+  /** The catalog that owns a member zone, or null; for tests. */
+  synchronized @Nullable Name ownerOf(Name member) {
+    Owner owner = owners.get(member);
+    return owner == null ? null : owner.catalog();
+  }
+
   @Override
   public synchronized void close() {
     closed = true;

@@ -241,6 +241,12 @@ public final class ZoneTransfers implements ServerExtension {
     return h == null || h.consumer() == null ? List.of() : h.consumer().members();
   }
 
+  /** The consumed catalog that owns a member zone now, or null; for tests. */
+  @Nullable Name catalogOwner(Name member) {
+    Handlers h = handlers;
+    return h == null || h.consumer() == null ? null : h.consumer().ownerOf(member);
+  }
+
   /** NOTIFYs sent and not yet answered nor given up; for tests. */
   int unansweredNotifies() {
     Handlers h = handlers;

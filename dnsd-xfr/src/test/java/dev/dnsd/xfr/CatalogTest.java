@@ -144,6 +144,64 @@ class CatalogTest {
         () -> consumer.zones().get(ORIGIN).rrset(name("after.example.com."), Type.A) != null);
   }
 
+  /** A hand-made catalog zone: version 2, and these member nodes (label, member, coo or null). */
+  private static List<Record> catalog(String origin, String... nodes) {
+    List<Record> out = new java.util.ArrayList<>(List.of(
+        rr(origin, Type.SOA, 0, "invalid. invalid. 1 3600 600 2419200 0"),
+        rr(origin, Type.NS, 0, "invalid."),
+        rr("version." + origin, Type.TXT, 0, "\"2\"")));
+    for (String node : nodes) {
+      String[] parts = node.split(" ");
+      out.add(rr(parts[0] + ".zones." + origin, Type.PTR, 0, parts[1]));
+      if (parts.length > 2) {
+        out.add(rr("coo." + parts[0] + ".zones." + origin, Type.PTR, 0, parts[2]));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aMemberListedByTwoCatalogsStaysWithTheFirstUntilItsCooNamesTheOther() throws Exception {
+    int consumerPort = EndToEndTest.freePort();
+    producer = DnsServer.builder()
+        .zone(Zone.of(name("a.cat."), catalog("a.cat.", "m1 x.test.")))
+        .zone(Zone.of(name("x.test."), zoneRecords("x.test.")))
+        .extension(ZoneTransfers.builder()
+            .allowTransfer("a.cat", "127.0.0.0/8").allowTransfer("b.cat", "127.0.0.0/8")
+            .allowTransfer("x.test", "127.0.0.0/8")
+            .notify("a.cat", new InetSocketAddress("127.0.0.1", consumerPort))
+            .notify("b.cat", new InetSocketAddress("127.0.0.1", consumerPort))
+            .build())
+        .build().start();
+    ZoneTransfers xfr = ZoneTransfers.builder()
+        .catalogConsumer("a.cat", producer.address(), null)
+        .catalogConsumer("b.cat", producer.address(), null)
+        .build();
+    consumer = DnsServer.builder().listen("127.0.0.1", consumerPort).extension(xfr).build().start();
+    Await.until("a.cat's member to be followed", DEADLINE, () -> consumer.zones().get(name("x.test.")) != null);
+
+    producer.commit(ChangeSet.builder().createZone(name("b.cat."), catalog("b.cat.", "m2 x.test.")).build());
+    Await.until("b.cat to arrive", DEADLINE, () -> consumer.zones().get(name("b.cat.")) != null);
+    assertThat(xfr.catalogOwner(name("x.test."))).isEqualTo(name("a.cat."));
+
+    producer.commit(ChangeSet.builder().add(rr("coo.m1.zones.a.cat.", Type.PTR, 0, "b.cat.")).build());
+    Await.until("a.cat's coo to arrive", DEADLINE,
+        () -> consumer.zones().get(name("a.cat.")).rrset(name("coo.m1.zones.a.cat."), Type.PTR) != null);
+    assertThat(xfr.catalogOwner(name("x.test."))).isEqualTo(name("a.cat."));
+    // The move happens when b.cat changes its listing of the member (RFC 9432 §4.4.1): here a new label.
+    producer.commit(ChangeSet.builder().removeName(name("m2.zones.b.cat."))
+        .add(rr("m3.zones.b.cat.", Type.PTR, 0, "x.test.")).build());
+    Await.until("the member to move to b.cat", DEADLINE, () -> name("b.cat.").equals(xfr.catalogOwner(name("x.test."))));
+    Await.until("the member to be transferred again after the reset", DEADLINE,
+        () -> consumer.zones().get(name("x.test.")) != null);
+
+    producer.commit(ChangeSet.builder().removeName(name("m1.zones.a.cat.")).removeName(name("coo.m1.zones.a.cat.")).build());
+    Await.until("a.cat to drop the member", DEADLINE,
+        () -> consumer.zones().get(name("a.cat.")).rrset(name("m1.zones.a.cat."), Type.PTR) == null);
+    assertThat(xfr.catalogOwner(name("x.test."))).isEqualTo(name("b.cat."));
+    assertThat(consumer.zones().get(name("x.test."))).as("kept: b.cat owns it now").isNotNull();
+  }
+
   /** An in-memory store that outlives the server closing it, as a file would. */
   static final class KeptStore implements RecordStore {
     private final InMemoryRecordStore inner = new InMemoryRecordStore();
