@@ -82,6 +82,22 @@ final class DatabaseFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks an existing file for reading without claiming it.
+   *
+   * @return the file, absolute and with links resolved
+   * @throws StoreException naming the file when there is none or it is not a dnsd database this
+   *     code can read
+   */
+  static Path existing(Path given) {
+    Path path = resolve(given);
+    if (!Files.exists(path)) {
+      throw problem(path, "does not exist");
+    }
+    checkHeader(path);
+    return path;
+  }
+
   Path path() {
     return path;
   }

@@ -91,6 +91,29 @@ final class Opening {
     }
   }
 
+  /**
+   * The zones as of the last commit, through a read-only connection and without the claim, so
+   * that it works beside the process that has the store open. Nothing is written, so a file this
+   * code would have to migrate first is refused rather than read with the wrong schema.
+   */
+  static ZoneTable readOnly(Path path) {
+    Path at = DatabaseFile.existing(path);
+    try (Connection conn = connect(at, true)) {
+      int userVersion = identity(conn, at);
+      if (userVersion == 0) {
+        throw DatabaseFile.problem(at, "holds no dnsd store yet");
+      }
+      if (userVersion < Schema.VERSION) {
+        throw DatabaseFile.problem(
+            at, "has the schema of an older dnsd (version " + userVersion
+                + "); serve from it once with this dnsd to bring it up to date");
+      }
+      return ZoneLoader.load(conn, at);
+    } catch (SQLException e) {
+      throw DatabaseFile.failure(at, "cannot be read", e);
+    }
+  }
+
   private static Connection connect(Path at, boolean readOnly) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);

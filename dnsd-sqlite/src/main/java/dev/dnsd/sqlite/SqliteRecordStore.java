@@ -41,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  * SQLite are bounded by a busy timeout, so "database is locked" does not reach callers.
  *
  * <p><b>One process.</b> A store holds an OS lock on {@code FILE.lock} until it is closed or the
- * process dies; a second dnsd process, or a second open in this one, gets a clear error. The lock
+ * process dies; a second dnsd process, or a second open in this one, gets a clear error ({@link
+ * #readZones} reads beside it). The lock
  * file stays after close (it means nothing without the lock); SQLite's {@code FILE-wal} and
  * {@code FILE-shm} exist while the store is open and belong with the database when copying it.
  *
@@ -83,6 +84,22 @@ public final class SqliteRecordStore extends AbstractRecordStore {
   /** Settings for the store at {@code path}, other than the defaults; {@link Builder#open()} opens it. */
   public static Builder builder(Path path) {
     return new Builder(path);
+  }
+
+  /**
+   * The zones of the store in the file at {@code path} as of its last commit, read without opening
+   * the store: this works while a dnsd process has it open (SQLite's write-ahead log lets a reader
+   * run beside the writer), takes no lock a commit waits for, and never writes to the file.
+   *
+   * <pre>{@code
+   * Zone zone = SqliteRecordStore.readZones(Path.of("dnsd.db")).get(origin); // e.g. to export it
+   * }</pre>
+   *
+   * @throws StoreException naming the file when there is none, it is not a dnsd database, comes
+   *     from an older or newer dnsd, or is corrupt
+   */
+  public static ZoneTable readZones(Path path) {
+    return Opening.readOnly(path);
   }
 
   /** The database file, absolute and with links resolved. */
