@@ -175,7 +175,7 @@ final class ConfigFile {
 
   private void top(Node root) {
     Map<String, Node> top = mapping(root, "",
-        keys("listen", "threads", "store", "zone-files", "tsig-keys", "zones", "sync"));
+        keys("listen", "threads", "store", "zone-files", "tsig-keys", "zones", "catalog", "catalog-consumers", "sync"));
     top.forEach((key, node) -> {
       switch (key) {
         case "listen" -> {
@@ -197,6 +197,11 @@ final class ConfigFile {
         case "zone-files" -> settings.zoneFiles = path(node, key);
         case "tsig-keys" -> tsigKeys(node);
         case "zones" -> zones(node);
+        case "catalog" -> {
+          Source at = source(node, key);
+          settings.catalog = new At<>(Settings.zone(at, text(node, key)), at);
+        }
+        case "catalog-consumers" -> catalogConsumers(node);
         case "sync" -> sync(node);
         default -> throw new IllegalStateException(key);
       }
@@ -239,7 +244,8 @@ final class ConfigFile {
     for (int i = 0; i < list.size(); i++) {
       String key = "zones[" + i + "]";
       Node item = list.get(i);
-      Map<String, Node> z = mapping(item, key, keys("zone", "allow-transfer", "allow-update", "notify", "secondary"));
+      Map<String, Node> z = mapping(item, key,
+          keys("zone", "allow-transfer", "allow-update", "notify", "secondary", "catalog-group", "catalog-coo"));
       Source zoneAt = source(z.getOrDefault("zone", item), key + ".zone");
       Name zone = Settings.zone(zoneAt, required(z, item, key, "zone"));
       if (!seen.add(zone)) {
@@ -274,9 +280,29 @@ final class ConfigFile {
       if (notify != null) {
         List<Node> targets = items(notify);
         for (int j = 0; j < targets.size(); j++) {
-          At<InetSocketAddress> target = address(targets.get(j), key + ".notify[" + j + "]");
-          settings.notify.add(new Settings.Notify(zone, target.value(), target.source()));
+          // HOST:PORT, or {address: HOST:PORT, key: NAME} for a key of its own
+          String targetKey = key + ".notify[" + j + "]";
+          Node target = targets.get(j);
+          if (target instanceof MappingNode) {
+            Map<String, Node> t = mapping(target, targetKey, keys("address", "key"));
+            required(t, target, targetKey, "address");
+            At<InetSocketAddress> address = address(t.get("address"), targetKey + ".address");
+            settings.notify.add(new Settings.Notify(zone, address.value(), optional(t, targetKey, "key"),
+                source(target, targetKey)));
+          } else {
+            At<InetSocketAddress> address = address(target, targetKey);
+            settings.notify.add(new Settings.Notify(zone, address.value(), null, address.source()));
+          }
         }
+      }
+      String group = optional(z, key, "catalog-group");
+      if (group != null) {
+        settings.catalogGroups.add(new Settings.CatalogGroup(zone, group, source(z.get("catalog-group"), key + ".catalog-group")));
+      }
+      String coo = optional(z, key, "catalog-coo");
+      if (coo != null) {
+        Source cooAt = source(z.get("catalog-coo"), key + ".catalog-coo");
+        settings.catalogCoo.add(new Settings.CatalogCoo(zone, Settings.zone(cooAt, coo), cooAt));
       }
       Node secondary = z.get("secondary");
       if (secondary != null) {
@@ -287,6 +313,21 @@ final class ConfigFile {
         settings.secondaryZones.add(new Settings.SecondaryZone(
             zone, primary.value(), optional(sec, secKey, "key"), source(secondary, secKey)));
       }
+    }
+  }
+
+  private void catalogConsumers(Node node) {
+    List<Node> list = items(node);
+    for (int i = 0; i < list.size(); i++) {
+      String key = "catalog-consumers[" + i + "]";
+      Node item = list.get(i);
+      Map<String, Node> c = mapping(item, key, keys("catalog", "primary", "key"));
+      Source at = source(c.getOrDefault("catalog", item), key + ".catalog");
+      Name catalog = Settings.zone(at, required(c, item, key, "catalog"));
+      required(c, item, key, "primary");
+      At<InetSocketAddress> primary = address(c.get("primary"), key + ".primary");
+      settings.catalogConsumers.add(
+          new Settings.CatalogConsumer(catalog, primary.value(), optional(c, key, "key"), source(item, key)));
     }
   }
 

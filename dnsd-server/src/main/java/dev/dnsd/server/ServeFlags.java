@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -71,13 +72,32 @@ final class ServeFlags {
         description = "allow RFC 2136 UPDATE of ZONE signed with the key (repeatable)")
     List<String> allowUpdate = new ArrayList<>();
 
-    @Option(names = "--notify", paramLabel = "ZONE:HOST:PORT", order = 4,
-        description = "send NOTIFY for ZONE to a secondary after each change (repeatable)")
+    @Option(names = "--notify", paramLabel = "ZONE:HOST:PORT[:key=NAME]", order = 4,
+        description = "send NOTIFY for ZONE to a secondary after each change, signed with the key "
+            + "(default: the first key --allow-transfer names for ZONE) (repeatable)")
     List<String> notify = new ArrayList<>();
 
     @Option(names = "--secondary-zone", paramLabel = "ZONE:HOST:PORT[:key=NAME]", order = 5,
         description = "copy ZONE from a primary by IXFR/AXFR, optionally with TSIG (repeatable)")
     List<String> secondaryZones = new ArrayList<>();
+
+    @Option(names = "--catalog", paramLabel = "ZONE", order = 6,
+        description = "produce the catalog zone ZONE (RFC 9432) listing every zone this server is "
+            + "primary for; members without rules of their own follow ZONE's --allow-transfer and --notify")
+    @Nullable String catalog;
+
+    @Option(names = "--catalog-group", paramLabel = "ZONE:GROUP", order = 7,
+        description = "the group property of member ZONE in the catalog (repeatable)")
+    List<String> catalogGroups = new ArrayList<>();
+
+    @Option(names = "--catalog-coo", paramLabel = "ZONE:CATALOG", order = 8,
+        description = "member ZONE moves to CATALOG: its coo property (repeatable)")
+    List<String> catalogCoo = new ArrayList<>();
+
+    @Option(names = "--catalog-consumer", paramLabel = "CATALOG:HOST:PORT[:key=NAME]", order = 9,
+        description = "copy the catalog zone CATALOG from a primary and follow every member zone it "
+            + "lists as a secondary zone of that primary (repeatable)")
+    List<String> catalogConsumers = new ArrayList<>();
   }
 
   static final class Sync {
@@ -168,21 +188,30 @@ final class ServeFlags {
       s.allowUpdate.add(new Settings.UpdateAcl(Settings.zone(at, zr[0]), zr[1].substring(4), at));
     }
     for (String v : xfr.notify) {
-      Source at = Source.flag("--notify");
-      String[] zr = zoneAndRest(at, v);
-      s.notify.add(new Settings.Notify(Settings.zone(at, zr[0]), HostPort.parse(at, zr[1]), at));
+      Remote r = remote(Source.flag("--notify"), v);
+      s.notify.add(new Settings.Notify(r.zone(), r.address(), r.key(), r.at()));
     }
     for (String v : xfr.secondaryZones) {
-      Source at = Source.flag("--secondary-zone");
+      Remote r = remote(Source.flag("--secondary-zone"), v);
+      s.secondaryZones.add(new Settings.SecondaryZone(r.zone(), r.address(), r.key(), r.at()));
+    }
+    if (xfr.catalog != null) {
+      Source at = Source.flag("--catalog");
+      s.catalog = new At<>(Settings.zone(at, xfr.catalog), at);
+    }
+    for (String v : xfr.catalogGroups) {
+      Source at = Source.flag("--catalog-group");
       String[] zr = zoneAndRest(at, v);
-      String primary = zr[1];
-      String key = null;
-      int k = primary.lastIndexOf(":key=");
-      if (k >= 0) {
-        key = primary.substring(k + 5);
-        primary = primary.substring(0, k);
-      }
-      s.secondaryZones.add(new Settings.SecondaryZone(Settings.zone(at, zr[0]), HostPort.parse(at, primary), key, at));
+      s.catalogGroups.add(new Settings.CatalogGroup(Settings.zone(at, zr[0]), zr[1], at));
+    }
+    for (String v : xfr.catalogCoo) {
+      Source at = Source.flag("--catalog-coo");
+      String[] zr = zoneAndRest(at, v);
+      s.catalogCoo.add(new Settings.CatalogCoo(Settings.zone(at, zr[0]), Settings.zone(at, zr[1]), at));
+    }
+    for (String v : xfr.catalogConsumers) {
+      Remote r = remote(Source.flag("--catalog-consumer"), v);
+      s.catalogConsumers.add(new Settings.CatalogConsumer(r.zone(), r.address(), r.key(), r.at()));
     }
     s.syncListen = address("--sync-listen", sync.listen);
     for (String v : sync.peers) {
@@ -223,6 +252,21 @@ final class ServeFlags {
       // said below
     }
     throw new UsageException(flag + " needs a positive whole number: " + value);
+  }
+
+  /** ZONE:HOST:PORT[:key=NAME], as --notify, --secondary-zone and --catalog-consumer take it. */
+  private record Remote(Name zone, InetSocketAddress address, @Nullable String key, Source at) {}
+
+  private static Remote remote(Source at, String value) {
+    String[] zr = zoneAndRest(at, value);
+    String address = zr[1];
+    String key = null;
+    int k = address.lastIndexOf(":key=");
+    if (k >= 0) {
+      key = address.substring(k + 5);
+      address = address.substring(0, k);
+    }
+    return new Remote(Settings.zone(at, zr[0]), HostPort.parse(at, address), key, at);
   }
 
   private static String[] zoneAndRest(Source at, String value) {

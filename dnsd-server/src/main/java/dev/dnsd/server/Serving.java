@@ -58,6 +58,7 @@ final class Serving {
       }
       settings.allowUpdate.forEach(a -> zoneChanging.add(a.source()));
       settings.secondaryZones.forEach(z -> zoneChanging.add(z.source()));
+      settings.catalogConsumers.forEach(c -> zoneChanging.add(c.source()));
       if (!zoneChanging.isEmpty()) {
         Source at = zoneChanging.get(0);
         throw at.invalid(at.name() + " changes zones, but a secondary's zones are its primary's (--primary)");
@@ -154,7 +155,8 @@ final class Serving {
     RecordStore store = StoreSettings.open(settings);
     builder.store(store);
     List<Zone> zones = prepared.zones();
-    if (zones.isEmpty() && store.zones().isEmpty() && settings.secondaryZones.isEmpty() && !settings.isSecondary()) {
+    if (zones.isEmpty() && store.zones().isEmpty() && settings.secondaryZones.isEmpty()
+        && settings.catalogConsumers.isEmpty() && !settings.isSecondary()) {
       zones = List.of(DemoZone.zone());
       out.println("dnsd: the store is empty; seeding the demo zone " + DemoZone.ORIGIN);
     }

@@ -36,6 +36,10 @@ final class Settings {
   final List<UpdateAcl> allowUpdate = new ArrayList<>();
   final List<Notify> notify = new ArrayList<>();
   final List<SecondaryZone> secondaryZones = new ArrayList<>();
+  @Nullable At<Name> catalog;
+  final List<CatalogGroup> catalogGroups = new ArrayList<>();
+  final List<CatalogCoo> catalogCoo = new ArrayList<>();
+  final List<CatalogConsumer> catalogConsumers = new ArrayList<>();
   @Nullable At<InetSocketAddress> syncListen;
   final List<Peer> peers = new ArrayList<>();
   final List<At<Path>> peersFiles = new ArrayList<>();
@@ -70,11 +74,35 @@ final class Settings {
     }
   }
 
-  /** A secondary to NOTIFY after each change of a zone. */
-  record Notify(Name zone, InetSocketAddress target, Source source) {
+  /** A secondary to NOTIFY after each change of a zone, and the key to sign with (null: the default). */
+  record Notify(Name zone, InetSocketAddress target, @Nullable String key, Source source) {
     @Override
     public String toString() {
-      return zone + ":" + HostPort.format(target);
+      return zone + ":" + HostPort.format(target) + (key != null ? ":key=" + key : "");
+    }
+  }
+
+  /** The group property of a member zone of the produced catalog. */
+  record CatalogGroup(Name zone, String group, Source source) {
+    @Override
+    public String toString() {
+      return zone + ":" + group;
+    }
+  }
+
+  /** The coo property of a member zone of the produced catalog: the catalog it moves to. */
+  record CatalogCoo(Name zone, Name newCatalog, Source source) {
+    @Override
+    public String toString() {
+      return zone + ":" + newCatalog;
+    }
+  }
+
+  /** A catalog zone copied from a primary, whose member zones are followed from it too. */
+  record CatalogConsumer(Name catalog, InetSocketAddress primary, @Nullable String key, Source source) {
+    @Override
+    public String toString() {
+      return catalog + ":" + HostPort.format(primary) + (key != null ? ":key=" + key : "");
     }
   }
 
@@ -104,7 +132,8 @@ final class Settings {
    * what the file says for the same thing. A value replaces a value; {@code --listen} replaces the
    * file's addresses; {@code --tsig-key NAME} and {@code --peer NAME} replace the file's key or peer
    * of that name and keep the others; {@code --allow-transfer}, {@code --allow-update}, {@code
-   * --notify} and {@code --secondary-zone} replace what the file says of the zones they name.
+   * --notify}, {@code --secondary-zone}, {@code --catalog-group} and {@code --catalog-coo} replace
+   * what the file says of the zones they name, {@code --catalog-consumer} of the catalog it names.
    */
   Settings overriddenBy(Settings top) {
     Settings s = new Settings();
@@ -123,6 +152,10 @@ final class Settings {
     s.allowUpdate.addAll(replaceBy(allowUpdate, top.allowUpdate, UpdateAcl::zone));
     s.notify.addAll(replaceBy(notify, top.notify, Notify::zone));
     s.secondaryZones.addAll(replaceBy(secondaryZones, top.secondaryZones, SecondaryZone::zone));
+    s.catalog = either(top.catalog, catalog);
+    s.catalogGroups.addAll(replaceBy(catalogGroups, top.catalogGroups, CatalogGroup::zone));
+    s.catalogCoo.addAll(replaceBy(catalogCoo, top.catalogCoo, CatalogCoo::zone));
+    s.catalogConsumers.addAll(replaceBy(catalogConsumers, top.catalogConsumers, CatalogConsumer::catalog));
     s.syncListen = either(top.syncListen, syncListen);
     s.peers.addAll(replaceBy(peers, top.peers, Peer::name));
     s.peersFiles.addAll(top.peersFiles.isEmpty() ? peersFiles : top.peersFiles);
@@ -150,6 +183,8 @@ final class Settings {
     parts.put("allow-update", s -> s.allowUpdate);
     parts.put("notify", s -> s.notify);
     parts.put("secondary", s -> s.secondaryZones);
+    parts.put("catalog", s -> List.of(String.valueOf(s.catalog), s.catalogGroups, s.catalogCoo));
+    parts.put("catalog-consumers", s -> s.catalogConsumers);
     parts.put("sync", s -> List.of(String.valueOf(s.syncListen), s.peers, s.peersFiles, String.valueOf(s.primary),
         String.valueOf(s.name), String.valueOf(s.secretFile), String.valueOf(s.tlsKeystore),
         String.valueOf(s.tlsTruststore), String.valueOf(s.tlsPasswordFile)));

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 
 /**
- * The zone transfer, UPDATE and NOTIFY settings, turned into a {@link ZoneTransfers} extension.
+ * The zone transfer, UPDATE, NOTIFY and catalog zone settings, turned into a {@link ZoneTransfers}
+ * extension.
  * Secrets are read from files so that they stay off command lines. The builder checks each setting
  * (an ACL naming an unknown key, a bad prefix); its complaint is reported with where the setting
  * was given.
@@ -22,7 +23,8 @@ final class XfrSettings {
   /** Whether any of these settings was given. */
   static boolean any(Settings s) {
     return !s.tsigKeys.isEmpty() || !s.allowTransfer.isEmpty() || !s.allowUpdate.isEmpty()
-        || !s.notify.isEmpty() || !s.secondaryZones.isEmpty();
+        || !s.notify.isEmpty() || !s.secondaryZones.isEmpty() || s.catalog != null
+        || !s.catalogGroups.isEmpty() || !s.catalogCoo.isEmpty() || !s.catalogConsumers.isEmpty();
   }
 
   /**
@@ -54,10 +56,29 @@ final class XfrSettings {
       apply(acl.source(), () -> b.allowUpdate(acl.zone().toString(), acl.key()), "");
     }
     for (Settings.Notify n : s.notify) {
-      apply(n.source(), () -> b.notify(n.zone().toString(), n.target()), "");
+      apply(n.source(), () -> b.notify(n.zone().toString(), n.target(), n.key()), "");
     }
     for (Settings.SecondaryZone z : s.secondaryZones) {
       apply(z.source(), () -> b.secondaryZone(z.zone().toString(), z.primary(), z.key()), "");
+    }
+    At<Name> catalog = s.catalog;
+    if (catalog == null) {
+      Source first = !s.catalogGroups.isEmpty() ? s.catalogGroups.get(0).source()
+          : !s.catalogCoo.isEmpty() ? s.catalogCoo.get(0).source() : null;
+      if (first != null) {
+        throw first.invalid(first.name() + " sets a property of a catalog member, but no --catalog (catalog) is produced");
+      }
+    } else {
+      apply(catalog.source(), () -> b.catalog(catalog.value().toString()), "");
+    }
+    for (Settings.CatalogGroup g : s.catalogGroups) {
+      apply(g.source(), () -> b.catalogGroup(g.zone().toString(), g.group()), "");
+    }
+    for (Settings.CatalogCoo c : s.catalogCoo) {
+      apply(c.source(), () -> b.catalogChangeOfOwnership(c.zone().toString(), c.newCatalog().toString()), "");
+    }
+    for (Settings.CatalogConsumer c : s.catalogConsumers) {
+      apply(c.source(), () -> b.catalogConsumer(c.catalog().toString(), c.primary(), c.key()), "");
     }
     checkKeyReferences(s);
     try {
@@ -80,6 +101,8 @@ final class XfrSettings {
     s.allowTransfer.stream().filter(a -> a.key() != null).forEach(a -> references.add(new At<>(a.key(), a.source())));
     s.allowUpdate.forEach(a -> references.add(new At<>(a.key(), a.source())));
     s.secondaryZones.stream().filter(z -> z.key() != null).forEach(z -> references.add(new At<>(z.key(), z.source())));
+    s.notify.stream().filter(n -> n.key() != null).forEach(n -> references.add(new At<>(n.key(), n.source())));
+    s.catalogConsumers.stream().filter(c -> c.key() != null).forEach(c -> references.add(new At<>(c.key(), c.source())));
     for (At<String> ref : references) {
       if (!defined.contains(Settings.zone(ref.source(), ref.value()))) {
         throw ref.source().invalid(ref.source().name() + " names the TSIG key " + ref.value()

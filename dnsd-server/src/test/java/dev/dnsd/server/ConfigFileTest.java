@@ -92,6 +92,36 @@ class ConfigFileTest {
   }
 
   @Test
+  @DisplayName("catalog zones and signed NOTIFY: catalog, per-zone catalog-group and catalog-coo, catalog-consumers, notify with a key")
+  void catalogKeys() throws IOException {
+    Settings s = read("""
+        catalog: catalog.example
+        zones:
+          - zone: example.com
+            catalog-group: gold
+            catalog-coo: other.catalog
+            notify:
+              - 192.0.2.2:53
+              - {address: 192.0.2.3:53, key: xfr-key}
+        catalog-consumers:
+          - catalog: their.catalog
+            primary: 192.0.2.9:53
+            key: xfr-key
+        """);
+    assertThat(s.catalog.value()).hasToString("catalog.example.");
+    assertThat(s.catalogGroups).hasToString("[example.com.:gold]");
+    assertThat(s.catalogCoo).hasToString("[example.com.:other.catalog.]");
+    assertThat(s.notify).hasToString("[example.com.:192.0.2.2:53, example.com.:192.0.2.3:53:key=xfr-key]");
+    assertThat(s.catalogConsumers).hasToString("[their.catalog.:192.0.2.9:53:key=xfr-key]");
+    fails("catalog-consumers:\n  - catalog: c.test\n", "FILE:2: catalog-consumers[0]", "primary");
+    Settings flags = TestFlags.settings("--catalog-consumer", "their.catalog:192.0.2.8:53", "--catalog-group", "example.com:silver");
+    Settings both = s.overriddenBy(flags);
+    assertThat(both.catalogConsumers).hasToString("[their.catalog.:192.0.2.8:53]");
+    assertThat(both.catalogGroups).hasToString("[example.com.:silver]");
+    assertThat(both.restartNeeded(s)).containsExactly("catalog", "catalog-consumers");
+  }
+
+  @Test
   @DisplayName("an empty file is the defaults")
   void empty() throws IOException {
     Settings s = read("# nothing yet\n");

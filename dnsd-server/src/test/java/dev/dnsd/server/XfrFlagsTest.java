@@ -103,7 +103,43 @@ class XfrFlagsTest {
         .contains("--tsig-key NAME:ALGORITHM:SECRET_FILE")
         .contains("--allow-transfer ZONE:key=NAME | ZONE:PREFIX")
         .contains("--allow-update ZONE:key=NAME")
-        .contains("--notify ZONE:HOST:PORT")
-        .contains("--secondary-zone ZONE:HOST:PORT[:key=NAME]");
+        .contains("--notify ZONE:HOST:PORT[:key=NAME]")
+        .contains("--secondary-zone ZONE:HOST:PORT[:key=NAME]")
+        .contains("--catalog ZONE")
+        .contains("--catalog-group ZONE:GROUP")
+        .contains("--catalog-coo ZONE:CATALOG")
+        .contains("--catalog-consumer CATALOG:HOST:PORT[:key=NAME]");
+  }
+
+  @Test
+  void catalogFlagsProduceACatalogListingTheZones() throws Exception {
+    ZoneTransfers xfr = XfrSettings.build(flags(
+        "--tsig-key", "xfr-key:hmac-sha256:" + secretFile(),
+        "--catalog", "catalog.test",
+        "--catalog-group", "demo.test:gold",
+        "--allow-transfer", "catalog.test:key=xfr-key",
+        "--notify", "catalog.test:127.0.0.1:5399:key=xfr-key"));
+    try (DnsServer server = DnsServer.builder().zone(DemoZone.zone()).extension(xfr).build().start()) {
+      var catalog = server.zones().get(Name.fromString("catalog.test."));
+      assertThat(catalog).isNotNull();
+      assertThat(catalog.records().toString()).contains("PTR\tdemo.test.").contains("TXT\tgold");
+      // A member follows the catalog's transfer rule.
+      ZoneTransferIn signed = ZoneTransferIn.newAXFR(DemoZone.ORIGIN, server.address(),
+          new TSIG(TSIG.HMAC_SHA256, Name.fromString("xfr-key."), SECRET));
+      signed.run();
+      assertThat(signed.getAXFR()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void badCatalogAndNotifyValuesAreUsageErrors() throws Exception {
+    assertThatThrownBy(() -> XfrSettings.build(flags("--notify", "demo.test:127.0.0.1:53:key=nobody")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("nobody");
+    assertThatThrownBy(() -> XfrSettings.build(flags("--catalog-group", "demo.test:gold")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("--catalog-group").hasMessageContaining("no --catalog");
+    assertThatThrownBy(() -> XfrSettings.build(flags("--catalog", "c.test", "--catalog-group", "demo.test:two words")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("white space");
+    assertThatThrownBy(() -> XfrSettings.build(flags("--catalog-consumer", "c.test:127.0.0.1")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("HOST:PORT");
   }
 }
