@@ -38,6 +38,7 @@ public abstract class AbstractRecordStore implements RecordStore {
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
   private final Clock clock;
+  private final List<ZoneListHook> hooks = new CopyOnWriteArrayList<>();
   private volatile ZoneTable current;
   private volatile Map<String, String> meta;
   /** The DNSSEC state of each zone the store signs. */
@@ -183,6 +184,28 @@ public abstract class AbstractRecordStore implements RecordStore {
   }
 
   @Override
+  public final Subscription addZoneListHook(ZoneListHook hook) {
+    writer.lock();
+    try {
+      hooks.add(hook);
+      ZoneTable initial = current;
+      return new Subscription() {
+        @Override
+        public ZoneTable initial() {
+          return initial;
+        }
+
+        @Override
+        public void close() {
+          hooks.remove(hook);
+        }
+      };
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  @Override
   public final void close() {
     writer.lock();
     try {
@@ -218,7 +241,7 @@ public abstract class AbstractRecordStore implements RecordStore {
     for (Pending p : batch) {
       try {
         ChangeApplier.Applied result =
-            ChangeApplier.apply(table, keys, p.changes, table.version() + 1, now);
+            ChangeApplier.apply(table, keys, p.changes, table.version() + 1, now, hooks);
         table = result.table();
         keys = result.signing();
         p.result = result.change();

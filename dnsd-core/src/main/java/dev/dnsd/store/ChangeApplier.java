@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,14 +34,30 @@ final class ChangeApplier {
   record Applied(ZoneTable table, Change change, Map<Name, ZoneKeys> signing, List<SigningRow> rows) {}
 
   static Applied apply(ZoneTable table, ChangeSet changes, long version, Instant now) {
-    return apply(table, Map.of(), changes, version, now);
+    return apply(table, Map.of(), changes, version, now, List.of());
   }
 
+  /**
+   * With the hooks' edits applied after the change set's own when it creates or deletes zones,
+   * and the zones the store signs signed.
+   */
   static Applied apply(
-      ZoneTable table, Map<Name, ZoneKeys> signing, ChangeSet changes, long version, Instant now) {
+      ZoneTable table, Map<Name, ZoneKeys> signing, ChangeSet changes, long version, Instant now,
+      List<ZoneListHook> hooks) {
     Work work = new Work(table, signing, now);
     for (ChangeSet.Op op : changes.ops()) {
       work.apply(op);
+    }
+    if (!hooks.isEmpty()) {
+      Set<Name> created = work.createdOrigins();
+      Set<Name> deleted = work.deletedOrigins();
+      if (!created.isEmpty() || !deleted.isEmpty()) {
+        for (ZoneListHook hook : hooks) {
+          for (ChangeSet.Op op : hook.amend(table, created, deleted)) {
+            work.apply(op);
+          }
+        }
+      }
     }
     return work.finish(version, changes.meta());
   }
@@ -142,6 +159,28 @@ final class ChangeApplier {
           maintain.add(m.origin());
         }
       }
+    }
+
+    /** Zones that were not there before and are now. */
+    Set<Name> createdOrigins() {
+      Set<Name> out = new LinkedHashSet<>();
+      for (Name origin : created) {
+        if (before.get(origin) == null) {
+          out.add(origin);
+        }
+      }
+      return out;
+    }
+
+    /** Zones that were there before and are not now. */
+    Set<Name> deletedOrigins() {
+      Set<Name> out = new LinkedHashSet<>();
+      for (Name origin : deleted.keySet()) {
+        if (!live(origin)) {
+          out.add(origin);
+        }
+      }
+      return out;
     }
 
     private Name requireZone(Name origin, String doing) {

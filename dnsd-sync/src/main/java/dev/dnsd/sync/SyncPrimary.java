@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -58,6 +59,7 @@ public final class SyncPrimary implements ServerExtension {
   private final Duration keepalive;
   private final Duration handshakeTimeout;
   private final int maxQueuedChanges;
+  private final @Nullable ReloadHandler reloadHandler;
   private final NonceCache nonces = new NonceCache(100_000);
   private final Set<PrimaryConnection> connections = ConcurrentHashMap.newKeySet();
   // Highest version each secondary (by name) acknowledged; guarded by itself, waited on by commits.
@@ -76,6 +78,7 @@ public final class SyncPrimary implements ServerExtension {
     this.keepalive = b.keepalive;
     this.handshakeTimeout = b.handshakeTimeout;
     this.maxQueuedChanges = b.maxQueuedChanges;
+    this.reloadHandler = b.reloadHandler;
   }
 
   public static Builder builder() {
@@ -236,6 +239,10 @@ public final class SyncPrimary implements ServerExtension {
     return maxQueuedChanges;
   }
 
+  @Nullable ReloadHandler reloadHandler() {
+    return reloadHandler;
+  }
+
   private void acceptLoop() {
     ServerSocket s = serverSocket;
     while (!closed && s != null) {
@@ -304,6 +311,7 @@ public final class SyncPrimary implements ServerExtension {
     private Duration keepalive = Duration.ofSeconds(10);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private int maxQueuedChanges = 100_000;
+    private @Nullable ReloadHandler reloadHandler;
 
     private Builder() {}
 
@@ -364,6 +372,16 @@ public final class SyncPrimary implements ServerExtension {
       }
       once.claim("maxQueuedChanges", max);
       maxQueuedChanges = max;
+      return this;
+    }
+
+    /**
+     * What a control client's reload request ({@link ControlClient#reload()}) does; without a
+     * handler the request is refused.
+     */
+    public Builder onReload(ReloadHandler handler) {
+      once.claim("onReload", handler);
+      reloadHandler = Objects.requireNonNull(handler, "handler");
       return this;
     }
 
