@@ -1,5 +1,7 @@
 package dev.dnsd.store;
 
+import dev.dnsd.dnssec.DnssecStatus;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 
@@ -12,6 +14,23 @@ import org.xbill.DNS.Name;
  * @param state the text, or null where a commit stopped signing the zone (or deleted it)
  */
 public record SigningRow(Name origin, @Nullable String state) {
+  /**
+   * What the row says of the zone's keys at a moment, for a reader of a store that is not open (a
+   * command beside a running server); null for a removed row.
+   *
+   * @throws StoreException when the row does not read (its text is not shown: it holds keys)
+   */
+  public @Nullable DnssecStatus status(Instant now) {
+    if (state == null) {
+      return null;
+    }
+    try {
+      return ZoneKeysCodec.decode(origin, state).status(now);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
+
   @Override
   public String toString() {
     return "SigningRow[" + origin + (state == null ? ", removed]" : "]");

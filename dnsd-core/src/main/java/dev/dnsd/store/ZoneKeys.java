@@ -217,9 +217,19 @@ final class ZoneKeys {
     return roll(role, key, now);
   }
 
-  /** Starts a rollover to a new key of the role (RFC 7583 §3.2.1 pre-publication, §3.3.2 double-KSK). */
-  ZoneKeys rollover(KeyRole role, Instant now) {
+  /**
+   * Starts a rollover to a new key of the role (RFC 7583 §3.2.1 pre-publication, §3.3.2
+   * double-KSK). In a zone with one combined key, a KSK rollover is the CSK's: that key is its
+   * key-signing key.
+   */
+  ZoneKeys rollover(KeyRole asked, Instant now) {
     DnssecPolicy p = policy();
+    boolean csk = p.keys() == DnssecPolicy.KeyScheme.CSK;
+    KeyRole role = csk && asked == KeyRole.KSK ? KeyRole.CSK : asked;
+    if (csk && role == KeyRole.ZSK) {
+      throw new InvalidZoneException(
+          "zone " + origin + " signs with one combined key (CSK), which has no ZSK of its own: roll it as its KSK");
+    }
     if (keys.stream().noneMatch(k -> k.role() == role)) {
       throw new InvalidZoneException(
           "zone " + origin + " has no " + role + " to roll (its key scheme is " + p.keys() + ")");

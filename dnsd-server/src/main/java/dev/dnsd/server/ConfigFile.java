@@ -245,7 +245,8 @@ final class ConfigFile {
       String key = "zones[" + i + "]";
       Node item = list.get(i);
       Map<String, Node> z = mapping(item, key,
-          keys("zone", "allow-transfer", "allow-update", "notify", "secondary", "catalog-group", "catalog-coo"));
+          keys("zone", "allow-transfer", "allow-update", "notify", "secondary", "catalog-group", "catalog-coo",
+              "dnssec"));
       Source zoneAt = source(z.getOrDefault("zone", item), key + ".zone");
       Name zone = Settings.zone(zoneAt, required(z, item, key, "zone"));
       if (!seen.add(zone)) {
@@ -303,6 +304,13 @@ final class ConfigFile {
       if (coo != null) {
         Source cooAt = source(z.get("catalog-coo"), key + ".catalog-coo");
         settings.catalogCoo.add(new Settings.CatalogCoo(zone, Settings.zone(cooAt, coo), cooAt));
+      }
+      String dnssec = optional(z, key, "dnssec");
+      if (dnssec != null) {
+        Source dnssecAt = source(z.get("dnssec"), key + ".dnssec");
+        if (!dnssec.equalsIgnoreCase("false") && !dnssec.equalsIgnoreCase("no")) {
+          settings.dnssec.add(Settings.Dnssec.parse(zone, dnssec, dnssecAt));
+        }
       }
       Node secondary = z.get("secondary");
       if (secondary != null) {

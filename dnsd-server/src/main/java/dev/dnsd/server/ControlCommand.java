@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ControlCommand.CreateZone.class, ControlCommand.ReplaceZone.class, ControlCommand.DeleteZone.class,
       ControlCommand.Add.class, ControlCommand.Delete.class, ControlCommand.ListZones.class,
-      ControlCommand.Reload.class
+      ControlCommand.Reload.class, ControlCommand.Rollover.class, ControlCommand.ConfirmDs.class
     },
     footerHeading = "%n",
     footer = {
@@ -86,7 +86,8 @@ final class ControlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new UsageException(
-        "control needs a command: create-zone, replace-zone, delete-zone, add, delete, list or reload");
+        "control needs a command: create-zone, replace-zone, delete-zone, add, delete, list, reload,"
+            + " rollover or confirm-ds");
   }
 
   int run(String command, List<String> words, PrintWriter out, PrintWriter err) throws IOException {
@@ -168,6 +169,14 @@ final class ControlCommand implements Callable<Integer> {
         arity(command, a, 2, 2, "ZONE FILE");
         Zone zone = ZoneFiles.load(Path.of(a.get(1)), name(a.get(0)));
         return change(ChangeSet.builder().replaceZone(zone).build());
+      }
+      case "rollover" -> {
+        arity(command, a, 2, 2, "ZONE ksk|zsk");
+        return change(ChangeSet.builder().rollover(name(a.get(0)), DnssecCommand.role(a.get(1))).build());
+      }
+      case "confirm-ds" -> {
+        arity(command, a, 1, 1, "ZONE");
+        return change(ChangeSet.builder().confirmDs(name(a.get(0))).build());
       }
       case "reload" -> {
         arity(command, a, 0, 0, "no arguments");
@@ -365,4 +374,18 @@ final class ControlCommand implements Callable<Integer> {
           + "zone files, replaces each changed zone in one commit and prints what changed; a "
           + "bad file changes nothing and the reason is printed (exit 1).")
   static final class Reload extends Leaf {}
+
+  @Command(
+      name = "rollover",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] rollover ZONE ksk|zsk",
+      description = "Start a rollover of a signed ZONE's KSK (the CSK, in a zone with one key) or ZSK.")
+  static final class Rollover extends Leaf {}
+
+  @Command(
+      name = "confirm-ds",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] confirm-ds ZONE",
+      description = "The parent of ZONE now holds the new KSK's (or CSK's) DS: the old key may go.")
+  static final class ConfirmDs extends Leaf {}
 }

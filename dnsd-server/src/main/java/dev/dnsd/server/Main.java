@@ -23,7 +23,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The entry point of {@code dnsd.jar}: {@code java -jar dnsd.jar [serve] [flags]} runs the server;
  * {@code export} and {@code import} move zones between a store and master files; {@code control}
- * changes a running primary's zones; {@code check-config} checks a config file without serving.
+ * changes a running primary's zones; {@code dnssec} shows and rolls the keys of signed zones;
+ * {@code check-config} checks a config file without serving.
  * Exit codes: 0 success, 1 failure, 2 bad usage.
  */
 @Command(
@@ -39,7 +40,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     },
     subcommands = {
       ServeCommand.class, ExportCommand.class, ImportCommand.class, ControlCommand.class,
-      CheckConfigCommand.class, HelpCommand.class
+      DnssecCommand.class, CheckConfigCommand.class, HelpCommand.class
     },
     footerHeading = "%n",
     footer = {

@@ -33,6 +33,17 @@ final class ServeFlags {
   @ArgGroup(validate = false, heading = "%nReplication (dnsd's own sync protocol):%n", order = 4)
   Sync sync = new Sync();
 
+  @ArgGroup(validate = false, heading = "%nDNSSEC:%n", order = 5)
+  Dnssec dnssec = new Dnssec();
+
+  static final class Dnssec {
+    @Option(names = "--dnssec", paramLabel = "ZONE[:ALGORITHM][:nsec3]", order = 1,
+        description = "sign ZONE as it changes, with a CSK the store generates and keeps; ALGORITHM "
+            + "is ECDSAP256SHA256 (the default), ED25519 or RSASHA256; nsec3 for NSEC3 (RFC 9276) "
+            + "instead of NSEC (repeatable). 'dnssec ds ZONE' prints the DS for the parent")
+    List<String> zones = new ArrayList<>();
+  }
+
   static final class Serving {
     @Option(names = "--listen", paramLabel = "HOST:PORT", order = 1,
         description = "address for UDP and TCP, repeatable (default " + DEFAULT_LISTEN + "; IPv6 as [::1]:10053; port 0 picks a free port)")
@@ -212,6 +223,12 @@ final class ServeFlags {
     for (String v : xfr.catalogConsumers) {
       Remote r = remote(Source.flag("--catalog-consumer"), v);
       s.catalogConsumers.add(new Settings.CatalogConsumer(r.zone(), r.address(), r.key(), r.at()));
+    }
+    for (String v : dnssec.zones) {
+      Source at = Source.flag("--dnssec");
+      int colon = v.indexOf(':');
+      Name zone = Settings.zone(at, colon < 0 ? v : v.substring(0, colon));
+      s.dnssec.add(Settings.Dnssec.parse(zone, colon < 0 ? "" : v.substring(colon + 1), at));
     }
     s.syncListen = address("--sync-listen", sync.listen);
     for (String v : sync.peers) {

@@ -2,6 +2,7 @@ package dev.dnsd.server;
 
 import dev.dnsd.DnsServer;
 import dev.dnsd.ServerExtension;
+import dev.dnsd.dnssec.DnssecStatus;
 import dev.dnsd.store.RecordStore;
 import dev.dnsd.sync.ReloadHandler;
 import dev.dnsd.sync.SyncPrimary;
@@ -59,6 +60,7 @@ final class Serving {
       settings.allowUpdate.forEach(a -> zoneChanging.add(a.source()));
       settings.secondaryZones.forEach(z -> zoneChanging.add(z.source()));
       settings.catalogConsumers.forEach(c -> zoneChanging.add(c.source()));
+      settings.dnssec.forEach(d -> zoneChanging.add(d.source()));
       if (!zoneChanging.isEmpty()) {
         Source at = zoneChanging.get(0);
         throw at.invalid(at.name() + " changes zones, but a secondary's zones are its primary's (--primary)");
@@ -116,6 +118,13 @@ final class Serving {
     if (!Signals.onHangup(reloader::reloadInBackground)) {
       out.println("dnsd: this JVM cannot catch SIGHUP; reload with 'control reload' instead");
     }
+    for (Settings.Dnssec d : settings.dnssec) {
+      DnssecStatus status = server.store().dnssec(d.zone());
+      if (status != null) {
+        out.println("dnsd: signing " + d.zone() + " (" + status.policy().algorithm() + ", "
+            + status.policy().denial() + "); the parent's DS: " + status.ds());
+      }
+    }
     InetSocketAddress first = server.address();
     if (!server.zones().zones().isEmpty()) {
       String zone = server.zones().zones().get(0).origin().toString();
@@ -162,6 +171,9 @@ final class Serving {
     }
     reloader.loaded(prepared.zones());
     builder.zones(zones);
+    for (Settings.Dnssec d : settings.dnssec) {
+      builder.sign(d.zone(), d.policy());
+    }
 
     DnsServer server = builder.build();
     try {

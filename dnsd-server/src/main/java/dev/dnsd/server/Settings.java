@@ -1,6 +1,9 @@
 package dev.dnsd.server;
 
+import dev.dnsd.dnssec.DnssecAlgorithm;
+import dev.dnsd.dnssec.DnssecPolicy;
 import dev.dnsd.sync.Role;
+import java.util.Locale;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +43,7 @@ final class Settings {
   final List<CatalogGroup> catalogGroups = new ArrayList<>();
   final List<CatalogCoo> catalogCoo = new ArrayList<>();
   final List<CatalogConsumer> catalogConsumers = new ArrayList<>();
+  final List<Dnssec> dnssec = new ArrayList<>();
   @Nullable At<InetSocketAddress> syncListen;
   final List<Peer> peers = new ArrayList<>();
   final List<At<Path>> peersFiles = new ArrayList<>();
@@ -106,6 +110,46 @@ final class Settings {
     }
   }
 
+  /**
+   * A zone the store signs, with a generated CSK: the default policy with these choices. The
+   * store keeps the keys; dropping the setting later does not unsign the zone.
+   */
+  record Dnssec(Name zone, DnssecAlgorithm algorithm, DnssecPolicy.Denial denial, Source source) {
+    DnssecPolicy policy() {
+      return DnssecPolicy.builder().algorithm(algorithm).denial(denial).build();
+    }
+
+    /**
+     * From what follows the zone: {@code [ALGORITHM][:nsec|:nsec3]}, empty for the defaults
+     * (ECDSAP256SHA256, NSEC).
+     */
+    static Dnssec parse(Name zone, String choices, Source at) {
+      DnssecAlgorithm algorithm = DnssecAlgorithm.ECDSAP256SHA256;
+      DnssecPolicy.Denial denial = DnssecPolicy.Denial.NSEC;
+      for (String part : choices.split(":")) {
+        String p = part.trim().toLowerCase(Locale.ROOT);
+        if (p.isEmpty() || p.equals("true") || p.equals("yes") || p.equals("default")) {
+          continue;
+        }
+        if (p.equals("nsec") || p.equals("nsec3")) {
+          denial = p.equals("nsec3") ? DnssecPolicy.Denial.NSEC3 : DnssecPolicy.Denial.NSEC;
+          continue;
+        }
+        try {
+          algorithm = DnssecAlgorithm.parse(p);
+        } catch (IllegalArgumentException e) {
+          throw at.invalid(at.name() + " for " + zone + ": " + e.getMessage() + "; or nsec, nsec3");
+        }
+      }
+      return new Dnssec(zone, algorithm, denial, at);
+    }
+
+    @Override
+    public String toString() {
+      return zone + ":" + algorithm + ":" + denial;
+    }
+  }
+
   /** A zone copied from a standard primary, optionally over TSIG. */
   record SecondaryZone(Name zone, InetSocketAddress primary, @Nullable String key, Source source) {
     @Override
@@ -132,8 +176,9 @@ final class Settings {
    * what the file says for the same thing. A value replaces a value; {@code --listen} replaces the
    * file's addresses; {@code --tsig-key NAME} and {@code --peer NAME} replace the file's key or peer
    * of that name and keep the others; {@code --allow-transfer}, {@code --allow-update}, {@code
-   * --notify}, {@code --secondary-zone}, {@code --catalog-group} and {@code --catalog-coo} replace
-   * what the file says of the zones they name, {@code --catalog-consumer} of the catalog it names.
+   * --notify}, {@code --secondary-zone}, {@code --catalog-group}, {@code --catalog-coo} and {@code
+   * --dnssec} replace what the file says of the zones they name, {@code --catalog-consumer} of the
+   * catalog it names.
    */
   Settings overriddenBy(Settings top) {
     Settings s = new Settings();
@@ -156,6 +201,7 @@ final class Settings {
     s.catalogGroups.addAll(replaceBy(catalogGroups, top.catalogGroups, CatalogGroup::zone));
     s.catalogCoo.addAll(replaceBy(catalogCoo, top.catalogCoo, CatalogCoo::zone));
     s.catalogConsumers.addAll(replaceBy(catalogConsumers, top.catalogConsumers, CatalogConsumer::catalog));
+    s.dnssec.addAll(replaceBy(dnssec, top.dnssec, Dnssec::zone));
     s.syncListen = either(top.syncListen, syncListen);
     s.peers.addAll(replaceBy(peers, top.peers, Peer::name));
     s.peersFiles.addAll(top.peersFiles.isEmpty() ? peersFiles : top.peersFiles);
@@ -185,6 +231,7 @@ final class Settings {
     parts.put("secondary", s -> s.secondaryZones);
     parts.put("catalog", s -> List.of(String.valueOf(s.catalog), s.catalogGroups, s.catalogCoo));
     parts.put("catalog-consumers", s -> s.catalogConsumers);
+    parts.put("dnssec", s -> s.dnssec);
     parts.put("sync", s -> List.of(String.valueOf(s.syncListen), s.peers, s.peersFiles, String.valueOf(s.primary),
         String.valueOf(s.name), String.valueOf(s.secretFile), String.valueOf(s.tlsKeystore),
         String.valueOf(s.tlsTruststore), String.valueOf(s.tlsPasswordFile)));

@@ -175,4 +175,17 @@ class ControlCommandTest {
     assertThat(control("list")).isEqualTo(1);
     assertThat(err()).contains("127.0.0.1:1").contains("failed");
   }
+
+  @Test
+  void rolloverAndConfirmDsChangeARunningPrimarysKeys() throws Exception {
+    Name origin = Name.fromString("example.com.");
+    assertThat(control("create-zone", "example.com")).isZero();
+    primary.commit(dev.dnsd.store.ChangeSet.builder().sign(origin, dev.dnsd.dnssec.DnssecPolicy.defaults()).build());
+    assertThat(control("rollover", "example.com", "ksk")).as(err()).isZero();
+    assertThat(primary.store().dnssec(origin).keys()).hasSize(2);
+    assertThat(control("confirm-ds", "example.com")).isEqualTo(1);
+    assertThat(err()).contains("not published long enough");
+    assertThat(control("rollover", "example.com", "zsk")).isEqualTo(1);
+    assertThat(err()).contains("one combined key");
+  }
 }

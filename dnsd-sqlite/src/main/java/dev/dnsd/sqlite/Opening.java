@@ -123,6 +123,17 @@ final class Opening {
 
   private static final int READ_ATTEMPTS = 5;
 
+  /** The DNSSEC state of the signed zones, read as {@link #readOnly} reads the zones. */
+  static List<SigningRow> readSigning(Path path) {
+    Path at = DatabaseFile.existing(path);
+    try (Connection conn = connect(at, true, false)) {
+      checkReadable(conn, at);
+      return ZoneLoader.signing(conn, at);
+    } catch (SQLException e) {
+      throw DatabaseFile.failure(at, "cannot be read", e);
+    }
+  }
+
   /** A file this code would have to migrate first is refused rather than read with the wrong schema. */
   private static void checkReadable(Connection conn, Path at) throws SQLException {
     int userVersion = identity(conn, at);

@@ -1,5 +1,6 @@
 package dev.dnsd.sqlite;
 
+import dev.dnsd.dnssec.DnssecStatus;
 import dev.dnsd.store.AbstractRecordStore;
 import dev.dnsd.internal.SetOnce;
 import dev.dnsd.store.Change;
@@ -11,11 +12,13 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +134,23 @@ public final class SqliteRecordStore extends AbstractRecordStore {
    */
   public static ZoneTable readZones(Path path) {
     return Opening.readOnly(path);
+  }
+
+  /**
+   * The DNSSEC state of a zone the store in the file signs (its policy, keys and their timeline),
+   * read as {@link #readZones} reads the zones: also while a dnsd process has the store open. The
+   * private keys are read but not returned.
+   *
+   * @return null when the store does not sign the zone
+   * @throws StoreException as {@link #readZones} does
+   */
+  public static @Nullable DnssecStatus readDnssec(Path path, Name zone, Instant now) {
+    for (SigningRow row : Opening.readSigning(path)) {
+      if (row.origin().equals(zone)) {
+        return row.status(now);
+      }
+    }
+    return null;
   }
 
   static SqliteRecordStore open(Path path, Options options, Opening.Connector connector) {

@@ -1,5 +1,6 @@
 package dev.dnsd.sync;
 
+import dev.dnsd.dnssec.KeyRole;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.ZoneChange;
@@ -21,6 +22,8 @@ final class Codec {
   private static final int REMOVE_RRSET = 6;
   private static final int SET_RRSET = 7;
   private static final int REMOVE_NAME = 8;
+  private static final int ROLLOVER = 9;
+  private static final int CONFIRM_DS = 10;
 
   /** The body of a CHANGE frame. The store metadata stays behind: it is the primary's own. */
   static WireWriter change(Change change) {
@@ -82,10 +85,28 @@ final class Codec {
         w.u8(SET_RRSET).name(c.owner()).u16(c.type()).records(c.records());
       } else if (op instanceof ChangeSet.RemoveName c) {
         w.u8(REMOVE_NAME).name(c.owner());
+      } else if (op instanceof ChangeSet.Rollover c) {
+        w.u8(ROLLOVER).name(c.origin()).u8(switch (c.role()) {
+          case KSK -> 1;
+          case ZSK -> 2;
+          case CSK -> 3;
+        });
+      } else if (op instanceof ChangeSet.ConfirmDs c) {
+        w.u8(CONFIRM_DS).name(c.origin());
       } else {
         throw new IllegalArgumentException("the sync protocol has no encoding for " + op);
       }
     }
+  }
+
+  /** A key role by its code on the wire: 1 KSK, 2 ZSK, 3 CSK (fixed, whatever the enum's order). */
+  private static KeyRole role(int code) throws ProtocolException {
+    return switch (code) {
+      case 1 -> KeyRole.KSK;
+      case 2 -> KeyRole.ZSK;
+      case 3 -> KeyRole.CSK;
+      default -> throw new ProtocolException("unknown key role " + code);
+    };
   }
 
   static ChangeSet ops(WireReader r) throws ProtocolException {
@@ -102,6 +123,8 @@ final class Codec {
         case REMOVE_RRSET -> b.removeRRset(r.name(), r.u16());
         case SET_RRSET -> b.setRRset(r.name(), r.u16(), r.records());
         case REMOVE_NAME -> b.removeName(r.name());
+        case ROLLOVER -> b.rollover(r.name(), role(r.u8()));
+        case CONFIRM_DS -> b.confirmDs(r.name());
         default -> throw new ProtocolException("unknown change set operation " + code);
       }
     }

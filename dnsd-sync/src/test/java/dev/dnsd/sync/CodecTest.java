@@ -43,6 +43,10 @@ class CodecTest {
             .removeRRset(name("a.example.com"), Type.A)
             .setRRset(name("b.example.com"), Type.A, java.util.List.of(Zones.a("b.example.com", 2)))
             .removeName(name("b.example.com"))
+            .rollover(origin, dev.dnsd.dnssec.KeyRole.KSK)
+            .rollover(origin, dev.dnsd.dnssec.KeyRole.ZSK)
+            .rollover(origin, dev.dnsd.dnssec.KeyRole.CSK)
+            .confirmDs(origin)
             .deleteZone(origin)
             .build();
     WireWriter w = new WireWriter();
