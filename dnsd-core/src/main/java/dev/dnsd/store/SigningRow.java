@@ -1,7 +1,9 @@
 package dev.dnsd.store;
 
 import dev.dnsd.dnssec.DnssecStatus;
+import dev.dnsd.dnssec.SigningKey;
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 
@@ -26,6 +28,22 @@ public record SigningRow(Name origin, @Nullable String state) {
     }
     try {
       return ZoneKeysCodec.decode(origin, state).status(now);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The zone's keys, private parts included: what exporting them as BIND's key files takes.
+   *
+   * @throws StoreException when the row does not read
+   */
+  public List<SigningKey> keys() {
+    if (state == null) {
+      return List.of();
+    }
+    try {
+      return ZoneKeysCodec.decode(origin, state).keys.stream().map(ZoneKeys.Key::key).toList();
     } catch (IllegalArgumentException e) {
       throw new StoreException(e.getMessage(), e);
     }

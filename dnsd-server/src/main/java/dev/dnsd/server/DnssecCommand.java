@@ -1,11 +1,14 @@
 package dev.dnsd.server;
 
+import dev.dnsd.dnssec.DnssecPolicy;
 import dev.dnsd.dnssec.DnssecStatus;
 import dev.dnsd.dnssec.KeyRole;
+import dev.dnsd.dnssec.SigningKey;
 import dev.dnsd.sqlite.SqliteRecordStore;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.zone.RRset;
 import dev.dnsd.zone.Zone;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +44,7 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     description = "The DNSSEC keys of the zones a SQLite store signs (serve --dnssec ZONE signs one).",
     subcommands = {DnssecCommand.Ds.class, DnssecCommand.Keys.class, DnssecCommand.Rollover.class,
-        DnssecCommand.ConfirmDs.class},
+        DnssecCommand.ConfirmDs.class, DnssecCommand.ExportKeys.class, DnssecCommand.ImportKey.class},
     footerHeading = "%n",
     footer = {
       "A KSK or CSK rollover publishes the new key at once and its CDS/CDNSKEY once caches can "
@@ -57,7 +60,7 @@ final class DnssecCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UsageException("dnssec needs a command: ds, keys, rollover or confirm-ds");
+    throw new UsageException("dnssec needs a command: ds, keys, rollover, confirm-ds, export-keys or import-key");
   }
 
   private Name zone(String text) {
@@ -204,6 +207,71 @@ final class DnssecCommand implements Callable<Integer> {
     public Integer call() {
       Name origin = dnssec.zone(zone);
       return dnssec.commit(ChangeSet.builder().confirmDs(origin).build(), origin, out());
+    }
+  }
+
+  @Command(name = "export-keys", mixinStandardHelpOptions = true,
+      description = "Write ZONE's keys into DIR as BIND's K<zone>+<alg>+<tag>.key and .private files "
+          + "(the .private ones readable by their owner only); also while a server runs on the store.")
+  static final class ExportKeys extends Leaf {
+    @Parameters(index = "0", paramLabel = "ZONE") String zone;
+    @Parameters(index = "1", paramLabel = "DIR") Path directory;
+
+    @Override
+    public Integer call() throws IOException {
+      Name origin = dnssec.zone(zone);
+      if (!dnssec.exists(err())) {
+        return 1;
+      }
+      List<SigningKey> keys = SqliteRecordStore.readKeys(dnssec.db, origin);
+      if (keys.isEmpty()) {
+        err().println("dnsd: the store does not sign " + origin);
+        return 1;
+      }
+      Files.createDirectories(directory);
+      for (SigningKey key : keys) {
+        out().println(key.writeBind(directory));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "import-key", mixinStandardHelpOptions = true,
+      description = "Add a key from BIND's files (either may be named) to ZONE as its KSK, ZSK or CSK: "
+          + "a signed zone rolls to it; an unsigned one is signed with it (by the default policy, "
+          + "its algorithm, and a new key of the other role for a KSK or ZSK); with the store free.")
+  static final class ImportKey extends Leaf {
+    @Parameters(index = "0", paramLabel = "ZONE") String zone;
+    @Parameters(index = "1", paramLabel = "FILE") Path file;
+    @Parameters(index = "2", paramLabel = "ksk|zsk|csk") String role;
+
+    @Override
+    public Integer call() throws IOException {
+      Name origin = dnssec.zone(zone);
+      KeyRole r;
+      try {
+        r = KeyRole.parse(role);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("import-key needs ksk, zsk or csk: " + role);
+      }
+      SigningKey key;
+      try {
+        key = SigningKey.readBind(file);
+      } catch (IllegalArgumentException e) {
+        err().println("dnsd: " + e.getMessage());
+        return 1;
+      }
+      ChangeSet.Builder changes = ChangeSet.builder().importKey(origin, key, r);
+      boolean signed;
+      try (SqliteRecordStore store = SqliteRecordStore.open(dnssec.db)) {
+        signed = store.dnssec(origin) != null;
+        if (!signed) {
+          changes.sign(origin, DnssecPolicy.builder().algorithm(key.algorithm())
+              .keys(r == KeyRole.CSK ? DnssecPolicy.KeyScheme.CSK
+                  : DnssecPolicy.KeyScheme.KSK_ZSK).build());
+        }
+      }
+      return dnssec.commit(changes.build(), origin, out());
     }
   }
 

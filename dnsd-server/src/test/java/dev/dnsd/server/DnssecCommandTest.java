@@ -148,4 +148,27 @@ class DnssecCommandTest {
       assertThat(server.awaitLine(SIGNING, Duration.ofSeconds(30)).group(1)).as("the same key").isEqualTo(tag);
     }
   }
+
+  @Test
+  @DisplayName("export-keys writes BIND's key files, import-key signs an unsigned zone with such a key")
+  void exportAndImport() throws Exception {
+    Path db = signedStore();
+    Path keys = dir.resolve("keys");
+    Run export = main("dnssec", "export-keys", "demo.test", keys.toString(), "--db", db.toString());
+    assertThat(export.exit()).as(export.err()).isZero();
+    Path priv = Path.of(export.out().strip());
+    assertThat(Files.getPosixFilePermissions(priv))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    int tag = dev.dnsd.dnssec.SigningKey.readBind(priv).tag();
+    assertThat(SqliteRecordStore.readDnssec(db, ZONE, java.time.Instant.now()).keys().get(0).tag()).isEqualTo(tag);
+
+    Path other = dir.resolve("other.db");
+    try (SqliteRecordStore store = SqliteRecordStore.open(other)) {
+      store.commit(ChangeSet.builder().replaceZone(DemoZone.zone()).build());
+    }
+    Run imported = main("dnssec", "import-key", "demo.test", priv.toString(), "csk", "--db", other.toString());
+    assertThat(imported.exit()).as(imported.err()).isZero();
+    assertThat(SqliteRecordStore.readDnssec(other, ZONE, java.time.Instant.now()).keys())
+        .extracting(DnssecStatus.Key::tag).containsExactly(tag);
+  }
 }

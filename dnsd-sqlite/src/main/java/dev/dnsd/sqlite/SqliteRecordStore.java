@@ -1,6 +1,7 @@
 package dev.dnsd.sqlite;
 
 import dev.dnsd.dnssec.DnssecStatus;
+import dev.dnsd.dnssec.SigningKey;
 import dev.dnsd.store.AbstractRecordStore;
 import dev.dnsd.internal.SetOnce;
 import dev.dnsd.store.Change;
@@ -151,6 +152,21 @@ public final class SqliteRecordStore extends AbstractRecordStore {
       }
     }
     return null;
+  }
+
+  /**
+   * The keys of a zone the store in the file signs, private parts included (to write them as
+   * BIND's key files, say), read as {@link #readZones} reads the zones.
+   *
+   * @return empty when the store does not sign the zone
+   */
+  public static List<SigningKey> readKeys(Path path, Name zone) {
+    for (SigningRow row : Opening.readSigning(path)) {
+      if (row.origin().equals(zone)) {
+        return row.keys();
+      }
+    }
+    return List.of();
   }
 
   static SqliteRecordStore open(Path path, Options options, Opening.Connector connector) {
