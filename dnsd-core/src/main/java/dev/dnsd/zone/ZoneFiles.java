@@ -1,6 +1,8 @@
 package dev.dnsd.zone;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,11 @@ import org.xbill.DNS.TextParseException;
  *
  * <pre>{@code
  * Zone zone = ZoneFiles.load(Path.of("zones/example.com.zone"), Name.fromString("example.com."));
+ * Zone small = ZoneFiles.parse("""
+ *     @   3600 SOA ns1 hostmaster 1 7200 3600 1209600 300
+ *     @   3600 NS  ns1
+ *     ns1 3600 A   192.0.2.1
+ *     """, Name.fromString("example.com."));
  * List<Zone> all = ZoneFiles.loadDirectory(Path.of("zones"));
  * List<Zone> some = ZoneFiles.loadAll(List.of(Path.of("a.example.zone"), Path.of("b.example.zone")));
  * String text = ZoneFiles.toMasterFormat(zone);
@@ -89,6 +96,42 @@ public final class ZoneFiles {
       zones.add(loaded.zone());
     }
     return zones;
+  }
+
+  /**
+   * Parses zone text in master format, as {@link #load(Path, Name)} reads a file: for zones written
+   * in code and tests. Errors name the text as the file {@code [ORIGIN text]}, with the line; an
+   * {@code $INCLUDE} of a relative path is relative to the working directory.
+   *
+   * @param origin the zone's origin, and the origin relative names start from until the text sets
+   *     {@code $ORIGIN}
+   * @throws ZoneFileException when the text is malformed or its records break a zone rule
+   * @throws UncheckedIOException when a file it includes cannot be read
+   */
+  public static Zone parse(String text, Name origin) {
+    try {
+      return ZoneFileReader.read(textLabel(origin), text, origin);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Parses zone text in master format read to its end from {@code text}, as {@link #parse(String,
+   * Name)} does; the reader is not closed.
+   *
+   * @throws ZoneFileException when the text is malformed or its records break a zone rule
+   * @throws IOException when the reader or a file the text includes cannot be read
+   */
+  public static Zone parse(Reader text, Name origin) throws IOException {
+    StringWriter all = new StringWriter();
+    text.transferTo(all);
+    return ZoneFileReader.read(textLabel(origin), all.toString(), origin);
+  }
+
+  /** What errors in zone text name as its file: no file has that name, and it says which zone. */
+  private static Path textLabel(Name origin) {
+    return Path.of("[" + origin + " text]");
   }
 
   /**
