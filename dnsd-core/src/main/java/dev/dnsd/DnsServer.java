@@ -1,5 +1,6 @@
 package dev.dnsd;
 
+import dev.dnsd.internal.QueryReporter;
 import dev.dnsd.internal.Responder;
 import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.internal.SetOnce;
@@ -93,8 +94,9 @@ public final class DnsServer implements AutoCloseable {
       importZones();
       Responder responder = new Responder(store::zones, () -> expired, config);
       this.responder = responder;
+      QueryHandler handler = QueryReporter.around(responder, config.queryListener());
       for (InetSocketAddress address : config.listen()) {
-        bind(address, responder);
+        bind(address, handler);
       }
       for (ServerExtension extension : config.extensions()) {
         extension.start(this);
@@ -353,6 +355,16 @@ public final class DnsServer implements AutoCloseable {
     public Builder nsid(String id) {
       config = config.withNsid(id.getBytes(StandardCharsets.UTF_8));
       once.claim("nsid", id);
+      return this;
+    }
+
+    /**
+     * Told of each query the server receives, on the thread that answers it; none by default, and
+     * without one the server does no work for it. See {@link QueryListener}.
+     */
+    public Builder queryListener(QueryListener listener) {
+      config = config.withQueryListener(listener);
+      once.claim("queryListener", listener);
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.dnsd.internal;
 
+import dev.dnsd.QueryListener;
 import dev.dnsd.ServerExtension;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +34,7 @@ import org.xbill.DNS.Name;
  *     65535; 1232 by default, which avoids IP fragmentation on common paths)
  * @param answerCacheBytes the memory the cache of encoded answers may take (0 turns the cache
  *     off; else at least 64 KiB; 8 MiB by default)
+ * @param queryListener told of each query received, or null (the default) for none
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -43,7 +45,8 @@ public record ServerConfig(
     int tcpMaxConnections,
     Duration tcpIdleTimeout,
     int maxUdpPayload,
-    long answerCacheBytes) {
+    long answerCacheBytes,
+    @Nullable QueryListener queryListener) {
 
   /** This library's version. */
   public static final String VERSION = "0.1.0";
@@ -105,7 +108,7 @@ public record ServerConfig(
   /**
    * Loopback port 0, no extensions, the version under {@code version.dnsd.} and {@code
    * version.bind.}, no NSID, a UDP worker per processor, 256 TCP connections idle for at most
-   * 10 s, 1232-byte UDP answers and an 8 MiB answer cache.
+   * 10 s, 1232-byte UDP answers, an 8 MiB answer cache and no query listener.
    */
   public static ServerConfig defaults() {
     return new ServerConfig(
@@ -117,7 +120,8 @@ public record ServerConfig(
         256,
         Duration.ofSeconds(10),
         1232,
-        8L << 20);
+        8L << 20,
+        null);
   }
 
   @Override
@@ -127,12 +131,12 @@ public record ServerConfig(
 
   public ServerConfig withListen(List<InetSocketAddress> addresses) {
     return new ServerConfig(addresses, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
   public ServerConfig withExtensions(List<ServerExtension> list) {
     return new ServerConfig(listen, list, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
   /** Answers a CH TXT name with the text, or (null) stops answering it. */
@@ -144,37 +148,42 @@ public record ServerConfig(
       copy.put(name, text);
     }
     return new ServerConfig(listen, extensions, copy, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
   public ServerConfig withNsid(byte @Nullable [] id) {
     return new ServerConfig(listen, extensions, chaosTxt, id, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
   public ServerConfig withUdpThreads(int threads) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, threads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
   public ServerConfig withTcpMaxConnections(int max) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, max,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
   public ServerConfig withTcpIdleTimeout(Duration timeout) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        timeout, maxUdpPayload, answerCacheBytes);
+        timeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
   public ServerConfig withMaxUdpPayload(int bytes) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, bytes, answerCacheBytes);
+        tcpIdleTimeout, bytes, answerCacheBytes, queryListener);
+  }
+
+  public ServerConfig withQueryListener(@Nullable QueryListener listener) {
+    return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, listener);
   }
 
   /** The answer cache's memory budget; 0 turns it off. */
   public ServerConfig withAnswerCacheBytes(long bytes) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, bytes);
+        tcpIdleTimeout, maxUdpPayload, bytes, queryListener);
   }
 }
