@@ -74,9 +74,44 @@ public interface RecordStore extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no zone list hooks");
   }
 
+  /**
+   * Reserves this store's commits for one writer that keeps it a copy of another source, such as
+   * a replication secondary: from now on {@link #commit} is refused with an {@link
+   * IllegalStateException} naming the owner, since a change made beside the copy would make it
+   * diverge from its source, and only the returned {@link Committer} commits, until it is closed.
+   *
+   * <pre>{@code
+   * try (RecordStore.Committer committer = store.reserve("secondary ns2 of 192.0.2.1:5300")) {
+   *   committer.commit(changesFromThePrimary);
+   * }
+   * }</pre>
+   *
+   * @param owner who writes the store, as the refusal names it
+   * @throws IllegalStateException when another owner holds it
+   * @throws UnsupportedOperationException when the store cannot (every {@link
+   *     AbstractRecordStore} can)
+   */
+  default Committer reserve(String owner) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be reserved for one writer");
+  }
+
   /** Releases the store; commits after close fail. Idempotent. */
   @Override
   void close();
+
+  /** The one writer of a reserved store ({@link #reserve}); closing it ends the reservation. */
+  interface Committer extends AutoCloseable {
+    /**
+     * Commits as {@link RecordStore#commit} does, as the store's owner.
+     *
+     * @throws IllegalStateException when the reservation was ended
+     */
+    Change commit(ChangeSet changes);
+
+    /** Ends the reservation: the store takes commits from anyone again. Idempotent. */
+    @Override
+    void close();
+  }
 
   /** A registered listener; closing it unregisters it. */
   interface Subscription extends AutoCloseable {

@@ -43,7 +43,7 @@ class SyncWalkthroughTest {
             () -> digShort(secondary, "example.com").equals("127.0.0.1\n"));
       }
 
-      // --wait returns once the connected secondaries applied the change, so no polling after it.
+      // --wait returns once every secondary applied the change, so no polling after it.
       assertThat(control(primary, "--wait", "10", "add", "www.example.com", "300", "A", "127.0.0.2"))
           .contains("applied by ns2, ns3");
       for (Node node : List.of(primary, ns2, ns3)) {

@@ -90,7 +90,7 @@ public final class ControlClient implements AutoCloseable {
   }
 
   /**
-   * Commits, then waits until the secondaries connected to the primary at that moment have applied
+   * Commits, then waits until the primary's configured secondaries (connected or not) have applied
    * the change, or the timeout passes; the result names any that had not. A zero timeout does not
    * wait.
    */

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  *     .peer("admin", adminSecret, Role.CONTROL)
  *     .build();
  * DnsServer server = DnsServer.builder().store(store).extension(sync).build().start();
+ * sync.awaitConnected(List.of("ns2"), Duration.ofSeconds(5));
  * CommitResult r = sync.commitAndWait(changes, Duration.ofSeconds(2)); // read-your-writes
  * }</pre>
  *
@@ -55,6 +56,7 @@ public final class SyncPrimary implements ServerExtension {
 
   private final InetSocketAddress listen;
   private final Map<String, Peer> peers;
+  private final List<String> secondaries;
   private final @Nullable SSLContext tls;
   private final Duration keepalive;
   private final Duration handshakeTimeout;
@@ -74,6 +76,12 @@ public final class SyncPrimary implements ServerExtension {
   private SyncPrimary(Builder b) {
     this.listen = b.listen;
     this.peers = Map.copyOf(b.peers);
+    this.secondaries =
+        b.peers.values().stream()
+            .filter(p -> p.roles().contains(Role.SECONDARY))
+            .map(Peer::name)
+            .sorted()
+            .toList();
     this.tls = b.tls;
     this.keepalive = b.keepalive;
     this.handshakeTimeout = b.handshakeTimeout;
@@ -144,24 +152,76 @@ public final class SyncPrimary implements ServerExtension {
     return List.copyOf(names);
   }
 
+  /** The names of the peers with the secondary role, connected or not, in order of name. */
+  public List<String> secondaries() {
+    return secondaries;
+  }
+
   /**
-   * Commits and returns once every secondary connected now has applied the change, or when the
-   * timeout passes; the result names those that had not.
+   * Commits and returns once every configured secondary (every peer with the secondary role) has
+   * applied the change, or when the timeout passes; the result names those that had not, connected
+   * or not. A secondary that is not connected cannot have applied it: with one down, this waits
+   * the whole timeout and names it.
    *
    * @throws dev.dnsd.zone.InvalidZoneException when the change set breaks a zone rule
    */
   public CommitResult commitAndWait(ChangeSet changes, Duration timeout) throws InterruptedException {
-    RecordStore s = store;
-    if (s == null) {
-      throw new IllegalStateException("SyncPrimary is not started");
+    Change change = store().commit(changes);
+    return awaitApplied(change.version(), timeout);
+  }
+
+  /**
+   * Waits until every configured secondary has applied this version (or a later one), or the
+   * timeout passes.
+   *
+   * @return which secondaries had applied it and which had not when the wait ended
+   */
+  public CommitResult awaitApplied(long version, Duration timeout) throws InterruptedException {
+    return awaitApplied(version, secondaries, timeout);
+  }
+
+  /**
+   * Waits until the named secondary has applied this version (or a later one), or the timeout
+   * passes: {@code awaitApplied("ns2", store.version(), timeout)} waits until it is in sync.
+   *
+   * @return false when the timeout passed first
+   * @throws IllegalArgumentException when no peer of that name has the secondary role
+   */
+  public boolean awaitApplied(String secondary, long version, Duration timeout) throws InterruptedException {
+    return awaitApplied(version, List.of(checkSecondary(secondary)), timeout).allApplied();
+  }
+
+  /**
+   * Waits until each named secondary is connected and receiving changes, or the timeout passes.
+   *
+   * @return false when the timeout passed first
+   * @throws IllegalArgumentException when a name is not that of a peer with the secondary role
+   */
+  public boolean awaitConnected(List<String> names, Duration timeout) throws InterruptedException {
+    names.forEach(this::checkSecondary);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (acked) {
+      while (!connectedSecondaries().containsAll(names)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        acked.wait(Math.max(1, left / 1_000_000));
+      }
+      return true;
     }
-    List<String> targets = connectedSecondaries();
-    Change change = s.commit(changes);
-    return awaitApplied(change.version(), targets, timeout);
+  }
+
+  private String checkSecondary(String name) {
+    if (!secondaries.contains(name)) {
+      throw new IllegalArgumentException("no peer " + name + " with the secondary role; secondaries: " + secondaries);
+    }
+    return name;
   }
 
   /** Waits until each named secondary acknowledged the version, or the timeout passes. */
-  CommitResult awaitApplied(long version, List<String> targets, Duration timeout) throws InterruptedException {
+  private CommitResult awaitApplied(long version, List<String> targets, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (acked) {
       while (true) {
@@ -176,6 +236,13 @@ public final class SyncPrimary implements ServerExtension {
         }
         acked.wait(Math.max(1, left / 1_000_000));
       }
+    }
+  }
+
+  /** Wakes the waits: which secondaries are connected changed. */
+  private void connectionsChanged() {
+    synchronized (acked) {
+      acked.notifyAll();
     }
   }
 
@@ -196,6 +263,7 @@ public final class SyncPrimary implements ServerExtension {
         c.close();
       }
     }
+    connectionsChanged();
   }
 
   /** How many times all zones were sent to a secondary; for tests of catch-up from the log. */
@@ -209,6 +277,7 @@ public final class SyncPrimary implements ServerExtension {
 
   void ended(PrimaryConnection connection) {
     connections.remove(connection);
+    connectionsChanged();
   }
 
   RecordStore store() {

@@ -3,6 +3,7 @@ package dev.dnsd.sync;
 import dev.dnsd.DnsServer;
 import dev.dnsd.ServerExtension;
 import dev.dnsd.internal.SetOnce;
+import dev.dnsd.store.RecordStore;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +41,8 @@ import org.xbill.DNS.Record;
  * }</pre>
  *
  * <p>The store belongs to replication: every zone not on the primary is deleted when all zones are
- * copied, so host code must not commit to it. Changes are applied on a thread of their own; queries
+ * copied, and a commit of host code to it is refused ({@link RecordStore#reserve}) until this
+ * secondary is closed; a store that cannot be reserved is refused at start. Changes are applied on a thread of their own; queries
  * are answered throughout and see whole changes of the primary only. Thread-safe; {@link #close()}
  * is idempotent.
  */
@@ -55,11 +57,14 @@ public final class SyncSecondary implements ServerExtension {
   private final Duration maxBackoff;
   private final Duration connectTimeout;
   private volatile @Nullable SecondaryApplier applier;
+  private volatile RecordStore.@Nullable Committer committer;
   private volatile @Nullable FrameChannel channel;
   private volatile @Nullable Thread connector;
   private volatile @Nullable Thread applyThread;
   private volatile boolean connected;
   private volatile long primaryVersion;
+  /** The identity of the primary connected to now, as its handshake gave it. */
+  private volatile String connectedPrimaryId = "";
   private final Object sleeper = new Object();
   private volatile boolean closed;
 
@@ -83,7 +88,11 @@ public final class SyncSecondary implements ServerExtension {
     if (applier != null || closed) {
       throw new IllegalStateException("SyncSecondary was started already");
     }
-    SecondaryApplier a = new SecondaryApplier(server.store(), this::disconnect);
+    RecordStore store = server.store();
+    RecordStore.Committer c =
+        store.reserve("SyncSecondary " + name + ", which keeps it a copy of primary " + primary);
+    committer = c;
+    SecondaryApplier a = new SecondaryApplier(store, c, this::disconnect);
     applier = a;
     Thread apply = new Thread(a, "dnsd-sync-apply");
     apply.setDaemon(true);
@@ -124,6 +133,22 @@ public final class SyncSecondary implements ServerExtension {
     return a.awaitVersion(version, timeout);
   }
 
+  /**
+   * Waits until this secondary is connected and has applied every change of its primary's that it
+   * heard of: at the handshake, and since.
+   *
+   * @return false when the timeout passed first
+   */
+  public boolean awaitInSync(Duration timeout) throws InterruptedException {
+    SecondaryApplier a = applier;
+    if (a == null) {
+      throw new IllegalStateException("SyncSecondary is not started");
+    }
+    return a.await(
+        () -> connected && a.primaryId().equals(connectedPrimaryId) && a.applied() >= primaryVersion,
+        timeout);
+  }
+
   String appliedPrimaryId() {
     SecondaryApplier a = applier;
     return a == null ? "" : a.primaryId();
@@ -156,6 +181,10 @@ public final class SyncSecondary implements ServerExtension {
         log.error("secondary {} failed; reconnecting", name, e);
       } finally {
         connected = false;
+        SecondaryApplier a = applier;
+        if (a != null) {
+          a.wake();
+        }
         disconnect();
       }
       long delay = backoff.nextDelayMillis();
@@ -199,12 +228,14 @@ public final class SyncSecondary implements ServerExtension {
       c.setReadTimeout(Keepalive.deadAfterMillis(keepalive));
       pings = Keepalive.start(c, keepalive);
       primaryVersion = welcome.primaryVersion();
+      connectedPrimaryId = welcome.primaryId();
       a.awaitIdle();
       String knownId = a.primaryId();
       long after = knownId.isEmpty() ? 0 : a.applied();
       c.send(Protocol.SUBSCRIBE, new WireWriter().string(knownId).u64(after));
       a.ackTo(c);
       connected = true;
+      a.wake();
       backoff.reset();
       log.info(
           "secondary {} connected to primary {} (version {}); asking for {}",
@@ -310,6 +341,10 @@ public final class SyncSecondary implements ServerExtension {
     Thread apply = applyThread;
     if (apply != null) {
       join(apply);
+    }
+    RecordStore.Committer c = committer;
+    if (c != null) {
+      c.close();
     }
   }
 
