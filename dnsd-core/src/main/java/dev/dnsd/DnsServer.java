@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -125,23 +126,40 @@ public final class DnsServer implements AutoCloseable {
     store.commit(changes.build());
   }
 
-  /** UDP and TCP share a port; with port 0 the UDP port is chosen first and TCP must follow it. */
+  /**
+   * UDP and TCP share a port; with port 0 the UDP port is chosen first and TCP must follow it.
+   *
+   * @throws BindException naming the protocol and the address that could not be bound
+   */
   private void bind(InetSocketAddress address, QueryHandler handler) throws IOException {
     int attempts = address.getPort() == 0 ? 10 : 1;
     for (int attempt = 1; ; attempt++) {
-      UdpTransport u = UdpTransport.start(address, config.udpThreads(), handler);
+      UdpTransport u;
       try {
-        InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
+        u = UdpTransport.start(address, config.udpThreads(), handler);
+      } catch (BindException e) {
+        throw bindFailure("UDP", address, e);
+      }
+      InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
+      try {
         tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(), config.tcpIdleTimeout()));
         udp.add(u);
         return;
       } catch (BindException e) {
         u.close();
         if (attempt >= attempts) {
-          throw e;
+          throw bindFailure("TCP", same, e);
         }
       }
     }
+  }
+
+  /** The JDK's message says only "Address already in use"; a server may listen on many. */
+  private static BindException bindFailure(String protocol, InetSocketAddress address, BindException e) {
+    BindException named =
+        new BindException("cannot listen on " + protocol + " " + ServerConfig.hostPort(address) + ": " + e.getMessage());
+    named.initCause(e);
+    return named;
   }
 
   public RecordStore store() {
@@ -243,6 +261,21 @@ public final class DnsServer implements AutoCloseable {
     udp.forEach(UdpTransport::close);
     tcp.forEach(TcpTransport::close);
     store.close();
+  }
+
+  /** The state and the addresses: bound ones once started, else the ones it will listen on. */
+  @Override
+  public String toString() {
+    State now = state;
+    String where =
+        now == State.RUNNING && !udp.isEmpty()
+            ? "UDP " + format(udpAddresses()) + ", TCP " + format(tcpAddresses())
+            : "listen " + format(config.listen());
+    return "DnsServer[" + now.name().toLowerCase(Locale.ROOT) + ", " + where + "]";
+  }
+
+  private static String format(List<InetSocketAddress> addresses) {
+    return addresses.stream().map(ServerConfig::hostPort).toList().toString();
   }
 
   /**

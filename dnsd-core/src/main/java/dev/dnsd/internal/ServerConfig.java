@@ -98,6 +98,12 @@ public record ServerConfig(
     }
   }
 
+  /** An address as HOST:PORT, an IPv6 host in brackets: 127.0.0.1:53, [0:0:0:0:0:0:0:1]:53. */
+  public static String hostPort(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
   /** Refuses an address that cannot be bound: a name that was not resolved. */
   public static void checkListen(InetSocketAddress address) {
     if (address.isUnresolved()) {
