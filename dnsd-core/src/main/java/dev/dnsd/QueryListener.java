@@ -24,6 +24,8 @@ public interface QueryListener {
    * One request the server received: every DNS message that is not a response, whatever its
    * opcode, answered from the cache, refused or taken by an extension. Bytes that do not parse as
    * a DNS message are not reported.
+   *
+   * @param query the request and what became of it
    */
   void received(ReceivedQuery query);
 }

@@ -37,30 +37,51 @@ public record ReceivedQuery(
     TCP
   }
 
-  /** The question's name; null when the message has no question. */
+  /**
+   * The question's name; null when the message has no question.
+   *
+   * @return the name, or null
+   */
   public @Nullable Name name() {
     Record q = message.getQuestion();
     return q == null ? null : q.getName();
   }
 
-  /** The question's type ({@code org.xbill.DNS.Type}); 0 when there is no question. */
+  /**
+   * The question's type ({@code org.xbill.DNS.Type}); 0 when there is no question.
+   *
+   * @return the type, or 0
+   */
   public int type() {
     Record q = message.getQuestion();
     return q == null ? 0 : q.getType();
   }
 
-  /** The question's class ({@code org.xbill.DNS.DClass}); 0 when there is no question. */
+  /**
+   * The question's class ({@code org.xbill.DNS.DClass}); 0 when there is no question.
+   *
+   * @return the class, or 0
+   */
   public int dclass() {
     Record q = message.getQuestion();
     return q == null ? 0 : q.getDClass();
   }
 
-  /** The opcode ({@code org.xbill.DNS.Opcode}). */
+  /**
+   * The opcode ({@code org.xbill.DNS.Opcode}).
+   *
+   * @return the opcode
+   */
   public int opcode() {
     return message.getHeader().getOpcode();
   }
 
-  /** Whether a header flag is set: {@code Flags.RD}, {@code Flags.CD}, {@code Flags.AD}. */
+  /**
+   * Whether a header flag is set: {@code Flags.RD}, {@code Flags.CD}, {@code Flags.AD}.
+   *
+   * @param flag the flag's number
+   * @return whether the query set it
+   */
   public boolean flag(int flag) {
     return message.getHeader().getFlag(flag);
   }
@@ -69,12 +90,18 @@ public record ReceivedQuery(
    * The query's EDNS record (RFC 6891): its {@link OPTRecord#getVersion() version}, {@link
    * OPTRecord#getPayloadSize() payload size}, flags and {@link OPTRecord#getOptions() options};
    * null without EDNS.
+   *
+   * @return the OPT record, or null
    */
   public @Nullable OPTRecord edns() {
     return message.getOPT();
   }
 
-  /** Whether the query set the DO bit (RFC 3225): it wants DNSSEC records. */
+  /**
+   * Whether the query set the DO bit (RFC 3225): it wants DNSSEC records.
+   *
+   * @return whether DO was set
+   */
   public boolean dnssecOk() {
     OPTRecord opt = message.getOPT();
     return opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;

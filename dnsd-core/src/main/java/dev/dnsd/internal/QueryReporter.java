@@ -35,7 +35,13 @@ public final class QueryReporter implements QueryHandler {
     this.listener = listener;
   }
 
-  /** The handler itself when there is no listener, else one that reports to it. */
+  /**
+   * The handler itself when there is no listener, else one that reports to it.
+   *
+   * @param handler the handler to wrap
+   * @param listener the listener, or null
+   * @return the handler the transports get
+   */
   public static QueryHandler around(QueryHandler handler, @Nullable QueryListener listener) {
     return listener == null ? handler : new QueryReporter(handler, listener);
   }

@@ -35,12 +35,21 @@ public abstract class AbstractRecordStore implements RecordStore {
   /** The one writer allowed, or null for anyone; set and read under the writer lock. */
   private @Nullable Reservation reservation;
 
-  /** Starts from the state the subclass loaded; its version is the last durable commit's. */
+  /**
+   * Starts from the state the subclass loaded; its version is the last durable commit's.
+   *
+   * @param initial the zones loaded, with the version of the last durable commit
+   */
   protected AbstractRecordStore(ZoneTable initial) {
     this(initial, Map.of());
   }
 
-  /** Starts from the zones and the metadata the subclass loaded. */
+  /**
+   * Starts from the zones and the metadata the subclass loaded.
+   *
+   * @param initial the zones loaded, with the version of the last durable commit
+   * @param initialMeta the metadata loaded
+   */
   protected AbstractRecordStore(ZoneTable initial, Map<String, String> initialMeta) {
     this.current = initial;
     this.meta = Map.copyOf(initialMeta);
@@ -50,6 +59,8 @@ public abstract class AbstractRecordStore implements RecordStore {
    * Makes the changes durable, in order, all or none, each with its {@link Change#meta()} (later
    * values of a key replace earlier ones). When this returns they must survive a crash; when it
    * throws, none may be visible after a restart.
+   *
+   * @param batch the changes, in version order
    */
   protected abstract void persist(List<Change> batch);
 
@@ -166,6 +177,11 @@ public abstract class AbstractRecordStore implements RecordStore {
     }
   }
 
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return whether the store is closed
+   */
   protected final boolean isClosed() {
     return closed;
   }

@@ -53,6 +53,8 @@ public final class ZoneFiles {
    *     {@code $ORIGIN}
    * @throws ZoneFileException when the file is malformed or its records break a zone rule
    * @throws IOException when the file cannot be read
+   * @param file the file
+   * @return the zone
    */
   public static Zone load(Path file, Name origin) throws IOException {
     return ZoneFileReader.read(file, origin, ZoneFileReader.Opener.FILES).zone();
@@ -65,6 +67,8 @@ public final class ZoneFiles {
    *
    * @throws ZoneFileException when the file is malformed or its records break a zone rule
    * @throws IOException when the file cannot be read
+   * @param file the file
+   * @return the zone
    */
   public static Zone load(Path file) throws IOException {
     return ZoneFileReader.read(file, null, ZoneFileReader.Opener.FILES).zone();
@@ -74,6 +78,8 @@ public final class ZoneFiles {
    * Loads zone files, each with the origin {@link #load(Path)} gives it, in the order given. One
    * zone from two files is an error: which of them would be meant is anyone's guess.
    *
+   * @param files the files
+   * @return the zones, in the files' order
    * @throws ZoneFileException when a file is bad, or names a zone an earlier file holds (the error
    *     names the later file, and the line of its {@code $ORIGIN} when that is what names the zone)
    * @throws IOException when a file cannot be read
@@ -107,6 +113,8 @@ public final class ZoneFiles {
    *     {@code $ORIGIN}
    * @throws ZoneFileException when the text is malformed or its records break a zone rule
    * @throws UncheckedIOException when a file it includes cannot be read
+   * @param text the zone in master format
+   * @return the zone
    */
   public static Zone parse(String text, Name origin) {
     try {
@@ -122,6 +130,9 @@ public final class ZoneFiles {
    *
    * @throws ZoneFileException when the text is malformed or its records break a zone rule
    * @throws IOException when the reader or a file the text includes cannot be read
+   * @param text the zone in master format
+   * @param origin the zone's origin
+   * @return the zone
    */
   public static Zone parse(Reader text, Name origin) throws IOException {
     StringWriter all = new StringWriter();
@@ -141,6 +152,8 @@ public final class ZoneFiles {
    *
    * @throws ZoneFileException when a file is bad, or two files hold the same zone
    * @throws IOException when the directory or a file cannot be read
+   * @param dir the directory
+   * @return the zones
    */
   public static List<Zone> loadDirectory(Path dir) throws IOException {
     List<Path> files;
@@ -154,7 +167,13 @@ public final class ZoneFiles {
     return loadAll(files);
   }
 
-  /** Writes the zone in master format: {@code $ORIGIN}, then every record, SOA first. */
+  /**
+   * Writes the zone in master format: {@code $ORIGIN}, then every record, SOA first.
+   *
+   * @param zone the zone
+   * @param out where to write
+   * @throws IOException when {@code out} fails
+   */
   public static void write(Zone zone, Appendable out) throws IOException {
     Name origin = zone.origin();
     out.append("$ORIGIN ").append(origin.toString()).append('\n');
@@ -168,7 +187,12 @@ public final class ZoneFiles {
     }
   }
 
-  /** The zone in master format, as {@link #write} makes it. */
+  /**
+   * The zone in master format, as {@link #write} makes it.
+   *
+   * @param zone the zone
+   * @return the text
+   */
   public static String toMasterFormat(Zone zone) {
     StringBuilder out = new StringBuilder();
     try {

@@ -12,12 +12,23 @@ import java.util.List;
  *     connected or not; empty when every one did
  */
 public record CommitResult(long version, List<String> applied, List<String> notApplied) {
+  /**
+   * Copies the lists.
+   *
+   * @param version the primary's version after the commit
+   * @param applied the secondaries that applied it
+   * @param notApplied the secondaries that had not
+   */
   public CommitResult {
     applied = List.copyOf(applied);
     notApplied = List.copyOf(notApplied);
   }
 
-  /** Whether every configured secondary applied the change in time. */
+  /**
+   * Whether every configured secondary applied the change in time.
+   *
+   * @return whether none was left out
+   */
   public boolean allApplied() {
     return notApplied.isEmpty();
   }

@@ -78,6 +78,11 @@ public final class SyncSecondary implements ServerExtension {
     this.connectTimeout = b.connectTimeout;
   }
 
+  /**
+   * A new builder.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -104,18 +109,30 @@ public final class SyncSecondary implements ServerExtension {
     t.start();
   }
 
-  /** The primary version this secondary has applied (durably, in its store); 0 before any. */
+  /**
+   * The primary version this secondary has applied (durably, in its store); 0 before any.
+   *
+   * @return the version
+   */
   public long appliedVersion() {
     SecondaryApplier a = applier;
     return a == null ? 0 : a.applied();
   }
 
-  /** The primary's version as last heard of (at the handshake, or a change received). */
+  /**
+   * The primary's version as last heard of (at the handshake, or a change received).
+   *
+   * @return the version
+   */
   public long primaryVersion() {
     return primaryVersion;
   }
 
-  /** Whether the secondary is connected to the primary and subscribed now. */
+  /**
+   * Whether the secondary is connected to the primary and subscribed now.
+   *
+   * @return whether it is connected
+   */
   public boolean isConnected() {
     return connected;
   }
@@ -124,6 +141,9 @@ public final class SyncSecondary implements ServerExtension {
    * Waits until the primary's change with this version is applied here.
    *
    * @return false when the timeout passed first
+   * @param version the primary's version
+   * @param timeout how long to wait
+   * @throws InterruptedException when interrupted while waiting
    */
   public boolean awaitVersion(long version, Duration timeout) throws InterruptedException {
     SecondaryApplier a = applier;
@@ -138,6 +158,8 @@ public final class SyncSecondary implements ServerExtension {
    * heard of: at the handshake, and since.
    *
    * @return false when the timeout passed first
+   * @param timeout how long to wait
+   * @throws InterruptedException when interrupted while waiting
    */
   public boolean awaitInSync(Duration timeout) throws InterruptedException {
     SecondaryApplier a = applier;
@@ -369,13 +391,25 @@ public final class SyncSecondary implements ServerExtension {
 
     private Builder() {}
 
-    /** The primary's sync address. */
+    /**
+     * The primary's sync address.
+     *
+     * @param address the address
+     * @return this builder
+     */
     public Builder primary(InetSocketAddress address) {
       once.claim("primary", address);
       primary = address;
       return this;
     }
 
+    /**
+     * The primary's sync address, as {@link #primary(InetSocketAddress)} takes it.
+     *
+     * @param host a host name or address literal, resolved now
+     * @param port the port
+     * @return this builder
+     */
     public Builder primary(String host, int port) {
       try {
         return primary(new InetSocketAddress(InetAddress.getByName(host), port));
@@ -384,28 +418,49 @@ public final class SyncSecondary implements ServerExtension {
       }
     }
 
-    /** This secondary's peer name, as the primary knows it. */
+    /**
+     * This secondary's peer name, as the primary knows it.
+     *
+     * @param peerName the name
+     * @return this builder
+     */
     public Builder name(String peerName) {
       once.claim("name", peerName);
       name = peerName;
       return this;
     }
 
-    /** The secret shared with the primary for this name. */
+    /**
+     * The secret shared with the primary for this name.
+     *
+     * @param sharedSecret the secret
+     * @return this builder
+     */
     public Builder secret(byte[] sharedSecret) {
       once.claimSecret("secret");
       secret = sharedSecret.clone();
       return this;
     }
 
-    /** Connects with TLS; the context's trust manager decides which primary certificates to trust. */
+    /**
+     * Connects with TLS; the context's trust manager decides which primary certificates to trust.
+     *
+     * @param context the TLS context
+     * @return this builder
+     */
     public Builder tls(SSLContext context) {
       once.claim("tls", context);
       tls = context;
       return this;
     }
 
-    /** Reconnect delays double from {@code initial} up to {@code max}, with jitter. Default 200 ms to 30 s. */
+    /**
+     * Reconnect delays double from {@code initial} up to {@code max}, with jitter. Default 200 ms to 30 s.
+     *
+     * @param initial the first delay
+     * @param max the longest delay
+     * @return this builder
+     */
     public Builder reconnectBackoff(Duration initial, Duration max) {
       if (initial.toMillis() < 1 || max.compareTo(initial) < 0) {
         throw new IllegalArgumentException("backoff must be 1 ms or more and max >= initial: " + initial + ", " + max);
@@ -416,6 +471,11 @@ public final class SyncSecondary implements ServerExtension {
       return this;
     }
 
+    /**
+     * The secondary, not yet started: a server starts it.
+     *
+     * @return the secondary
+     */
     public SyncSecondary build() {
       if (primary == null || name == null || secret == null) {
         throw new IllegalStateException("a SyncSecondary needs primary, name and secret");

@@ -63,11 +63,22 @@ public final class DnsTestServer implements AutoCloseable {
     this.configure = b.configure;
   }
 
+  /**
+   * A new builder.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A server (not started) with one zone; see {@link Builder#zone(String, String)}. */
+  /**
+   * A server (not started) with one zone; see {@link Builder#zone(String, String)}.
+   *
+   * @param origin the zone's origin
+   * @param text the zone's text
+   * @return the server
+   */
   public static DnsTestServer withZone(String origin, String text) {
     return builder().zone(origin, text).build();
   }
@@ -78,6 +89,8 @@ public final class DnsTestServer implements AutoCloseable {
    *
    * @throws IllegalStateException when it is running
    * @throws dev.dnsd.zone.ZoneFileException when a zone's text is bad: the line is the text's own
+   * @throws IOException when the server cannot bind its port
+   * @return this server
    */
   public synchronized DnsTestServer start() throws IOException {
     if (server != null) {
@@ -94,12 +107,20 @@ public final class DnsTestServer implements AutoCloseable {
     return this;
   }
 
-  /** Whether it is running. */
+  /**
+   * Whether it is running.
+   *
+   * @return whether it runs
+   */
   public boolean isRunning() {
     return server != null;
   }
 
-  /** The running server: to commit changes, or read its store. */
+  /**
+   * The running server: to commit changes, or read its store.
+   *
+   * @return the server
+   */
   public DnsServer server() {
     DnsServer s = server;
     if (s == null) {
@@ -108,17 +129,29 @@ public final class DnsTestServer implements AutoCloseable {
     return s;
   }
 
-  /** The address it answers on, UDP and TCP. */
+  /**
+   * The address it answers on, UDP and TCP.
+   *
+   * @return the address
+   */
   public InetSocketAddress address() {
     return server().address();
   }
 
-  /** The port it answers on, UDP and TCP. */
+  /**
+   * The port it answers on, UDP and TCP.
+   *
+   * @return the port
+   */
   public int port() {
     return server().port();
   }
 
-  /** A new dnsjava resolver that asks this server, over UDP unless told {@code setTCP(true)}. */
+  /**
+   * A new dnsjava resolver that asks this server, over UDP unless told {@code setTCP(true)}.
+   *
+   * @return the resolver
+   */
   public SimpleResolver resolver() {
     SimpleResolver resolver = new SimpleResolver(address());
     resolver.setTimeout(RESOLVER_TIMEOUT);
@@ -130,6 +163,8 @@ public final class DnsTestServer implements AutoCloseable {
    *
    * @param name absolute, with or without the final dot
    * @param type a {@code org.xbill.DNS.Type} value
+   * @return the answer
+   * @throws IOException when no answer comes
    */
   public Message query(String name, int type) throws IOException {
     return resolver().send(Message.newQuery(Record.newRecord(absolute(name), type, DClass.IN)));
@@ -138,6 +173,11 @@ public final class DnsTestServer implements AutoCloseable {
   /**
    * The data of the answer's records of the type asked for, as master-file text ({@code
    * "192.0.2.1"}, {@code "10 mail.example.com."}); empty for NXDOMAIN or no data.
+   *
+   * @param name absolute, with or without the final dot
+   * @param type a {@code org.xbill.DNS.Type} value
+   * @return the data, in the answer's order
+   * @throws IOException when no answer comes
    */
   public List<String> answers(String name, int type) throws IOException {
     List<String> out = new ArrayList<>();
@@ -154,6 +194,8 @@ public final class DnsTestServer implements AutoCloseable {
    * MockWebServer's {@code takeRequest()}: a test asserts what the code under test asked.
    *
    * @throws AssertionError when none came in time
+   * @return the query
+   * @throws InterruptedException when interrupted while waiting
    */
   public ReceivedQuery takeQuery() throws InterruptedException {
     ReceivedQuery q = takeQuery(TAKE_TIMEOUT);
@@ -163,12 +205,22 @@ public final class DnsTestServer implements AutoCloseable {
     return q;
   }
 
-  /** The oldest query not yet taken, or null when none comes within the timeout. */
+  /**
+   * The oldest query not yet taken, or null when none comes within the timeout.
+   *
+   * @param timeout how long to wait
+   * @return the query, or null
+   * @throws InterruptedException when interrupted while waiting
+   */
   public @Nullable ReceivedQuery takeQuery(Duration timeout) throws InterruptedException {
     return received.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  /** How many queries were received and not yet taken. */
+  /**
+   * How many queries were received and not yet taken.
+   *
+   * @return the count
+   */
   public int queryCount() {
     return received.size();
   }
@@ -222,6 +274,8 @@ public final class DnsTestServer implements AutoCloseable {
      * as in a zone file; a default SOA and NS when it has none.
      *
      * @param origin absolute, with or without the final dot
+     * @param text the zone's text
+     * @return this builder
      */
     public Builder zone(String origin, String text) {
       Name o = absolute(origin);
@@ -232,6 +286,10 @@ public final class DnsTestServer implements AutoCloseable {
     /**
      * A zone from a file on the class path ({@code "zones/example.com.zone"}, no leading slash),
      * as {@link #zone(String, String)} reads text.
+     *
+     * @param origin the zone's origin
+     * @param resource the resource's path
+     * @return this builder
      */
     public Builder zoneResource(String origin, String resource) {
       Name o = absolute(origin);
@@ -246,6 +304,9 @@ public final class DnsTestServer implements AutoCloseable {
     /**
      * A zone from a file on the class path whose name gives its origin: {@code
      * zones/example.com.zone} holds {@code example.com.}.
+     *
+     * @param resource the resource's path
+     * @return this builder
      */
     public Builder zoneResource(String resource) {
       String file = resource.substring(resource.lastIndexOf('/') + 1);
@@ -260,6 +321,9 @@ public final class DnsTestServer implements AutoCloseable {
      * Anything else a server may have ({@code answerCacheBytes}, an extension), applied to the
      * builder of each new server at {@link #start()}: make extensions inside it, as a server
      * starts each once.
+     *
+     * @param settings what to set on each server's builder
+     * @return this builder
      */
     public Builder configure(Consumer<DnsServer.Builder> settings) {
       if (configured) {
@@ -270,6 +334,11 @@ public final class DnsTestServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The server, not yet started.
+     *
+     * @return the server
+     */
     public DnsTestServer build() {
       return new DnsTestServer(this);
     }

@@ -32,13 +32,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Repeatable(DnsZone.List.class)
 @ExtendWith(DnsServerExtension.class)
 public @interface DnsZone {
-  /** The zone's origin; for a {@link #resource()}, empty takes it from the file name. */
+  /**
+   * The zone's origin; for a {@link #resource()}, empty takes it from the file name.
+   *
+   * @return the origin
+   */
   String origin() default "";
 
-  /** The zone as master-file text, as {@link DnsTestServer.Builder#zone(String, String)} takes. */
+  /**
+   * The zone as master-file text, as {@link DnsTestServer.Builder#zone(String, String)} takes.
+   *
+   * @return the text
+   */
   String text() default "";
 
-  /** A class path resource holding the zone ({@code "zones/example.com.zone"}), instead of text. */
+  /**
+   * A class path resource holding the zone ({@code "zones/example.com.zone"}), instead of text.
+   *
+   * @return the resource
+   */
   String resource() default "";
 
   /** Several {@link DnsZone}s on one element. */
@@ -48,7 +60,11 @@ public @interface DnsZone {
   @Target({ElementType.TYPE, ElementType.METHOD})
   @ExtendWith(DnsServerExtension.class)
   @interface List {
-    /** The zones. */
+    /**
+     * The zones.
+     *
+     * @return the zones
+     */
     DnsZone[] value();
   }
 }
