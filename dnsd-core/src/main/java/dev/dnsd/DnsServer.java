@@ -2,6 +2,7 @@ package dev.dnsd;
 
 import dev.dnsd.dnssec.DnssecPolicy;
 import dev.dnsd.dnssec.DnssecStatus;
+import dev.dnsd.internal.QueryReporter;
 import dev.dnsd.internal.Responder;
 import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.internal.SetOnce;
@@ -27,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -42,9 +44,17 @@ import org.xbill.DNS.TextParseException;
  * An authoritative DNS server over UDP and TCP, answering from a {@link RecordStore}.
  *
  * <pre>{@code
+ * Zone zone = ZoneFiles.parse("""
+ *     @   3600 SOA ns1 hostmaster 1 7200 3600 1209600 300
+ *     @   3600 NS  ns1
+ *     ns1 3600 A   192.0.2.1
+ *     """, Name.fromString("example.com."));
  * try (DnsServer server = DnsServer.builder().zone(zone).build().start()) {
- *   int port = server.port();          // loopback, a free port by default
- *   server.commit(ChangeSet.builder().add(record).build());   // answered at once
+ *   int port = server.port();          // on 127.0.0.1, a free port by default
+ *   server.commit(ChangeSet.builder()
+ *       .add(Record.fromString(Name.fromString("www.example.com."), Type.A, DClass.IN, 300,
+ *           "192.0.2.7", Name.root))
+ *       .build());                     // answered by the next query
  * }
  * }</pre>
  *
@@ -95,6 +105,11 @@ public final class DnsServer implements AutoCloseable {
     this.givenScheduler = scheduler;
   }
 
+  /**
+   * A new builder, with every setting at its default.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -104,6 +119,7 @@ public final class DnsServer implements AutoCloseable {
    * signs the zones the builder names by their policies (when the store does not already), starts
    * the DNSSEC background work, binds every socket, then starts the extensions.
    *
+   * @return this server, started
    * @throws IOException when an address cannot be bound; nothing is left running
    * @throws dev.dnsd.zone.InvalidZoneException when a zone to sign is not in the store
    */
@@ -118,8 +134,9 @@ public final class DnsServer implements AutoCloseable {
       startUpkeep();
       Responder responder = new Responder(store::zones, () -> expired, config);
       this.responder = responder;
+      QueryHandler handler = QueryReporter.around(responder, config.queryListener());
       for (InetSocketAddress address : config.listen()) {
-        bind(address, responder);
+        bind(address, handler);
       }
       for (ServerExtension extension : config.extensions()) {
         extension.start(this);
@@ -184,25 +201,47 @@ public final class DnsServer implements AutoCloseable {
     u.start();
   }
 
-  /** UDP and TCP share a port; with port 0 the UDP port is chosen first and TCP must follow it. */
+  /**
+   * UDP and TCP share a port; with port 0 the UDP port is chosen first and TCP must follow it.
+   *
+   * @throws BindException naming the protocol and the address that could not be bound
+   */
   private void bind(InetSocketAddress address, QueryHandler handler) throws IOException {
     int attempts = address.getPort() == 0 ? 10 : 1;
     for (int attempt = 1; ; attempt++) {
-      UdpTransport u = UdpTransport.start(address, config.udpThreads(), handler);
+      UdpTransport u;
       try {
-        InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
+        u = UdpTransport.start(address, config.udpThreads(), handler);
+      } catch (BindException e) {
+        throw bindFailure("UDP", address, e);
+      }
+      InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
+      try {
         tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(), config.tcpIdleTimeout()));
         udp.add(u);
         return;
       } catch (BindException e) {
         u.close();
         if (attempt >= attempts) {
-          throw e;
+          throw bindFailure("TCP", same, e);
         }
       }
     }
   }
 
+  /** The JDK's message says only "Address already in use"; a server may listen on many. */
+  private static BindException bindFailure(String protocol, InetSocketAddress address, BindException e) {
+    BindException named =
+        new BindException("cannot listen on " + protocol + " " + ServerConfig.hostPort(address) + ": " + e.getMessage());
+    named.initCause(e);
+    return named;
+  }
+
+  /**
+   * The store it answers from and commits to.
+   *
+   * @return the store
+   */
   public RecordStore store() {
     return store;
   }
@@ -210,32 +249,55 @@ public final class DnsServer implements AutoCloseable {
   /**
    * The largest UDP payload this server offers EDNS clients ({@link Builder#maxUdpPayload}): what
    * the OPT record of an extension's own answers advertises too.
+   *
+   * @return the payload size, in bytes
    */
   public int maxUdpPayload() {
     return config.maxUdpPayload();
   }
 
-  /** The zones being answered now. */
+  /**
+   * The zones being answered now.
+   *
+   * @return the store's current zone table
+   */
   public ZoneTable zones() {
     return store.zones();
   }
 
-  /** Commits a change set to the store; the next query sees it. See {@link RecordStore#commit}. */
+  /**
+   * Commits a change set to the store; the next query sees it. See {@link RecordStore#commit}.
+   *
+   * @param changes what to change
+   * @return the committed change, with its version
+   */
   public Change commit(ChangeSet changes) {
     return store.commit(changes);
   }
 
-  /** The bound UDP addresses, one per listen address, in the order given to the builder. */
+  /**
+   * The bound UDP addresses, one per listen address, in the order given to the builder.
+   *
+   * @return the addresses, with the ports chosen for port 0
+   */
   public List<InetSocketAddress> udpAddresses() {
     return udp.stream().map(UdpTransport::address).toList();
   }
 
-  /** The bound TCP addresses; each has the same port as the UDP address at the same index. */
+  /**
+   * The bound TCP addresses; each has the same port as the UDP address at the same index.
+   *
+   * @return the addresses, with the ports chosen for port 0
+   */
   public List<InetSocketAddress> tcpAddresses() {
     return tcp.stream().map(TcpTransport::address).toList();
   }
 
-  /** The port of the first listen address (UDP and TCP alike). */
+  /**
+   * The port of the first listen address (UDP and TCP alike).
+   *
+   * @return the port
+   */
   public int port() {
     if (udp.isEmpty()) {
       throw new IllegalStateException("server is not running");
@@ -243,7 +305,11 @@ public final class DnsServer implements AutoCloseable {
     return udp.get(0).address().getPort();
   }
 
-  /** The first bound address. */
+  /**
+   * The first bound address.
+   *
+   * @return the address, with the port chosen for port 0
+   */
   public InetSocketAddress address() {
     if (udp.isEmpty()) {
       throw new IllegalStateException("server is not running");
@@ -255,6 +321,9 @@ public final class DnsServer implements AutoCloseable {
    * Marks a zone expired, or fresh again. An expired zone is answered SERVFAIL instead of from its
    * data (RFC 1035 §3.3.13): how a secondary zone whose primary stayed unreachable for the SOA
    * expire interval stops spreading stale data. Zone transfer extensions call this.
+   *
+   * @param origin the zone's origin
+   * @param isExpired true to answer it SERVFAIL, false to answer it again
    */
   public synchronized void setExpired(Name origin, boolean isExpired) {
     Set<Name> next = new HashSet<>(expired);
@@ -263,6 +332,12 @@ public final class DnsServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the zone is marked expired ({@link #setExpired}).
+   *
+   * @param origin the zone's origin
+   * @return whether queries for it are answered SERVFAIL
+   */
   public boolean isExpired(Name origin) {
     return expired.contains(origin);
   }
@@ -271,6 +346,9 @@ public final class DnsServer implements AutoCloseable {
    * The responder's answer to a query, not yet encoded: for an extension that answers a signed
    * query itself, checking and adding the TSIG (the responder offers it such queries first).
    *
+   * @param query a QUERY with one question
+   * @param tcp whether it came over TCP, which decides what ANY returns
+   * @return the answer, not encoded
    * @throws IllegalStateException when the server is not running
    */
   public Message answer(Message query, boolean tcp) {
@@ -281,6 +359,11 @@ public final class DnsServer implements AutoCloseable {
     return r.answer(query, tcp);
   }
 
+  /**
+   * Whether it was started and is not closed.
+   *
+   * @return whether it is running
+   */
   public boolean isRunning() {
     return state == State.RUNNING;
   }
@@ -318,6 +401,21 @@ public final class DnsServer implements AutoCloseable {
     store.close();
   }
 
+  /** The state and the addresses: bound ones once started, else the ones it will listen on. */
+  @Override
+  public String toString() {
+    State now = state;
+    String where =
+        now == State.RUNNING && !udp.isEmpty()
+            ? "UDP " + format(udpAddresses()) + ", TCP " + format(tcpAddresses())
+            : "listen " + format(config.listen());
+    return "DnsServer[" + now.name().toLowerCase(Locale.ROOT) + ", " + where + "]";
+  }
+
+  private static String format(List<InetSocketAddress> addresses) {
+    return addresses.stream().map(ServerConfig::hostPort).toList().toString();
+  }
+
   /**
    * Configures a {@link DnsServer}. Each setting may be given once (listen addresses, zones,
    * extensions and CH names may repeat); arguments are checked when given.
@@ -334,13 +432,25 @@ public final class DnsServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** Adds a listen address for UDP and TCP; port 0 picks a free port. Default 127.0.0.1:0. */
+    /**
+     * Adds a listen address for UDP and TCP; port 0 picks a free port. Default 127.0.0.1:0.
+     *
+     * @param address the address; not an unresolved name
+     * @return this builder
+     */
     public Builder listen(InetSocketAddress address) {
       ServerConfig.checkListen(address);
       listen.add(address);
       return this;
     }
 
+    /**
+     * Adds a listen address for UDP and TCP, as {@link #listen(InetSocketAddress)} does.
+     *
+     * @param host a host name or address literal, resolved now
+     * @param port the port; 0 picks a free one
+     * @return this builder
+     */
     public Builder listen(String host, int port) {
       try {
         return listen(new InetSocketAddress(InetAddress.getByName(host), port));
@@ -349,46 +459,82 @@ public final class DnsServer implements AutoCloseable {
       }
     }
 
-    /** The store to answer from and commit to; default a new {@link InMemoryRecordStore}. */
+    /**
+     * The store to answer from and commit to; default a new {@link InMemoryRecordStore}.
+     *
+     * @param recordStore the store; the server closes it when it closes
+     * @return this builder
+     */
     public Builder store(RecordStore recordStore) {
       once.claim("store", recordStore);
       this.store = recordStore;
       return this;
     }
 
-    /** A zone to put into the store at start, replacing the store's zone of that origin. */
+    /**
+     * A zone to put into the store at start, replacing the store's zone of that origin.
+     *
+     * @param zone the zone
+     * @return this builder
+     */
     public Builder zone(Zone zone) {
       zones.add(zone);
       return this;
     }
 
+    /**
+     * Zones to put into the store at start, as {@link #zone(Zone)} does for each.
+     *
+     * @param list the zones
+     * @return this builder
+     */
     public Builder zones(List<Zone> list) {
       zones.addAll(list);
       return this;
     }
 
-    /** UDP worker threads (one socket each), 1 to 1024; default the number of processors. */
+    /**
+     * UDP worker threads (one socket each), 1 to 1024; default the number of processors.
+     *
+     * @param threads the number of threads
+     * @return this builder
+     */
     public Builder udpThreads(int threads) {
       config = config.withUdpThreads(threads);
       once.claim("udpThreads", threads);
       return this;
     }
 
-    /** The most TCP connections open at once per address; more are closed. Default 256. */
+    /**
+     * The most TCP connections open at once per address; more are closed. Default 256.
+     *
+     * @param max the most connections
+     * @return this builder
+     */
     public Builder tcpMaxConnections(int max) {
       config = config.withTcpMaxConnections(max);
       once.claim("tcpMaxConnections", max);
       return this;
     }
 
-    /** How long a TCP connection may go without a whole request or answer; default 10 s. */
+    /**
+     * How long a TCP connection may go without a whole request or answer; default 10 s.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
     public Builder tcpIdleTimeout(Duration timeout) {
       config = config.withTcpIdleTimeout(timeout);
       once.claim("tcpIdleTimeout", timeout);
       return this;
     }
 
-    /** The largest UDP answer offered to EDNS clients (RFC 6891); 512..65535, default 1232. */
+    /**
+     * The largest UDP answer offered to EDNS clients (RFC 6891); 512..65535, default 1232.
+     *
+     * @param bytes the largest payload, in bytes
+     * @return this builder
+     */
     public Builder maxUdpPayload(int bytes) {
       config = config.withMaxUdpPayload(bytes);
       once.claim("maxUdpPayload", bytes);
@@ -399,6 +545,9 @@ public final class DnsServer implements AutoCloseable {
      * The memory the cache of encoded answers may take, in bytes; 0 turns it off. The cache holds
      * answers until the zones change and is bounded, so names queried once (a flood of random
      * names) displace entries but never grow it. Default 8 MiB; else at least 64 KiB.
+     *
+     * @param bytes the budget in bytes, or 0
+     * @return this builder
      */
     public Builder answerCacheBytes(long bytes) {
       config = config.withAnswerCacheBytes(bytes);
@@ -410,6 +559,10 @@ public final class DnsServer implements AutoCloseable {
      * The TXT answer to a CH-class query for this name ({@code version.dnsd.}, {@code
      * version.bind.}, {@code hostname.bind.} or {@code id.server.}); null turns the name off. By
      * default the version names answer {@code "dnsd VERSION"} and the identity names are off.
+     *
+     * @param name one of the four names, with or without the final dot
+     * @param value the TXT answer, or null for none
+     * @return this builder
      */
     public Builder chaosTxt(String name, @Nullable String value) {
       try {
@@ -420,13 +573,23 @@ public final class DnsServer implements AutoCloseable {
       return this;
     }
 
-    /** Sets {@code hostname.bind.} and {@code id.server.} (RFC 4892) to this identity. */
+    /**
+     * Sets {@code hostname.bind.} and {@code id.server.} (RFC 4892) to this identity.
+     *
+     * @param serverIdentity what the names answer
+     * @return this builder
+     */
     public Builder identity(String serverIdentity) {
       chaosTxt("hostname.bind.", serverIdentity);
       return chaosTxt("id.server.", serverIdentity);
     }
 
-    /** The NSID (RFC 5001) returned to clients that ask; off by default. */
+    /**
+     * The NSID (RFC 5001) returned to clients that ask; off by default.
+     *
+     * @param id the identifier, sent as its UTF-8 bytes
+     * @return this builder
+     */
     public Builder nsid(String id) {
       config = config.withNsid(id.getBytes(StandardCharsets.UTF_8));
       once.claim("nsid", id);
@@ -437,6 +600,10 @@ public final class DnsServer implements AutoCloseable {
      * Signs a zone of the store by this policy, from start on: when the store does not sign it
      * yet (or by another policy), start commits {@link ChangeSet.Builder#sign}, with new keys.
      * The zone must be in the store by then (from {@link #zone} say). Once per zone.
+     *
+     * @param zone the zone's origin
+     * @param policy the policy it is signed by
+     * @return this builder
      */
     public Builder sign(Name zone, DnssecPolicy policy) {
       once.claim("sign " + zone, policy);
@@ -445,8 +612,24 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
+     * Told of each query the server receives, on the thread that answers it; none by default, and
+     * without one the server does no work for it. See {@link QueryListener}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder queryListener(QueryListener listener) {
+      config = config.withQueryListener(listener);
+      once.claim("queryListener", listener);
+      return this;
+    }
+
+    /**
      * The scheduler the DNSSEC background work waits on; a test seam. By default a daemon thread
      * of the server's own, stopped at close. Time is the store's clock ({@link RecordStore#clock}).
+     *
+     * @param scheduler the scheduler
+     * @return this builder
      */
     public Builder signingScheduler(ScheduledExecutorService scheduler) {
       once.claim("signingScheduler", scheduler);
@@ -454,12 +637,22 @@ public final class DnsServer implements AutoCloseable {
       return this;
     }
 
-    /** Adds an extension (replication, zone transfers, UPDATE); started in the order added. */
+    /**
+     * Adds an extension (replication, zone transfers, UPDATE); started in the order added.
+     *
+     * @param extension the extension
+     * @return this builder
+     */
     public Builder extension(ServerExtension extension) {
       extensions.add(extension);
       return this;
     }
 
+    /**
+     * Checks the settings and makes the server, not yet started.
+     *
+     * @return the server
+     */
     public DnsServer build() {
       ServerConfig built = config.withExtensions(extensions);
       if (!listen.isEmpty()) {

@@ -31,7 +31,11 @@ public enum DnssecAlgorithm {
     this.number = number;
   }
 
-  /** The algorithm number of DNSKEY, RRSIG and DS records. */
+  /**
+   * The algorithm number of DNSKEY, RRSIG and DS records.
+   *
+   * @return the number
+   */
   public int number() {
     return number;
   }
@@ -39,6 +43,8 @@ public enum DnssecAlgorithm {
   /**
    * The algorithm with this mnemonic (case-insensitive) or number.
    *
+   * @param text the text
+   * @return the value it names
    * @throws IllegalArgumentException naming the algorithms dnsd signs with
    */
   public static DnssecAlgorithm parse(String text) {
@@ -56,6 +62,8 @@ public enum DnssecAlgorithm {
   /**
    * The algorithm with this number.
    *
+   * @param number the algorithm number
+   * @return the value with that number
    * @throws IllegalArgumentException for an algorithm dnsd does not sign with
    */
   public static DnssecAlgorithm of(int number) {

@@ -76,6 +76,25 @@ public record DnssecPolicy(
   /** The NSEC3 hash algorithm, SHA-1, the only one defined. */
   public static final int NSEC3_SHA1 = 1;
 
+  /**
+   * Checks the fields: durations positive (or, for margins, not negative), the refresh and jitter
+   * leaving part of the validity.
+   *
+   * @param algorithm see the class description
+   * @param keys see the class description
+   * @param denial see the class description
+   * @param signatureValidity see the class description
+   * @param signatureRefresh see the class description
+   * @param signatureJitter see the class description
+   * @param inceptionOffset see the class description
+   * @param dnskeyTtl see the class description
+   * @param zskLifetime see the class description
+   * @param propagationDelay see the class description
+   * @param parentDsTtl see the class description
+   * @param dsWait see the class description
+   * @param resignBatch see the class description
+   * @throws IllegalArgumentException naming the first field that breaks a rule
+   */
   public DnssecPolicy {
     Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(keys, "keys");
@@ -106,16 +125,30 @@ public record DnssecPolicy(
     }
   }
 
-  /** The default policy; see the class description. */
+  /**
+   * The default policy; see the class description.
+   *
+   * @return the default policy
+   */
   public static DnssecPolicy defaults() {
     return builder().build();
   }
 
-  /** The default policy with another algorithm. */
+  /**
+   * The default policy with another algorithm.
+   *
+   * @param algorithm the algorithm
+   * @return the policy
+   */
   public static DnssecPolicy of(DnssecAlgorithm algorithm) {
     return builder().algorithm(algorithm).build();
   }
 
+  /**
+   * A builder whose unset fields take the defaults.
+   *
+   * @return a builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -123,6 +156,8 @@ public record DnssecPolicy(
   /**
    * How long a newly published DNSKEY waits before it signs (and an old one after it stopped):
    * until every cache can have seen the new DNSKEY RRset (RFC 7583 §3.2.1, Ipub).
+   *
+   * @return the interval
    */
   public Duration publishSafety() {
     return propagationDelay.plus(dnskeyTtl);
@@ -161,87 +196,169 @@ public record DnssecPolicy(
 
     private Builder() {}
 
+    /**
+     * Sets the algorithm of every key.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder algorithm(DnssecAlgorithm value) {
       once.claim("algorithm", value);
       algorithm = Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets one combined key or a KSK and a ZSK.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder keys(KeyScheme value) {
       once.claim("keys", value);
       keys = Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets NSEC or NSEC3.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder denial(Denial value) {
       once.claim("denial", value);
       denial = Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets how long a new signature is valid.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder signatureValidity(Duration value) {
       once.claim("signatureValidity", value);
       validity = Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets how much of a signature is left when it is made anew.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder signatureRefresh(Duration value) {
       once.claim("signatureRefresh", value);
       refresh = Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets how much earlier than the validity says new signatures may expire.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder signatureJitter(Duration value) {
       once.claim("signatureJitter", value);
       jitter = Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets how far back a signature's validity starts.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder inceptionOffset(Duration value) {
       once.claim("inceptionOffset", value);
       inceptionOffset = Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets the TTL of the DNSKEY, CDS and CDNSKEY RRsets.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder dnskeyTtl(Duration value) {
       once.claim("dnskeyTtl", value);
       dnskeyTtl = Objects.requireNonNull(value);
       return this;
     }
 
-    /** Null: the ZSK never rolls by itself. */
+    /**
+     * Sets how long a ZSK signs before it is replaced; null: it never rolls by itself.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder zskLifetime(@Nullable Duration value) {
       once.claim("zskLifetime", String.valueOf(value));
       zskLifetime = value;
       return this;
     }
 
+    /**
+     * Sets how long a change takes to reach every copy of the zone.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder propagationDelay(Duration value) {
       once.claim("propagationDelay", value);
       propagationDelay = Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets the TTL of the zone's DS records in the parent.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder parentDsTtl(Duration value) {
       once.claim("parentDsTtl", value);
       parentDsTtl = Objects.requireNonNull(value);
       return this;
     }
 
-    /** Null: a KSK or CSK rollover waits for the operator's confirmation of the parent's DS. */
+    /**
+     * Sets how long after its new key is safe a KSK or CSK rollover withdraws the old key by
+     * itself; null: it waits for the operator's confirmation of the parent's DS.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder dsWait(@Nullable Duration value) {
       once.claim("dsWait", String.valueOf(value));
       dsWait = value;
       return this;
     }
 
+    /**
+     * Sets the most signatures one background commit makes anew.
+     *
+     * @param value the value
+     * @return this builder
+     */
     public Builder resignBatch(int value) {
       once.claim("resignBatch", value);
       resignBatch = value;
       return this;
     }
 
-    /** @throws IllegalArgumentException naming the first setting that breaks a rule */
+    /**
+     * The policy of the settings given and the defaults.
+     *
+     * @return the policy
+     * @throws IllegalArgumentException naming the first setting that breaks a rule
+     */
     public DnssecPolicy build() {
       Duration r = refresh != null ? refresh : validity.dividedBy(4);
       Duration j = jitter != null ? jitter : validity.dividedBy(28);

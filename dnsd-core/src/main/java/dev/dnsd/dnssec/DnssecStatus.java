@@ -21,6 +21,14 @@ import org.xbill.DNS.Name;
  *     signatures to make anew); the server's background work commits it then
  */
 public record DnssecStatus(Name zone, DnssecPolicy policy, List<Key> keys, Instant nextEvent) {
+  /**
+   * Keeps a copy of the keys.
+   *
+   * @param zone the zone's origin
+   * @param policy the policy it is signed by
+   * @param keys its keys
+   * @param nextEvent when it next needs upkeep
+   */
   public DnssecStatus {
     keys = List.copyOf(keys);
   }
@@ -55,7 +63,11 @@ public record DnssecStatus(Name zone, DnssecPolicy policy, List<Key> keys, Insta
       @Nullable Instant removal,
       boolean awaitingDs) {}
 
-  /** The DS records (SHA-256) the parent zone should hold now: the CDS RRset's. */
+  /**
+   * The DS records (SHA-256) the parent zone should hold now: the CDS RRset's.
+   *
+   * @return the DS record
+   */
   public List<DSRecord> ds() {
     List<DSRecord> out = new ArrayList<>();
     for (Key k : keys) {

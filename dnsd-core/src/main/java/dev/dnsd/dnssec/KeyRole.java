@@ -11,7 +11,11 @@ public enum KeyRole {
   /** Combined signing key: both at once. */
   CSK;
 
-  /** Whether the role's DNSKEY has the SEP flag and the parent holds its DS. */
+  /**
+   * Whether the role's DNSKEY has the SEP flag and the parent holds its DS.
+   *
+   * @return whether it is
+   */
   public boolean isSep() {
     return this != ZSK;
   }
@@ -19,6 +23,8 @@ public enum KeyRole {
   /**
    * The role of this name, case-insensitive.
    *
+   * @param text the text
+   * @return the value it names
    * @throws IllegalArgumentException naming the roles
    */
   public static KeyRole parse(String text) {

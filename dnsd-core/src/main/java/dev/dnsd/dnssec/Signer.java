@@ -38,6 +38,8 @@ public final class Signer {
    * @param keyKeys the keys that sign the DNSKEY, CDS and CDNSKEY RRsets (the published KSKs or
    *     CSKs)
    * @param apexRecords the DNSKEY, CDS and CDNSKEY records the apex holds
+   * @param now the moment of signing
+   * @param policy the policy
    */
   public Signer(
       DnssecPolicy policy, List<SigningKey> zoneKeys, List<SigningKey> keyKeys,
@@ -57,25 +59,51 @@ public final class Signer {
     this.jitterSeconds = policy.signatureJitter().getSeconds();
   }
 
+  /**
+   * The policy signatures are made by.
+   *
+   * @return the policy
+   */
   public DnssecPolicy policy() {
     return policy;
   }
 
+  /**
+   * The moment of signing, to the second.
+   *
+   * @return the moment
+   */
   public Instant now() {
     return now;
   }
 
-  /** The DNSKEY, CDS and CDNSKEY records of the apex. */
+  /**
+   * The DNSKEY, CDS and CDNSKEY records of the apex.
+   *
+   * @return the records
+   */
   public List<Record> apexRecords() {
     return apexRecords;
   }
 
-  /** Whether RRsets of this type are signed by the key-signing keys: DNSKEY, CDS and CDNSKEY. */
+  /**
+   * Whether RRsets of this type are signed by the key-signing keys: DNSKEY, CDS and CDNSKEY.
+   *
+   * @param type the type of the RRset
+   * @return whether it is
+   */
   public static boolean isKeyType(int type) {
     return type == Type.DNSKEY || type == Type.CDS || type == Type.CDNSKEY;
   }
 
-  /** The signatures of an RRset, one per key that signs its type. */
+  /**
+   * The signatures of an RRset, one per key that signs its type.
+   *
+   * @param owner the owner name
+   * @param records the RRset's records
+   * @param type the type of the RRset
+   * @return the signatures
+   */
   public List<RRSIGRecord> sign(Name owner, int type, List<Record> records) {
     RRset set = new RRset(records);
     Instant expiration = now.plus(policy.signatureValidity()).minusSeconds(jitter(owner, type));
@@ -90,6 +118,10 @@ public final class Signer {
   /**
    * Whether the signatures an RRset of this type carries can stay: made by exactly the keys that
    * sign its type now, already valid, and further from expiry than the refresh period.
+   *
+   * @param sigs the signatures it carries
+   * @param type the type of the RRset
+   * @return whether they can stay
    */
   public boolean fresh(int type, List<RRSIGRecord> sigs) {
     List<SigningKey> keys = isKeyType(type) ? keyKeys : zoneKeys;

@@ -85,6 +85,9 @@ public final class SigningKey {
    *
    * @param sep whether it signs the DNSKEY RRset (a KSK or CSK: flags 257) or only data (a ZSK:
    *     flags 256)
+   * @param algorithm the algorithm
+   * @param zone the zone's origin
+   * @return the key
    */
   public static SigningKey generate(Name zone, DnssecAlgorithm algorithm, boolean sep) {
     return generate(zone, algorithm, sep, Instant.now());
@@ -106,6 +109,9 @@ public final class SigningKey {
   /**
    * Reads a key from the text of BIND's two key files.
    *
+   * @param keyFile the text of the .key file
+   * @param privateFile the text of the .private file
+   * @return the key
    * @throws IllegalArgumentException saying what is wrong: no DNSKEY record in the key file, an
    *     unknown format or algorithm, a missing field, or a private key that does not belong to
    *     the DNSKEY
@@ -153,6 +159,8 @@ public final class SigningKey {
   /**
    * Reads a key from BIND's files; either file may be named, the other is found beside it.
    *
+   * @param file the .key or the .private file
+   * @return the key
    * @throws IOException when a file cannot be read
    * @throws IllegalArgumentException naming the file when its content is wrong
    */
@@ -169,34 +177,66 @@ public final class SigningKey {
     }
   }
 
-  /** The DNSKEY record, with TTL 3600; a zone publishes it with its own DNSKEY TTL. */
+  /**
+   * The DNSKEY record, with TTL 3600; a zone publishes it with its own DNSKEY TTL.
+   *
+   * @return the DNSKEY record
+   */
   public DNSKEYRecord dnskey() {
     return dnskey;
   }
 
+  /**
+   * The zone the key is for: its DNSKEY's owner.
+   *
+   * @return the zone's origin
+   */
   public Name zone() {
     return dnskey.getName();
   }
 
+  /**
+   * The signing algorithm.
+   *
+   * @return the algorithm
+   */
   public DnssecAlgorithm algorithm() {
     return algorithm;
   }
 
-  /** The key tag (RFC 4034 Appendix B) that RRSIG and DS records name it by. */
+  /**
+   * The key tag (RFC 4034 Appendix B) that RRSIG and DS records name it by.
+   *
+   * @return the key tag
+   */
   public int tag() {
     return dnskey.getFootprint();
   }
 
-  /** Whether the DNSKEY has the SEP flag: the key of a KSK or CSK. */
+  /**
+   * Whether the DNSKEY has the SEP flag: the key of a KSK or CSK.
+   *
+   * @return whether it is
+   */
   public boolean isSep() {
     return (dnskey.getFlags() & DNSKEYRecord.Flags.SEP_KEY) != 0;
   }
 
+  /**
+   * When the key was made (BIND's Created time, to the second).
+   *
+   * @return when the key was made
+   */
   public Instant created() {
     return created;
   }
 
-  /** The DS record of this key for the parent zone, with the SHA-256 digest (RFC 4509). */
+  /**
+   * The DS record of this key for the parent zone, with the SHA-256 digest (RFC 4509).
+   *
+   * @param ttl the TTL
+   * @return the DS record
+   */
   public DSRecord ds(long ttl) {
     return new DSRecord(dnskey.getName(), DClass.IN, ttl, DSRecord.SHA256_DIGEST_ID, dnskey);
   }
@@ -204,6 +244,10 @@ public final class SigningKey {
   /**
    * Signs an RRset.
    *
+   * @param expiration when it expires
+   * @param inception when the signature becomes valid
+   * @param rrset the RRset
+   * @return the signatures
    * @throws IllegalStateException when the JDK refuses to sign (it never should for a key it made)
    */
   public RRSIGRecord sign(RRset rrset, Instant inception, Instant expiration) {
@@ -214,12 +258,20 @@ public final class SigningKey {
     }
   }
 
-  /** BIND's base file name: {@code K<zone>+<alg>+<tag>}, without {@code .key} or {@code .private}. */
+  /**
+   * BIND's base file name: {@code K<zone>+<alg>+<tag>}, without {@code .key} or {@code .private}.
+   *
+   * @return the base name
+   */
   public String bindFileName() {
     return String.format(Locale.ROOT, "K%s+%03d+%05d", dnskey.getName(), algorithm.number(), tag());
   }
 
-  /** The {@code .key} file's text, as {@code dnssec-keygen} writes it. */
+  /**
+   * The {@code .key} file's text, as {@code dnssec-keygen} writes it.
+   *
+   * @return the file's text
+   */
   public String bindKeyFile() {
     String time = BIND_TIME.format(created);
     return "; This is a " + (isSep() ? "key-signing" : "zone-signing") + " key, keyid " + tag() + ", for "
@@ -228,7 +280,11 @@ public final class SigningKey {
         + dnskey.getName() + " IN DNSKEY " + dnskey.rdataToString() + "\n";
   }
 
-  /** The {@code .private} file's text: the private key. Never log or show it. */
+  /**
+   * The {@code .private} file's text: the private key. Never log or show it.
+   *
+   * @return the file's text
+   */
   public String bindPrivateFile() {
     StringBuilder out = new StringBuilder();
     out.append("Private-key-format: v1.3\n");
@@ -261,7 +317,10 @@ public final class SigningKey {
    * Writes the two files into the directory; the {@code .private} one is made readable and
    * writable by its owner only before the key is written into it. Refuses to overwrite.
    *
+   * @param directory the directory
    * @return the path of the {@code .private} file
+   * @throws FileAlreadyExistsException when either file is there already
+   * @throws IOException when a file cannot be written
    */
   public Path writeBind(Path directory) throws IOException {
     Path key = directory.resolve(bindFileName() + ".key");
@@ -279,7 +338,12 @@ public final class SigningKey {
     return priv;
   }
 
-  /** The same key pair with other DNSKEY flags (a KSK used as a ZSK, say); the tag changes. */
+  /**
+   * The same key pair with other DNSKEY flags (a KSK used as a ZSK, say); the tag changes.
+   *
+   * @param flags the DNSKEY flags
+   * @return the key with those flags
+   */
   public SigningKey withFlags(int flags) {
     if (flags == dnskey.getFlags()) {
       return this;

@@ -65,13 +65,23 @@ public final class Responder implements QueryHandler {
   /** The OPT record of a REFUSED answer, by {@code (DO ? 1 : 0) | (NSID asked ? 2 : 0)}. */
   private final byte[][] refusedOpt = new byte[4][];
 
+  /**
+   * A responder without expired zones.
+   *
+   * @param zones the zone table, read once per query
+   * @param config the server's settings
+   */
   public Responder(Supplier<ZoneTable> zones, ServerConfig config) {
     this(zones, () -> NONE_EXPIRED, config);
   }
 
   /**
+   * A responder that answers some zones SERVFAIL.
+   *
    * @param expired the origins of zones to answer SERVFAIL, read once per query: secondary zones
    *     whose primary was unreachable for the SOA expire interval
+   * @param zones the zone table, read once per query
+   * @param config the server's settings
    */
   public Responder(Supplier<ZoneTable> zones, Supplier<Set<Name>> expired, ServerConfig config) {
     this.zones = zones;
@@ -89,6 +99,9 @@ public final class Responder implements QueryHandler {
    * The answer to a query as the responder builds it, before encoding: for an extension that
    * answers a signed query itself (it checks the TSIG, then signs this). Extensions are not asked.
    *
+   * @param query the query
+   * @param tcp whether it came over TCP
+   * @return the answer, not encoded
    * @throws IllegalArgumentException when the query is not one QUERY question
    */
   public Message answer(Message query, boolean tcp) {

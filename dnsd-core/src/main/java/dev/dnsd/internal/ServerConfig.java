@@ -1,5 +1,6 @@
 package dev.dnsd.internal;
 
+import dev.dnsd.QueryListener;
 import dev.dnsd.ServerExtension;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +34,7 @@ import org.xbill.DNS.Name;
  *     65535; 1232 by default, which avoids IP fragmentation on common paths)
  * @param answerCacheBytes the memory the cache of encoded answers may take (0 turns the cache
  *     off; else at least 64 KiB; 8 MiB by default)
+ * @param queryListener told of each query received, or null (the default) for none
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -43,11 +45,13 @@ public record ServerConfig(
     int tcpMaxConnections,
     Duration tcpIdleTimeout,
     int maxUdpPayload,
-    long answerCacheBytes) {
+    long answerCacheBytes,
+    @Nullable QueryListener queryListener) {
 
   /** This library's version. */
   public static final String VERSION = "0.1.0";
 
+  /** The smallest answer cache: below it, a few large answers would fill it. */
   public static final long MIN_ANSWER_CACHE_BYTES = 64L << 10;
 
   /** The CH-class TXT names a server may answer (RFC 4892 and the names BIND made common). */
@@ -60,6 +64,21 @@ public record ServerConfig(
 
   private static final String VERSION_TEXT = "dnsd " + VERSION;
 
+  /**
+   * Checks every setting and copies the collections.
+   *
+   * @param listen the listen addresses
+   * @param extensions the extensions
+   * @param chaosTxt the CH TXT names and their text
+   * @param nsid the NSID, or null
+   * @param udpThreads UDP worker threads
+   * @param tcpMaxConnections the most TCP connections per address
+   * @param tcpIdleTimeout the TCP idle timeout
+   * @param maxUdpPayload the largest UDP payload
+   * @param answerCacheBytes the answer cache's budget
+   * @param queryListener the query listener, or null
+   * @throws IllegalArgumentException naming the setting that is out of range
+   */
   public ServerConfig {
     listen = List.copyOf(listen);
     if (listen.isEmpty()) {
@@ -95,7 +114,23 @@ public record ServerConfig(
     }
   }
 
-  /** Refuses an address that cannot be bound: a name that was not resolved. */
+  /**
+   * An address as HOST:PORT, an IPv6 host in brackets: 127.0.0.1:53, [0:0:0:0:0:0:0:1]:53.
+   *
+   * @param address a resolved address
+   * @return the text
+   */
+  public static String hostPort(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  /**
+   * Refuses an address that cannot be bound: a name that was not resolved.
+   *
+   * @param address the address
+   * @throws IllegalArgumentException when it is unresolved
+   */
   public static void checkListen(InetSocketAddress address) {
     if (address.isUnresolved()) {
       throw new IllegalArgumentException("listen address is unresolved: " + address);
@@ -105,7 +140,9 @@ public record ServerConfig(
   /**
    * Loopback port 0, no extensions, the version under {@code version.dnsd.} and {@code
    * version.bind.}, no NSID, a UDP worker per processor, 256 TCP connections idle for at most
-   * 10 s, 1232-byte UDP answers and an 8 MiB answer cache.
+   * 10 s, 1232-byte UDP answers, an 8 MiB answer cache and no query listener.
+   *
+   * @return the defaults
    */
   public static ServerConfig defaults() {
     return new ServerConfig(
@@ -117,25 +154,49 @@ public record ServerConfig(
         256,
         Duration.ofSeconds(10),
         1232,
-        8L << 20);
+        8L << 20,
+        null);
   }
 
+  /**
+   * The NSID, a copy.
+   *
+   * @return the NSID bytes, or null when off
+   */
   @Override
   public byte @Nullable [] nsid() {
     return nsid == null ? null : nsid.clone();
   }
 
+  /**
+   * A copy with these listen addresses.
+   *
+   * @param addresses at least one, all resolved
+   * @return the copy
+   */
   public ServerConfig withListen(List<InetSocketAddress> addresses) {
     return new ServerConfig(addresses, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
+  /**
+   * A copy with these extensions.
+   *
+   * @param list the extensions, in order
+   * @return the copy
+   */
   public ServerConfig withExtensions(List<ServerExtension> list) {
     return new ServerConfig(listen, list, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
-  /** Answers a CH TXT name with the text, or (null) stops answering it. */
+  /**
+   * Answers a CH TXT name with the text, or (null) stops answering it.
+   *
+   * @param name one of {@link #CHAOS_NAMES}
+   * @param text the TXT answer, or null for none
+   * @return the copy
+   */
   public ServerConfig withChaosTxt(Name name, @Nullable String text) {
     Map<Name, String> copy = new HashMap<>(chaosTxt);
     if (text == null) {
@@ -144,37 +205,83 @@ public record ServerConfig(
       copy.put(name, text);
     }
     return new ServerConfig(listen, extensions, copy, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
+  /**
+   * A copy with this NSID.
+   *
+   * @param id the NSID bytes, or null for none
+   * @return the copy
+   */
   public ServerConfig withNsid(byte @Nullable [] id) {
     return new ServerConfig(listen, extensions, chaosTxt, id, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
+  /**
+   * A copy with this many UDP workers.
+   *
+   * @param threads 1 to 1024
+   * @return the copy
+   */
   public ServerConfig withUdpThreads(int threads) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, threads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
+  /**
+   * A copy with this TCP connection limit.
+   *
+   * @param max 1 or more
+   * @return the copy
+   */
   public ServerConfig withTcpMaxConnections(int max) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, max,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
+  /**
+   * A copy with this TCP idle timeout.
+   *
+   * @param timeout a positive duration
+   * @return the copy
+   */
   public ServerConfig withTcpIdleTimeout(Duration timeout) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        timeout, maxUdpPayload, answerCacheBytes);
+        timeout, maxUdpPayload, answerCacheBytes, queryListener);
   }
 
+  /**
+   * A copy with this largest UDP payload.
+   *
+   * @param bytes 512 to 65535
+   * @return the copy
+   */
   public ServerConfig withMaxUdpPayload(int bytes) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, bytes, answerCacheBytes);
+        tcpIdleTimeout, bytes, answerCacheBytes, queryListener);
   }
 
-  /** The answer cache's memory budget; 0 turns it off. */
+  /**
+   * A copy with this query listener.
+   *
+   * @param listener the listener, or null for none
+   * @return the copy
+   */
+  public ServerConfig withQueryListener(@Nullable QueryListener listener) {
+    return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
+        tcpIdleTimeout, maxUdpPayload, answerCacheBytes, listener);
+  }
+
+  /**
+   * The answer cache's memory budget; 0 turns it off.
+   *
+   * @param bytes 0, or at least {@link #MIN_ANSWER_CACHE_BYTES}
+   * @return the copy
+   */
   public ServerConfig withAnswerCacheBytes(long bytes) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, bytes);
+        tcpIdleTimeout, maxUdpPayload, bytes, queryListener);
   }
 }

@@ -39,11 +39,18 @@ public final class SigningUpkeep implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
+  /**
+   * The upkeep of the zones a store signs.
+   *
+   * @param store the store
+   * @param scheduler the scheduler to wait on
+   */
   public SigningUpkeep(RecordStore store, ScheduledExecutorService scheduler) {
     this.store = store;
     this.scheduler = scheduler;
   }
 
+  /** Looks at once, and from then on as the zones' next events say. */
   public void start() {
     schedule(Duration.ZERO);
   }
@@ -51,6 +58,8 @@ public final class SigningUpkeep implements AutoCloseable {
   /**
    * Commits the upkeep due now, a batch per zone, and returns when it should look again: now
    * again while a zone has more due, else at the earliest next event (at most {@link #MAX_WAIT}).
+   *
+   * @return how long to wait before looking again
    */
   public Duration runDue() {
     Instant now = store.clock().instant();

@@ -44,13 +44,24 @@ public abstract class AbstractRecordStore implements RecordStore {
   /** The DNSSEC state of each zone the store signs. */
   private volatile Map<Name, ZoneKeys> signing;
   private volatile boolean closed;
+  /** The one writer allowed, or null for anyone; set and read under the writer lock. */
+  private @Nullable Reservation reservation;
 
-  /** Starts from the state the subclass loaded; its version is the last durable commit's. */
+  /**
+   * Starts from the state the subclass loaded; its version is the last durable commit's.
+   *
+   * @param initial the zones loaded, with the version of the last durable commit
+   */
   protected AbstractRecordStore(ZoneTable initial) {
     this(initial, Map.of());
   }
 
-  /** Starts from the zones and the metadata the subclass loaded. */
+  /**
+   * Starts from the zones and the metadata the subclass loaded.
+   *
+   * @param initial the zones loaded, with the version of the last durable commit
+   * @param initialMeta the metadata loaded
+   */
   protected AbstractRecordStore(ZoneTable initial, Map<String, String> initialMeta) {
     this(initial, initialMeta, List.of(), Clock.systemUTC());
   }
@@ -59,6 +70,9 @@ public abstract class AbstractRecordStore implements RecordStore {
    * Starts from the zones, metadata and DNSSEC state the subclass loaded.
    *
    * @param clock what commits are dated and signatures timed by
+   * @param initial the zones loaded
+   * @param initialMeta the store metadata loaded
+   * @param signingRows the DNSSEC state of the signed zones
    * @throws StoreException when a signing row does not read (its text is not shown: it holds keys)
    */
   protected AbstractRecordStore(
@@ -84,6 +98,8 @@ public abstract class AbstractRecordStore implements RecordStore {
    * Makes the changes durable, in order, all or none, each with its {@link Change#meta()} (later
    * values of a key replace earlier ones). When this returns they must survive a crash; when it
    * throws, none may be visible after a restart.
+   *
+   * @param batch the changes, in version order
    */
   protected abstract void persist(List<Change> batch);
 
@@ -92,6 +108,9 @@ public abstract class AbstractRecordStore implements RecordStore {
    * in the same batch (written in the same transaction; a row with a null state is deleted). The
    * batch may hold no change when only the DNSSEC state changed. This default, for stores that
    * keep no DNSSEC state, refuses to sign zones.
+   *
+   * @param batch the changes, oldest first
+   * @param signingRows the DNSSEC state of the signed zones
    */
   protected void persist(List<Change> batch, List<SigningRow> signingRows) {
     if (!signingRows.isEmpty()) {
@@ -107,12 +126,32 @@ public abstract class AbstractRecordStore implements RecordStore {
 
   @Override
   public final Change commit(ChangeSet changes) {
+    return commit(changes, null);
+  }
+
+  @Override
+  public final Committer reserve(String owner) {
+    writer.lock();
+    try {
+      Reservation held = reservation;
+      if (held != null) {
+        throw new IllegalStateException("the store is reserved already, by " + held.owner);
+      }
+      Reservation r = new Reservation(owner);
+      reservation = r;
+      return r;
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  private Change commit(ChangeSet changes, @Nullable Reservation by) {
     if (writer.isHeldByCurrentThread()) {
       // The lock is reentrant: a commit from a listener would publish and announce its change
       // before the other listeners heard of the one being announced, out of version order.
       throw new IllegalStateException("a change listener may not commit; hand the work to another thread");
     }
-    Pending pending = new Pending(changes);
+    Pending pending = new Pending(changes, by);
     queue.add(pending);
     writer.lock();
     try {
@@ -218,6 +257,11 @@ public abstract class AbstractRecordStore implements RecordStore {
     }
   }
 
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return whether the store is closed
+   */
   protected final boolean isClosed() {
     return closed;
   }
@@ -239,6 +283,12 @@ public abstract class AbstractRecordStore implements RecordStore {
     Map<Name, SigningRow> rows = new LinkedHashMap<>();
     Instant now = clock.instant();
     for (Pending p : batch) {
+      RuntimeException refused = refusal(p.by);
+      if (refused != null) {
+        p.error = refused;
+        p.done = true;
+        continue;
+      }
       try {
         ChangeApplier.Applied result =
             ChangeApplier.apply(table, keys, p.changes, table.version() + 1, now, hooks);
@@ -295,6 +345,46 @@ public abstract class AbstractRecordStore implements RecordStore {
     }
   }
 
+  /** Why a commit by this writer (null: anyone) is refused now, or null when it is not. */
+  private @Nullable RuntimeException refusal(@Nullable Reservation by) {
+    Reservation held = reservation;
+    if (held == by) {
+      return null;
+    }
+    if (held == null) {
+      return new IllegalStateException("commit refused: the store's reservation by " + by.owner + " was ended");
+    }
+    return new IllegalStateException(
+        "commit refused: this store is written only by " + held.owner
+            + "; a change committed beside it would make the store diverge from its source");
+  }
+
+  /** The reservation of {@link #reserve}: commits through it pass, others are refused. */
+  private final class Reservation implements Committer {
+    final String owner;
+
+    Reservation(String owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public Change commit(ChangeSet changes) {
+      return AbstractRecordStore.this.commit(changes, this);
+    }
+
+    @Override
+    public void close() {
+      writer.lock();
+      try {
+        if (reservation == this) {
+          reservation = null;
+        }
+      } finally {
+        writer.unlock();
+      }
+    }
+  }
+
   private static void fail(List<Pending> batch, RuntimeException error) {
     for (Pending p : batch) {
       p.error = error;
@@ -305,13 +395,15 @@ public abstract class AbstractRecordStore implements RecordStore {
 
   private static final class Pending {
     final ChangeSet changes;
+    final @Nullable Reservation by;
     // Written under the writer lock and read after the committing thread took that lock.
     boolean done;
     @Nullable Change result;
     @Nullable RuntimeException error;
 
-    Pending(ChangeSet changes) {
+    Pending(ChangeSet changes, @Nullable Reservation by) {
       this.changes = changes;
+      this.by = by;
     }
   }
 }

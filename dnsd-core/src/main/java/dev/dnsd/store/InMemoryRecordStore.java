@@ -29,11 +29,19 @@ public final class InMemoryRecordStore extends AbstractRecordStore {
     this(DEFAULT_HISTORY);
   }
 
+  /**
+   * A store that keeps this many of the latest changes.
+   *
+   * @param historyLimit 0 or more
+   */
   public InMemoryRecordStore(int historyLimit) {
     this(historyLimit, Clock.systemUTC());
   }
 
-  /** @param clock what commits are dated and signatures timed by; a test seam */
+  /**
+   * @param clock what commits are dated and signatures timed by; a test seam
+   * @param historyLimit how many of the latest changes to keep
+   */
   public InMemoryRecordStore(int historyLimit, Clock clock) {
     super(ZoneTable.empty(), Map.of(), List.of(), clock);
     if (historyLimit < 0) {

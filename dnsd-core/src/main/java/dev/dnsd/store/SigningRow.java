@@ -20,6 +20,8 @@ public record SigningRow(Name origin, @Nullable String state) {
    * What the row says of the zone's keys at a moment, for a reader of a store that is not open (a
    * command beside a running server); null for a removed row.
    *
+   * @param now the moment of signing
+   * @return the status, or null
    * @throws StoreException when the row does not read (its text is not shown: it holds keys)
    */
   public @Nullable DnssecStatus status(Instant now) {
@@ -36,6 +38,7 @@ public record SigningRow(Name origin, @Nullable String state) {
   /**
    * The zone's keys, private parts included: what exporting them as BIND's key files takes.
    *
+   * @return the keys
    * @throws StoreException when the row does not read
    */
   public List<SigningKey> keys() {

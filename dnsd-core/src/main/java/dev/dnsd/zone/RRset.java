@@ -29,6 +29,10 @@ public final class RRset {
    * An RRset of the given records, which must share owner and type; TTLs are set to {@code ttl}.
    * The exception is the RRSIG RRset: each signature keeps the TTL of the RRset it covers (RFC
    * 4034 §3), and its {@link #ttl()} is the largest of them.
+   *
+   * @param ttl the TTL of every record
+   * @param records the records, of one owner, type and class
+   * @return the RRset
    */
   public static RRset of(long ttl, List<Record> records) {
     if (records.isEmpty()) {
@@ -67,23 +71,47 @@ public final class RRset {
     }
   }
 
+  /**
+   * The owner of every record.
+   *
+   * @return the owner
+   */
   public Name owner() {
     return owner;
   }
 
+  /**
+   * The type of every record.
+   *
+   * @return the type
+   */
   public int type() {
     return type;
   }
 
+  /**
+   * The TTL every record has.
+   *
+   * @return the TTL
+   */
   public long ttl() {
     return ttl;
   }
 
+  /**
+   * The records.
+   *
+   * @return the records, unmodifiable
+   */
   public List<Record> records() {
     return records;
   }
 
-  /** The first record; CNAME, DNAME and SOA RRsets hold exactly one. */
+  /**
+   * The first record; CNAME, DNAME and SOA RRsets hold exactly one.
+   *
+   * @return the first record
+   */
   public Record first() {
     return records.get(0);
   }

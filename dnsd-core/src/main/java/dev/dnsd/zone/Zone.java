@@ -70,7 +70,12 @@ public final class Zone {
     this.nsec3Param = param == null ? null : (NSEC3PARAMRecord) param.first();
   }
 
-  /** A zone with no data, only useful as the start of an {@link #edit()}. */
+  /**
+   * A zone with no data, only useful as the start of an {@link #edit()}.
+   *
+   * @param origin the zone's origin
+   * @return the zone, with no record
+   */
   public static Zone empty(Name origin) {
     if (!origin.isAbsolute()) {
       throw new InvalidZoneException("zone origin must be absolute: " + origin);
@@ -80,7 +85,13 @@ public final class Zone {
         PersistentSortedSet.empty(), PersistentSortedSet.empty());
   }
 
-  /** Builds a whole zone from records, checking every rule that a commit checks. */
+  /**
+   * Builds a whole zone from records, checking every rule that a commit checks.
+   *
+   * @param origin the zone's origin
+   * @param records its records
+   * @return the zone
+   */
   public static Zone of(Name origin, Collection<Record> records) {
     Editor editor = empty(origin).edit();
     for (Record r : records) {
@@ -89,10 +100,20 @@ public final class Zone {
     return editor.build();
   }
 
+  /**
+   * The zone's origin, its apex.
+   *
+   * @return the origin
+   */
   public Name origin() {
     return origin;
   }
 
+  /**
+   * The SOA record at the apex.
+   *
+   * @return the SOA
+   */
   public SOARecord soa() {
     RRset soa = rrset(origin, Type.SOA);
     if (soa == null) {
@@ -101,6 +122,11 @@ public final class Zone {
     return (SOARecord) soa.first();
   }
 
+  /**
+   * The SOA serial.
+   *
+   * @return the serial
+   */
   public long serial() {
     return soa().getSerial();
   }
@@ -108,22 +134,40 @@ public final class Zone {
   /**
    * A number no other snapshot of any zone in this process has: whoever derived something from a
    * snapshot can tell it is still current by its number, without holding on to the snapshot.
+   *
+   * @return the identity
    */
   public long snapshotId() {
     return snapshotId;
   }
 
-  /** Records in the zone, glue and other data below cuts included. */
+  /**
+   * Records in the zone, glue and other data below cuts included.
+   *
+   * @return the count
+   */
   public int recordCount() {
     return recordCount;
   }
 
+  /**
+   * The RRset of this owner and type.
+   *
+   * @param owner the owner
+   * @param type the type
+   * @return the RRset, or null when there is none
+   */
   public @Nullable RRset rrset(Name owner, int type) {
     Node node = nodes.get(owner);
     return node == null ? null : node.get(type);
   }
 
-  /** The RRsets owned by a name, by type; empty for an empty non-terminal or a missing name. */
+  /**
+   * The RRsets owned by a name, by type; empty for an empty non-terminal or a missing name.
+   *
+   * @param owner the owner
+   * @return the RRsets, none when the name has no data
+   */
   public List<RRset> rrsets(Name owner) {
     Node node = nodes.get(owner);
     return node == null ? List.of() : List.of(node.rrsets);
@@ -132,6 +176,9 @@ public final class Zone {
   /**
    * Whether the name exists: it owns data, or names below it do (an empty non-terminal). A name
    * that owns only NSEC3 records is not part of the zone's name space (RFC 5155 §7.2.8).
+   *
+   * @param name the name
+   * @return whether it exists
    */
   public boolean exists(Name name) {
     Node node = nodes.get(name);
@@ -141,6 +188,8 @@ public final class Zone {
   /**
    * Whether the zone is signed: its apex has a DNSKEY RRset, whether dnsd signs it or it arrived
    * signed. Only signed zones get signatures and denial proofs in answers to DNSSEC queries.
+   *
+   * @return whether it is signed
    */
   public boolean isSigned() {
     return names != null;
@@ -149,18 +198,30 @@ public final class Zone {
   /**
    * The NSEC RRset that matches or covers a name: the one at the last NSEC owner at or before it
    * in canonical order; null when the zone has no NSEC records or none sorts before the name.
+   *
+   * @param name the name
+   * @return the NSEC RRset, or null
    */
   public @Nullable RRset nsecAtOrBefore(Name name) {
     Name owner = nsec.floor(name);
     return owner == null ? null : rrset(owner, Type.NSEC);
   }
 
-  /** The apex's NSEC3PARAM record, which says how names are hashed; null in an NSEC zone. */
+  /**
+   * The apex's NSEC3PARAM record, which says how names are hashed; null in an NSEC zone.
+   *
+   * @return the record, or null
+   */
   public @Nullable NSEC3PARAMRecord nsec3Param() {
     return nsec3Param;
   }
 
-  /** The NSEC3 owner name that stands for this name under the apex's NSEC3PARAM; null without one. */
+  /**
+   * The NSEC3 owner name that stands for this name under the apex's NSEC3PARAM; null without one.
+   *
+   * @param name the name
+   * @return the hashed owner name, or null
+   */
   public @Nullable Name hashedOwner(Name name) {
     return nsec3Param == null ? null : Nsec3.owner(origin, nsec3Param, name);
   }
@@ -169,6 +230,9 @@ public final class Zone {
    * The NSEC3 RRset that matches or covers a hashed owner name: the one at the last NSEC3 owner at
    * or before it, or, when the name sorts before them all, the last, whose interval wraps around
    * to the first. Null when the zone has no NSEC3 records.
+   *
+   * @param hashedOwner a hashed owner name
+   * @return the NSEC3 RRset, or null
    */
   public @Nullable RRset nsec3Covering(Name hashedOwner) {
     Name owner = nsec3.floor(hashedOwner);
@@ -178,6 +242,11 @@ public final class Zone {
     return owner == null ? null : rrset(owner, Type.NSEC3);
   }
 
+  /**
+   * Runs the action on every RRset of the zone, in canonical order.
+   *
+   * @param action what to run
+   */
   public void forEachRRset(Consumer<RRset> action) {
     forEachRRset(nodes, action);
   }
@@ -190,7 +259,11 @@ public final class Zone {
     });
   }
 
-  /** Every record, SOA first, then in DNSSEC canonical order of owner and then by type. */
+  /**
+   * Every record, SOA first, then in DNSSEC canonical order of owner and then by type.
+   *
+   * @return the records
+   */
   public List<Record> records() {
     List<RRset> sets = new ArrayList<>();
     forEachRRset(sets::add);
@@ -205,6 +278,11 @@ public final class Zone {
     return out;
   }
 
+  /**
+   * An editor that starts from this zone.
+   *
+   * @return the editor
+   */
   public Editor edit() {
     return new Editor(this);
   }
@@ -251,22 +329,45 @@ public final class Zone {
       this.nsec3 = base.nsec3;
     }
 
+    /**
+     * The origin of the zone being edited.
+     *
+     * @return the origin
+     */
     public Name origin() {
       return base.origin;
     }
 
-    /** The RRset as edited so far. */
+    /**
+     * The RRset as edited so far.
+     *
+     * @param owner the owner
+     * @param type the type
+     * @return the RRset, or null
+     */
     public @Nullable RRset rrset(Name owner, int type) {
       Node node = nodes.get(owner);
       return node == null ? null : node.get(type);
     }
 
-    /** The RRsets at a name as edited so far. */
+    /**
+     * The RRsets at a name as edited so far.
+     *
+     * @param owner the owner
+     * @return the RRsets
+     */
     public List<RRset> rrsets(Name owner) {
       Node node = nodes.get(owner);
       return node == null ? List.of() : List.of(node.rrsets);
     }
 
+    /**
+     * Adds a record; its RRset takes the record's TTL.
+     *
+     * @param record the record
+     * @return this editor
+     * @throws InvalidZoneException when the record breaks a zone rule
+     */
     public Editor add(Record record) {
       check(record);
       Name owner = record.getName();
@@ -290,7 +391,12 @@ public final class Zone {
       return this;
     }
 
-    /** Adds the records, all or (when one breaks a rule) none. */
+    /**
+     * Adds the records, all or (when one breaks a rule) none.
+     *
+     * @param records the records
+     * @return this editor
+     */
     public Editor addAll(Collection<? extends Record> records) {
       return atomically(() -> {
         for (Record r : records) {
@@ -299,7 +405,12 @@ public final class Zone {
       });
     }
 
-    /** Removes the record with the same owner, type and data (the TTL is not compared). */
+    /**
+     * Removes the record with the same owner, type and data (the TTL is not compared).
+     *
+     * @param record the record
+     * @return this editor
+     */
     public Editor remove(Record record) {
       RRset existing = rrset(record.getName(), record.getType());
       if (existing == null) {
@@ -318,6 +429,13 @@ public final class Zone {
       return this;
     }
 
+    /**
+     * Removes an RRset.
+     *
+     * @param owner its owner
+     * @param type its type
+     * @return this editor
+     */
     public Editor removeRRset(Name owner, int type) {
       if (rrset(owner, type) != null) {
         put(owner, type, null);
@@ -325,7 +443,12 @@ public final class Zone {
       return this;
     }
 
-    /** Removes every RRset the name owns; the name may remain as an empty non-terminal. */
+    /**
+     * Removes every RRset the name owns; the name may remain as an empty non-terminal.
+     *
+     * @param owner the owner
+     * @return this editor
+     */
     public Editor removeName(Name owner) {
       for (RRset set : rrsets(owner)) {
         put(owner, set.type(), null);
@@ -333,7 +456,11 @@ public final class Zone {
       return this;
     }
 
-    /** Removes every RRset in the zone, to refill it. */
+    /**
+     * Removes every RRset in the zone, to refill it.
+     *
+     * @return this editor
+     */
     public Editor clear() {
       List<RRset> all = new ArrayList<>();
       nodes.forEach((name, node) -> all.addAll(List.of(node.rrsets)));
@@ -343,7 +470,14 @@ public final class Zone {
       return this;
     }
 
-    /** Replaces an RRset with the given records (none: removes it). */
+    /**
+     * Replaces an RRset with the given records (none: removes it).
+     *
+     * @param owner the owner
+     * @param type the type
+     * @param records the new records
+     * @return this editor
+     */
     public Editor setRRset(Name owner, int type, Collection<? extends Record> records) {
       return atomically(() -> {
         removeRRset(owner, type);
@@ -363,6 +497,9 @@ public final class Zone {
      * altered are mended, and the apex gets the signer's DNSKEY, CDS and CDNSKEY records. The work
      * grows with the size of the change, not of the zone, except where a delegation or DNAME
      * appears above (or goes from above) existing names: they then leave (or join) the signed data.
+     *
+     * @param signer what signing takes now
+     * @return the signatures
      */
     public Editor sign(Signer signer) {
       ZoneSigning.incremental(this, signer);
@@ -373,13 +510,20 @@ public final class Zone {
      * Signs the whole zone: every authoritative RRset and a complete chain of the signer's kind,
      * replacing any other DNSSEC records. Signatures of RRsets that are as they were and whose
      * signatures are still fresh are kept. Its work grows with the zone.
+     *
+     * @param signer what signing takes now
+     * @return this editor
      */
     public Editor signAll(Signer signer) {
       ZoneSigning.full(this, signer);
       return this;
     }
 
-    /** Removes every DNSSEC record: signatures, NSEC and NSEC3 chains, and the apex's keys. */
+    /**
+     * Removes every DNSSEC record: signatures, NSEC and NSEC3 chains, and the apex's keys.
+     *
+     * @return this editor
+     */
     public Editor unsign() {
       ZoneSigning.strip(this);
       return this;
@@ -389,6 +533,11 @@ public final class Zone {
      * Makes anew, in canonical order from {@code from}, the signatures that are no longer fresh
      * for the signer (close to expiry, or made by keys that no longer sign), looking at most
      * {@code names} names and stopping once the policy's {@code resignBatch} signatures are made.
+     *
+     * @param from where to start in canonical order, or null for the apex
+     * @param names the most names to look at
+     * @param signer what signing takes now
+     * @return how far it got
      */
     public Sweep resign(Signer signer, @Nullable Name from, int names) {
       return ZoneSigning.sweep(this, signer, from, names);
@@ -430,7 +579,11 @@ public final class Zone {
       return this;
     }
 
-    /** Checks the apex and returns the new snapshot, or the zone edited when nothing changed. */
+    /**
+     * Checks the apex and returns the new snapshot, or the zone edited when nothing changed.
+     *
+     * @return the new zone
+     */
     public Zone build() {
       Name origin = base.origin;
       Node apex = nodes.get(origin);
@@ -448,7 +601,11 @@ public final class Zone {
       return new Zone(origin, nodes, recordCount, names, nsec, nsec3);
     }
 
-    /** Records that were in the original zone and are not now, TTL and case changes included. */
+    /**
+     * Records that were in the original zone and are not now, TTL and case changes included.
+     *
+     * @return the records
+     */
     public List<Record> removedRecords() {
       if (base.recordCount == 0) {
         return List.of();
@@ -458,7 +615,11 @@ public final class Zone {
       return out;
     }
 
-    /** Records that are in the zone now and were not in the original, TTL and case changes included. */
+    /**
+     * Records that are in the zone now and were not in the original, TTL and case changes included.
+     *
+     * @return the records
+     */
     public List<Record> addedRecords() {
       List<Record> out = new ArrayList<>();
       if (base.recordCount == 0) {
@@ -469,7 +630,11 @@ public final class Zone {
       return out;
     }
 
-    /** Whether the edit changed anything, comparing records, TTLs and the case of names. */
+    /**
+     * Whether the edit changed anything, comparing records, TTLs and the case of names.
+     *
+     * @return whether it changed
+     */
     public boolean changed() {
       return !removedRecords().isEmpty() || !addedRecords().isEmpty();
     }

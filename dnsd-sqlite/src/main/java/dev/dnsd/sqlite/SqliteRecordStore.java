@@ -29,8 +29,14 @@ import org.slf4j.LoggerFactory;
  * SQL.
  *
  * <pre>{@code
+ * Name origin = Name.fromString("example.com.");
  * try (SqliteRecordStore store = SqliteRecordStore.open(Path.of("dnsd.db"))) {
- *   store.commit(ChangeSet.builder().createZone(origin, records).build());
+ *   store.commit(ChangeSet.builder()    // durable when it returns
+ *       .replaceZone(ZoneFiles.parse("@ 3600 SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 3600 NS ns1\n", origin))
+ *       .build());
+ * }
+ * try (DnsServer server = DnsServer.builder().store(SqliteRecordStore.open(Path.of("dnsd.db"))).build().start()) {
+ *   // answers example.com. from the file; closing the server closes the store
  * }
  * }</pre>
  *
@@ -108,6 +114,8 @@ public final class SqliteRecordStore extends AbstractRecordStore {
    * Opens the store at {@code path} with the default settings, creating the file and its schema
    * when there is none, and loads every zone.
    *
+   * @param path the database file
+   * @return the open store
    * @throws StoreException naming the file when it is not a SQLite database, belongs to another
    *     program or to a newer dnsd, is corrupt, or is open in another dnsd process; the file is
    *     then left as it was
@@ -116,7 +124,12 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     return builder(path).open();
   }
 
-  /** Settings for the store at {@code path}, other than the defaults; {@link Builder#open()} opens it. */
+  /**
+   * Settings for the store at {@code path}, other than the defaults; {@link Builder#open()} opens it.
+   *
+   * @param path the database file
+   * @return the builder
+   */
   public static Builder builder(Path path) {
     return new Builder(path);
   }
@@ -130,6 +143,8 @@ public final class SqliteRecordStore extends AbstractRecordStore {
    * Zone zone = SqliteRecordStore.readZones(Path.of("dnsd.db")).get(origin); // e.g. to export it
    * }</pre>
    *
+   * @param path the database file
+   * @return the zones
    * @throws StoreException naming the file when there is none, it is not a dnsd database, comes
    *     from an older or newer dnsd, or is corrupt
    */
@@ -142,6 +157,9 @@ public final class SqliteRecordStore extends AbstractRecordStore {
    * read as {@link #readZones} reads the zones: also while a dnsd process has the store open. The
    * private keys are read but not returned.
    *
+   * @param now the moment of signing
+   * @param path the database file
+   * @param zone the zone's origin
    * @return null when the store does not sign the zone
    * @throws StoreException as {@link #readZones} does
    */
@@ -158,6 +176,8 @@ public final class SqliteRecordStore extends AbstractRecordStore {
    * The keys of a zone the store in the file signs, private parts included (to write them as
    * BIND's key files, say), read as {@link #readZones} reads the zones.
    *
+   * @param path the database file
+   * @param zone the zone's origin
    * @return empty when the store does not sign the zone
    */
   public static List<SigningKey> readKeys(Path path, Name zone) {
@@ -174,7 +194,11 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     return new SqliteRecordStore(Opening.open(path, options, connector), options, connector);
   }
 
-  /** The database file, absolute and with links resolved. */
+  /**
+   * The database file, absolute and with links resolved.
+   *
+   * @return the path
+   */
   public Path path() {
     return file.path();
   }
@@ -435,6 +459,9 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     /**
      * Keeps at most this many of the latest changes in the log; 0 keeps none. Default {@value
      * RecordStore#DEFAULT_HISTORY}.
+     *
+     * @param count how many of the latest changes to keep
+     * @return this builder
      */
     public Builder historyCount(int count) {
       if (count < 0) {
@@ -445,7 +472,12 @@ public final class SqliteRecordStore extends AbstractRecordStore {
       return this;
     }
 
-    /** Drops changes older than this from the log; by default changes of any age are kept. */
+    /**
+     * Drops changes older than this from the log; by default changes of any age are kept.
+     *
+     * @param age how long a change is kept
+     * @return this builder
+     */
     public Builder historyAge(Duration age) {
       if (age.isNegative() || age.isZero()) {
         throw new IllegalArgumentException("history age must be positive: " + age);
@@ -458,6 +490,9 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     /**
      * The clock commits are dated by, history age measured by, and the signatures of the zones
      * the store signs timed by; a test seam. Default the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       once.claim("clock", clock);
@@ -465,7 +500,11 @@ public final class SqliteRecordStore extends AbstractRecordStore {
       return this;
     }
 
-    /** Opens the store as {@link SqliteRecordStore#open(Path)} describes. */
+    /**
+     * Opens the store as {@link SqliteRecordStore#open(Path)} describes.
+     *
+     * @return the open store
+     */
     public SqliteRecordStore open() {
       return SqliteRecordStore.open(path, options, Opening.Connector.SQLITE);
     }

@@ -53,7 +53,16 @@ public final class TcpTransport implements AutoCloseable {
     this.acceptor = daemon(this::accept, "dnsd-tcp-accept-" + bound.getPort());
   }
 
-  /** Binds (port 0 picks a free port) and starts accepting. */
+  /**
+   * Binds (port 0 picks a free port) and starts accepting.
+   *
+   * @param address where to listen
+   * @param handler answers each request
+   * @param maxConnections the most connections open at once
+   * @param idleTimeout how long a connection may make no progress
+   * @return the transport, accepting
+   * @throws IOException when the address cannot be bound
+   */
   public static TcpTransport start(
       InetSocketAddress address, QueryHandler handler, int maxConnections, Duration idleTimeout)
       throws IOException {
@@ -73,11 +82,20 @@ public final class TcpTransport implements AutoCloseable {
     return transport;
   }
 
+  /**
+   * The bound address.
+   *
+   * @return the address, with the port chosen for port 0
+   */
   public InetSocketAddress address() {
     return (InetSocketAddress) server.getLocalSocketAddress();
   }
 
-  /** Open connections, for tests and monitoring. */
+  /**
+   * Open connections, for tests and monitoring.
+   *
+   * @return the count
+   */
   public int connectionCount() {
     return connections.size();
   }
