@@ -17,6 +17,9 @@ import org.xbill.DNS.Name;
  * status.ds().forEach(System.out::println);   // what the parent zone should hold
  * }</pre>
  *
+ * @param zone the zone's origin
+ * @param policy the policy it is signed by
+ * @param keys its keys, in the order they were made
  * @param nextEvent when the zone next needs upkeep (a key to publish, activate or withdraw, or
  *     signatures to make anew); the server's background work commits it then
  */
@@ -46,6 +49,11 @@ public record DnssecStatus(Name zone, DnssecPolicy policy, List<Key> keys, Insta
   /**
    * One key.
    *
+   * @param tag its key tag
+   * @param algorithm its algorithm
+   * @param role what it signs
+   * @param state where it stands
+   * @param dnskey its DNSKEY record
    * @param published when its DNSKEY went into the zone
    * @param active when it began (or begins) to sign
    * @param removal when its DNSKEY is withdrawn, once that is known

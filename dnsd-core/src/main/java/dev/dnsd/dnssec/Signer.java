@@ -33,13 +33,16 @@ public final class Signer {
   private final long jitterSeconds;
 
   /**
+   * A signer for one moment.
+   *
+   * @param policy the policy
    * @param zoneKeys the keys whose signatures every RRset but the key RRsets carries (the active
    *     ZSKs or CSKs)
    * @param keyKeys the keys that sign the DNSKEY, CDS and CDNSKEY RRsets (the published KSKs or
    *     CSKs)
    * @param apexRecords the DNSKEY, CDS and CDNSKEY records the apex holds
    * @param now the moment of signing
-   * @param policy the policy
+   * @throws IllegalArgumentException without a key of either kind, or without a DNSKEY record
    */
   public Signer(
       DnssecPolicy policy, List<SigningKey> zoneKeys, List<SigningKey> keyKeys,

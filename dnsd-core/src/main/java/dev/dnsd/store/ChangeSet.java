@@ -110,15 +110,26 @@ public final class ChangeSet {
    * Signs the zone by this policy (with new keys, or those imported before in the change set), or
    * changes the policy a signed zone is signed by: between NSEC and NSEC3, say. The zone's
    * DNSSEC records are then dnsd's: edits of them are refused.
+   *
+   * @param origin the zone
+   * @param policy the policy
    */
   public record Sign(Name origin, DnssecPolicy policy) implements Op {}
 
-  /** Stops signing the zone: its signatures, NSEC or NSEC3 chain and keys go. */
+  /**
+   * Stops signing the zone: its signatures, NSEC or NSEC3 chain and keys go.
+   *
+   * @param origin the zone
+   */
   public record Unsign(Name origin) implements Op {}
 
   /**
    * Adds a key to the zone, one read from BIND's files say: a zone signed in the same change set
    * starts with it; a signed zone rolls to it as {@link Rollover} rolls to a new key.
+   *
+   * @param origin the zone
+   * @param key the key
+   * @param role what it signs
    */
   public record ImportKey(Name origin, SigningKey key, KeyRole role) implements Op {}
 
@@ -126,16 +137,25 @@ public final class ChangeSet {
    * Starts a rollover of the zone's KSK, ZSK or CSK to a new key: ZSKs by pre-publication, KSKs
    * and CSKs by double signature, the old one going once the parent's DS follows ({@link
    * ConfirmDs}).
+   *
+   * @param origin the zone
+   * @param role the role of the key to replace
    */
   public record Rollover(Name origin, KeyRole role) implements Op {}
 
-  /** The parent zone now holds the DS of the new KSK or CSK: the old key may go. */
+  /**
+   * The parent zone now holds the DS of the new KSK or CSK: the old key may go.
+   *
+   * @param origin the zone
+   */
   public record ConfirmDs(Name origin) implements Op {}
 
   /**
    * One bounded step of a signed zone's upkeep: the key events due by now, and one batch of the
    * signatures that fall due (at most the policy's {@code resignBatch}). What the server's
    * background work commits.
+   *
+   * @param origin the zone
    */
   public record MaintainSigning(Name origin) implements Op {}
 

@@ -39,8 +39,10 @@ public final class InMemoryRecordStore extends AbstractRecordStore {
   }
 
   /**
-   * @param clock what commits are dated and signatures timed by; a test seam
+   * A store on its own clock.
+   *
    * @param historyLimit how many of the latest changes to keep
+   * @param clock what commits are dated and signatures timed by; a test seam
    */
   public InMemoryRecordStore(int historyLimit, Clock clock) {
     super(ZoneTable.empty(), Map.of(), List.of(), clock);

@@ -13,6 +13,7 @@ import org.xbill.DNS.Name;
  * private keys: keep it where only the store's owner can read it. {@link #toString()} shows the
  * zone only.
  *
+ * @param origin the zone
  * @param state the text, or null where a commit stopped signing the zone (or deleted it)
  */
 public record SigningRow(Name origin, @Nullable String state) {
