@@ -18,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.RRSIGRecord;
@@ -29,13 +30,42 @@ class DnssecServerTest {
   private static Zone zone() {
     List<Record> records = new ArrayList<>(TestRecords.zoneRecords(ORIGIN, 1));
     records.add(rr("www", 300, "A", "192.0.2.1"));
+    // 440 bytes of data: fits 512 bytes unsigned, not with its signature.
+    records.add(rr("big", 300, "TXT", "\"" + "x".repeat(200) + "\""));
+    records.add(rr("big", 300, "TXT", "\"" + "y".repeat(200) + "\""));
     return Zone.of(ORIGIN, records);
   }
 
   private static Message dnssecQuery(String name, int type) {
+    return dnssecQuery(name, type, 1232);
+  }
+
+  private static Message dnssecQuery(String name, int type, int udpSize) {
     Message q = TestDns.query(name, type);
-    q.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+    q.addRecord(new OPTRecord(udpSize, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
     return q;
+  }
+
+  @Test
+  @DisplayName("over UDP a signed answer that does not fit the client's size comes truncated with TC, over TCP whole")
+  void truncatedOverUdp() throws Exception {
+    try (DnsServer server = DnsServer.builder().zone(zone()).sign(ORIGIN, DnssecPolicy.defaults()).build().start()) {
+      Message plain = TestDns.query("big.example.com.", Type.TXT);
+      plain.addRecord(new OPTRecord(512, 0, 0, 0), Section.ADDITIONAL);
+      Message unsigned = TestDns.udp(server.address(), plain);
+      assertThat(unsigned.getHeader().getFlag(Flags.TC)).as("DO=0 fits").isFalse();
+      assertThat(unsigned.getSection(Section.ANSWER)).hasSize(2);
+
+      Message cut = TestDns.udp(server.address(), dnssecQuery("big.example.com.", Type.TXT, 512));
+      assertThat(cut.getHeader().getFlag(Flags.TC)).as("DO=1 over 512 bytes").isTrue();
+      assertThat(cut.getSection(Section.ANSWER)).as("no RRset without its signature")
+          .noneMatch(r -> r.getType() == Type.TXT);
+
+      Message whole = TestDns.tcp(server.address(), dnssecQuery("big.example.com.", Type.TXT, 512));
+      assertThat(whole.getHeader().getFlag(Flags.TC)).isFalse();
+      assertThat(whole.getSection(Section.ANSWER)).extracting(Record::getType)
+          .containsExactlyInAnyOrder(Type.TXT, Type.TXT, Type.RRSIG);
+    }
   }
 
   @Test

@@ -25,7 +25,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.xbill.DNS.CDNSKEYRecord;
+import org.xbill.DNS.CDSRecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
@@ -63,8 +67,11 @@ class DnssecAnswerTest {
         "ns.insecure A 192.0.2.3",
         "big TXT \"" + "x".repeat(200) + "\"",
         "big TXT \"" + "y".repeat(200) + "\"");
-    Signer signer = new Signer(DnssecPolicy.builder().denial(denial).build(), List.of(KEY), List.of(KEY),
-        List.of(KEY.dnskey()), NOW);
+    DNSKEYRecord k = KEY.dnskey();
+    List<Record> apex = List.of(k,
+        new CDSRecord(k.getName(), DClass.IN, k.getTTL(), DSRecord.SHA256_DIGEST_ID, k),
+        new CDNSKEYRecord(k.getName(), DClass.IN, k.getTTL(), k.getFlags(), k.getProtocol(), k.getAlgorithm(), k.getKey()));
+    Signer signer = new Signer(DnssecPolicy.builder().denial(denial).build(), List.of(KEY), List.of(KEY), apex, NOW);
     return plain.edit().signAll(signer).build();
   }
 
@@ -301,7 +308,7 @@ class DnssecAnswerTest {
   @DisplayName("the apex's DNSKEY, CDS and CDNSKEY are answered signed")
   void apexKeys() throws Exception {
     Zone zone = signedZone(DnssecPolicy.Denial.NSEC);
-    for (int type : new int[] {Type.DNSKEY, Type.NSEC}) {
+    for (int type : new int[] {Type.DNSKEY, Type.CDS, Type.CDNSKEY, Type.NSEC}) {
       Message m = ask(zone, "example.com.", type);
       assertThat(m.getSection(Section.ANSWER)).extracting(Record::getType).containsExactly(type, Type.RRSIG);
       allSigned(zone, m);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dnsd.Await;
 import dev.dnsd.DnsServer;
 import dev.dnsd.ManualClock;
+import dev.dnsd.ReceivedQuery;
 import dev.dnsd.RandomEdits;
 import dev.dnsd.SignedZoneCheck;
 import dev.dnsd.dnssec.DnssecAlgorithm;
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -90,7 +92,11 @@ class DnssecInteropTest {
         Fixtures.rr("secure.example.com.", Type.NS, "ns.elsewhere.example."),
         Fixtures.rr("secure.example.com.", Type.DS, "12345 13 2 " + "AB".repeat(32)),
         Fixtures.rr("insecure.example.com.", Type.NS, "ns.insecure.example.com."),
-        Fixtures.rr("ns.insecure.example.com.", Type.A, "192.0.2.20")));
+        Fixtures.rr("ns.insecure.example.com.", Type.A, "192.0.2.20"),
+        // Over Unbound's 1,232 bytes once signed: truncated over UDP, asked again over TCP.
+        Fixtures.rr("big.example.com.", Type.TXT, "\"" + "x".repeat(250) + "\" \"" + "y".repeat(250) + "\""),
+        Fixtures.rr("big.example.com.", Type.TXT, "\"" + "z".repeat(250) + "\" \"" + "w".repeat(250) + "\""),
+        Fixtures.rr("big.example.com.", Type.TXT, "\"" + "v".repeat(250) + "\" \"" + "u".repeat(250) + "\"")));
   }
 
   private static DnssecPolicy policy(DnssecPolicy.Denial denial) {
@@ -142,6 +148,37 @@ class DnssecInteropTest {
     secure(u, n(""), Type.DNSKEY, Rcode.NOERROR, true);
     secure(u, n(""), Type.CDS, Rcode.NOERROR, true);
     secure(u, n(""), Type.CDNSKEY, Rcode.NOERROR, true);
+    secure(u, n("big"), Type.TXT, Rcode.NOERROR, true);
+  }
+
+  /**
+   * The zone as served, with one signature broken (a bit of the RRSIG of www's A flipped), served
+   * by a server of its own: Unbound with the zone's anchor answers SERVFAIL for that RRset and
+   * still validates the others, so its AD elsewhere is the signatures' doing.
+   */
+  private void bogusOnceBroken(Zone served, List<DSRecord> anchors, String name) throws Exception {
+    List<Record> records = new ArrayList<>();
+    int broken = 0;
+    for (Record r : served.records()) {
+      if (r instanceof RRSIGRecord sig && sig.getName().equals(n("www")) && sig.getTypeCovered() == Type.A) {
+        byte[] signature = sig.getSignature().clone();
+        signature[signature.length / 2] ^= 0x01;
+        r = new RRSIGRecord(sig.getName(), sig.getDClass(), sig.getTTL(), sig.getTypeCovered(), sig.getAlgorithm(),
+            sig.getOrigTTL(), sig.getExpire(), sig.getTimeSigned(), sig.getFootprint(), sig.getSigner(), signature);
+        broken++;
+      }
+      records.add(r);
+    }
+    assertThat(broken).as("signatures of www A").isPositive();
+    RecordStore store = new InMemoryRecordStore();
+    store.commit(ChangeSet.builder().replaceZone(Zone.of(ORIGIN, records)).build());
+    DnsServer tampered = serve(store);
+    try (Unbound u = Unbound.start(dir.resolve(name), List.of(new Unbound.Stub(ORIGIN, tampered.address(), anchors)))) {
+      Message m = u.resolve(n("www"), Type.A);
+      assertThat(m.getRcode()).as("www A with a broken signature; unbound said:\n%s", m).isEqualTo(Rcode.SERVFAIL);
+      secure(u, n("mail"), Type.MX, Rcode.NOERROR, true);
+      secure(u, n("nope"), Type.A, Rcode.NXDOMAIN, false);
+    }
   }
 
   @ParameterizedTest
@@ -150,9 +187,36 @@ class DnssecInteropTest {
   void unboundValidatesEveryKindOfAnswer(DnssecPolicy.Denial denial) throws Exception {
     RecordStore store = new InMemoryRecordStore();
     store.commit(ChangeSet.builder().replaceZone(zone()).sign(ORIGIN, policy(denial)).build());
-    DnsServer dnsd = serve(store);
+    Set<ReceivedQuery.Transport> bigOver = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    DnsServer dnsd = keep(DnsServer.builder().store(store)
+        .queryListener(q -> {
+          if (n("big").equals(q.name()) && q.type() == Type.TXT) {
+            bigOver.add(q.transport());
+          }
+        })
+        .build().start());
     Unbound u = unbound("unbound", dnsd.address(), store.dnssec(ORIGIN).ds());
     everyKindOfAnswer(u);
+    assertThat(bigOver).as("the signed answer that does not fit UDP: TC, then TCP")
+        .containsExactlyInAnyOrder(ReceivedQuery.Transport.UDP, ReceivedQuery.Transport.TCP);
+    bogusOnceBroken(store.zones().get(ORIGIN), store.dnssec(ORIGIN).ds(), "broken");
+  }
+
+  @ParameterizedTest
+  @EnumSource(DnssecAlgorithm.class)
+  @DisplayName("a zone signed with each algorithm is validated by Unbound and accepted by the verifiers")
+  void everyAlgorithm(DnssecAlgorithm algorithm) throws Exception {
+    RecordStore store = new InMemoryRecordStore();
+    store.commit(ChangeSet.builder().replaceZone(zone()).sign(ORIGIN, DnssecPolicy.of(algorithm)).build());
+    assertThat(store.dnssec(ORIGIN).ds()).allMatch(ds -> ds.getAlgorithm() == algorithm.number());
+    DnsServer dnsd = serve(store);
+    Unbound u = unbound("unbound", dnsd.address(), store.dnssec(ORIGIN).ds());
+    secure(u, n("www"), Type.A, Rcode.NOERROR, true);
+    secure(u, n("nope"), Type.A, Rcode.NXDOMAIN, false);
+    secure(u, n("www"), Type.TXT, Rcode.NOERROR, false);
+    secure(u, n("anything.wild"), Type.TXT, Rcode.NOERROR, true);
+    secure(u, n("big"), Type.TXT, Rcode.NOERROR, true);
+    verifiersAccept(dnsd, true);
   }
 
   @Test
@@ -300,10 +364,13 @@ class DnssecInteropTest {
     }
     // And every kind of answer, from the fixed names the random edits leave alone.
     everyKindOfAnswer(u);
-    delvFullyValidates(dnsd, store.dnssec(ORIGIN).ds(), names.keySet().iterator().next());
+    delvFullyValidates(dnsd, store.dnssec(ORIGIN).ds(), n("www"), Type.A);
+    delvFullyValidates(dnsd, store.dnssec(ORIGIN).ds(), n("nope"), Type.A);
+    delvFullyValidates(dnsd, store.dnssec(ORIGIN).ds(), names.keySet().iterator().next(), Type.A);
+    bogusOnceBroken(zone, store.dnssec(ORIGIN).ds(), "broken");
   }
 
-  private void delvFullyValidates(DnsServer dnsd, List<DSRecord> anchors, Name name) throws Exception {
+  private void delvFullyValidates(DnsServer dnsd, List<DSRecord> anchors, Name name, int type) throws Exception {
     Path delv = RealDns.require("delv", "bind9-dnsutils");
     StringBuilder conf = new StringBuilder("trust-anchors {\n");
     for (DSRecord ds : anchors) {
@@ -315,8 +382,32 @@ class DnssecInteropTest {
     Path anchorFile = dir.resolve("delv-anchors.conf");
     Files.writeString(anchorFile, conf);
     RealDns.Run run = RealDns.run(dir, "", delv.toString(), "@127.0.0.1", "-p", Integer.toString(dnsd.port()),
-        "-a", anchorFile.toString(), "+root=" + ORIGIN, name.toString(), "A");
-    assertThat(run.output()).as("delv said:\n%s", run.output()).contains("fully validated");
+        "-a", anchorFile.toString(), "+root=" + ORIGIN, name.toString(), Type.string(type));
+    assertThat(run.output()).as("delv on %s %s said:\n%s", name, Type.string(type), run.output())
+        .contains("fully validated");
+  }
+
+  @Test
+  @DisplayName("switching from NSEC to NSEC3 and back is one commit each, under the same key; Unbound validates and the verifiers accept the zone after each")
+  void switchDenial() throws Exception {
+    RecordStore store = new InMemoryRecordStore();
+    store.commit(ChangeSet.builder().replaceZone(zone()).sign(ORIGIN, policy(DnssecPolicy.Denial.NSEC)).build());
+    DnsServer dnsd = serve(store);
+    List<DSRecord> anchor = store.dnssec(ORIGIN).ds();
+    for (DnssecPolicy.Denial denial : List.of(DnssecPolicy.Denial.NSEC3, DnssecPolicy.Denial.NSEC)) {
+      long version = store.version();
+      store.commit(ChangeSet.builder().sign(ORIGIN, policy(denial)).build());
+      assertThat(store.version()).as("one commit").isEqualTo(version + 1);
+      assertThat(store.dnssec(ORIGIN).ds()).as("the same key").isEqualTo(anchor);
+      Zone zone = store.zones().get(ORIGIN);
+      assertThat(zone.nsec3Param() != null).as("NSEC3PARAM").isEqualTo(denial == DnssecPolicy.Denial.NSEC3);
+      assertThat(zone.records()).as("no record of the other chain")
+          .noneMatch(r -> r.getType() == (denial == DnssecPolicy.Denial.NSEC ? Type.NSEC3 : Type.NSEC));
+      try (Unbound u = Unbound.start(dir.resolve("u-" + denial), List.of(new Unbound.Stub(ORIGIN, dnsd.address(), anchor)))) {
+        everyKindOfAnswer(u);
+      }
+      verifiersAccept(dnsd, true);
+    }
   }
 
   // ---- rollovers, with dnsd's clock advanced
@@ -380,6 +471,7 @@ class DnssecInteropTest {
       everyKindOfAnswer(u);
     }
     verifiersAccept(dnsd, false);
+    bogusOnceBroken(store.zones().get(ORIGIN), anchor, "broken");
   }
 
   @Test
@@ -412,6 +504,7 @@ class DnssecInteropTest {
       everyKindOfAnswer(u);
     }
     verifiersAccept(dnsd, true);
+    bogusOnceBroken(store.zones().get(ORIGIN), newDs, "broken");
   }
 
   // ---- secondaries and zones signed elsewhere
@@ -450,12 +543,13 @@ class DnssecInteropTest {
     return ((SOARecord) m.getSection(Section.ANSWER).get(0)).getSerial();
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(DnssecPolicy.Denial.class)
   @DisplayName("Knot as a secondary, fed by IXFR, serves the signed zone and Unbound validates through it")
-  void knotSecondary() throws Exception {
+  void knotSecondary(DnssecPolicy.Denial denial) throws Exception {
     int knotPort = EndToEndTest.freePort();
     RecordStore store = new InMemoryRecordStore();
-    store.commit(ChangeSet.builder().replaceZone(zone()).sign(ORIGIN, policy(DnssecPolicy.Denial.NSEC3)).build());
+    store.commit(ChangeSet.builder().replaceZone(zone()).sign(ORIGIN, policy(denial)).build());
     ZoneTransfers xfr = ZoneTransfers.builder()
         .allowTransfer("example.com", "127.0.0.1")
         .notify("example.com", new InetSocketAddress("127.0.0.1", knotPort))
