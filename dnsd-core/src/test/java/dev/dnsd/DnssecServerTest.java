@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dnsd.dnssec.DnssecPolicy;
+import dev.dnsd.dnssec.DnssecStatus;
+import dev.dnsd.dnssec.KeyRole;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.InMemoryRecordStore;
 import dev.dnsd.store.RecordStore;
@@ -96,6 +98,28 @@ class DnssecServerTest {
     DnsServer server = DnsServer.builder().sign(ORIGIN, DnssecPolicy.defaults()).build();
     assertThatThrownBy(server::start).isInstanceOf(InvalidZoneException.class).hasMessageContaining("example.com.");
     assertThat(server.isRunning()).isFalse();
+  }
+
+  @Test
+  @DisplayName("the running server starts a ZSK rollover on its own once the store's clock reaches the ZSK's lifetime")
+  void backgroundZskRollover() throws Exception {
+    ManualClock clock = new ManualClock(Instant.now());
+    RecordStore store = new InMemoryRecordStore(100, clock);
+    DnssecPolicy policy = DnssecPolicy.builder().keys(DnssecPolicy.KeyScheme.KSK_ZSK).zskLifetime(Duration.ofDays(2)).build();
+    store.commit(ChangeSet.builder().replaceZone(zone()).sign(ORIGIN, policy).build());
+    int oldZsk = zsks(store).get(0);
+    clock.advance(Duration.ofDays(2));
+    try (DnsServer server = DnsServer.builder().store(store).build().start()) {
+      Await.until("a second ZSK published", Duration.ofSeconds(30), () -> zsks(store).size() == 2);
+      assertThat(zsks(store)).contains(oldZsk);
+      Message m = TestDns.udp(server.address(), dnssecQuery("example.com.", Type.DNSKEY));
+      assertThat(m.getSection(Section.ANSWER)).filteredOn(r -> r.getType() == Type.DNSKEY).hasSize(3);
+      SignedZoneCheck.check(server.zones().get(ORIGIN), clock.instant());
+    }
+  }
+
+  private static List<Integer> zsks(RecordStore store) {
+    return store.dnssec(ORIGIN).keys().stream().filter(k -> k.role() == KeyRole.ZSK).map(DnssecStatus.Key::tag).toList();
   }
 
   @Test
