@@ -130,7 +130,8 @@ public final class DnsServer implements AutoCloseable {
       UdpTransport u = UdpTransport.start(address, config.udpThreads(), handler);
       try {
         InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
-        tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(), config.tcpIdleTimeout()));
+        tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(),
+            config.tcpMaxConnectionsPerSource(), config.tcpIdleTimeout()));
         udp.add(u);
         return;
       } catch (BindException e) {
@@ -289,10 +290,23 @@ public final class DnsServer implements AutoCloseable {
       return this;
     }
 
-    /** The most TCP connections open at once per address; more are closed. Default 256. */
+    /**
+     * The most TCP connections open at once per address. When full, the connection idle longest
+     * is closed to make room; only when none is idle is a new one refused. Default 1024.
+     */
     public Builder tcpMaxConnections(int max) {
       config = config.withTcpMaxConnections(max);
       once.claim("tcpMaxConnections", max);
+      return this;
+    }
+
+    /**
+     * The most TCP connections open at once per address from one /32 (IPv4) or /64 (IPv6)
+     * network, with the same rule when full. Default 64.
+     */
+    public Builder tcpMaxConnectionsPerSource(int max) {
+      config = config.withTcpMaxConnectionsPerSource(max);
+      once.claim("tcpMaxConnectionsPerSource", max);
       return this;
     }
 

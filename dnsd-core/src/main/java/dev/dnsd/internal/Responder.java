@@ -158,23 +158,38 @@ public final class Responder implements QueryHandler {
   @Override
   public QueryHandler.Worker worker() {
     Scratch s = new Scratch();
-    return (packet, length, client, tcp, replier, out) -> {
-      if (!acceptable(packet, length)) {
-        return -1;
-      }
-      try {
-        ZoneTable table = zones.get();
-        Set<Name> stale = expired.get();
-        switch (fast(s, table, stale, packet, length, tcp)) {
-          case HIT:
-            return patch(s.cached, packet, s.query, out);
-          case REFUSE:
-            return refuse(packet, s.query, out);
-          default:
-            return copy(slow(s, table, stale, packet, length, client, tcp, replier), out);
+    return new QueryHandler.Worker() {
+      @Override
+      public int respond(
+          byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier, byte[] out) {
+        if (!acceptable(packet, length)) {
+          return -1;
         }
-      } catch (RuntimeException e) {
-        return copy(failed(packet, length, client, e), out);
+        try {
+          ZoneTable table = zones.get();
+          Set<Name> stale = expired.get();
+          switch (fast(s, table, stale, packet, length, tcp)) {
+            case HIT:
+              return patch(s.cached, packet, s.query, out);
+            case REFUSE:
+              return refuse(packet, s.query, out);
+            default:
+              return copy(slow(s, table, stale, packet, length, client, tcp, replier), out);
+          }
+        } catch (RuntimeException e) {
+          return copy(failed(packet, length, client, e), out);
+        }
+      }
+
+      /**
+       * Only a request that is not a plain QUERY can reach an extension (the wire reader takes
+       * plain queries alone); with no extensions, nothing blocks.
+       */
+      @Override
+      public boolean mayBlock(byte[] packet, int length) {
+        return !config.extensions().isEmpty()
+            && acceptable(packet, length)
+            && !s.query.parse(packet, length, true, config.maxUdpPayload());
       }
     };
   }

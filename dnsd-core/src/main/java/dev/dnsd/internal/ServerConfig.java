@@ -26,7 +26,9 @@ import org.xbill.DNS.Name;
  *     Only {@link #CHAOS_NAMES} may be answered; by default the two version names
  * @param nsid the name server identifier returned to clients asking for it (RFC 5001), or null
  * @param udpThreads UDP worker threads, one socket each (1 to 1024; default the processors)
- * @param tcpMaxConnections the most TCP connections open at once per address (default 256)
+ * @param tcpMaxConnections the most TCP connections open at once per address (default 1024)
+ * @param tcpMaxConnectionsPerSource the most TCP connections open at once per address from one
+ *     /32 (IPv4) or /64 (IPv6) network (default 64)
  * @param tcpIdleTimeout how long a TCP connection may go without a whole request or answer
  *     (default 10 s)
  * @param maxUdpPayload the UDP payload size advertised in EDNS and the most sent over UDP (512 to
@@ -41,6 +43,7 @@ public record ServerConfig(
     byte @Nullable [] nsid,
     int udpThreads,
     int tcpMaxConnections,
+    int tcpMaxConnectionsPerSource,
     Duration tcpIdleTimeout,
     int maxUdpPayload,
     long answerCacheBytes) {
@@ -83,6 +86,9 @@ public record ServerConfig(
     if (tcpMaxConnections < 1) {
       throw new IllegalArgumentException("tcpMaxConnections must be >= 1: " + tcpMaxConnections);
     }
+    if (tcpMaxConnectionsPerSource < 1) {
+      throw new IllegalArgumentException("tcpMaxConnectionsPerSource must be >= 1: " + tcpMaxConnectionsPerSource);
+    }
     if (tcpIdleTimeout.isNegative() || tcpIdleTimeout.isZero()) {
       throw new IllegalArgumentException("tcpIdleTimeout must be positive: " + tcpIdleTimeout);
     }
@@ -104,8 +110,8 @@ public record ServerConfig(
 
   /**
    * Loopback port 0, no extensions, the version under {@code version.dnsd.} and {@code
-   * version.bind.}, no NSID, a UDP worker per processor, 256 TCP connections idle for at most
-   * 10 s, 1232-byte UDP answers and an 8 MiB answer cache.
+   * version.bind.}, no NSID, a UDP worker per processor, 1024 TCP connections (64 from one
+   * network) idle for at most 10 s, 1232-byte UDP answers and an 8 MiB answer cache.
    */
   public static ServerConfig defaults() {
     return new ServerConfig(
@@ -114,7 +120,8 @@ public record ServerConfig(
         Map.of(CHAOS_NAMES.get(0), VERSION_TEXT, CHAOS_NAMES.get(1), VERSION_TEXT),
         null,
         Runtime.getRuntime().availableProcessors(),
-        256,
+        1024,
+        64,
         Duration.ofSeconds(10),
         1232,
         8L << 20);
@@ -127,12 +134,12 @@ public record ServerConfig(
 
   public ServerConfig withListen(List<InetSocketAddress> addresses) {
     return new ServerConfig(addresses, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
   }
 
   public ServerConfig withExtensions(List<ServerExtension> list) {
     return new ServerConfig(listen, list, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
   }
 
   /** Answers a CH TXT name with the text, or (null) stops answering it. */
@@ -144,37 +151,42 @@ public record ServerConfig(
       copy.put(name, text);
     }
     return new ServerConfig(listen, extensions, copy, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
   }
 
   public ServerConfig withNsid(byte @Nullable [] id) {
     return new ServerConfig(listen, extensions, chaosTxt, id, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
   }
 
   public ServerConfig withUdpThreads(int threads) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, threads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
   }
 
   public ServerConfig withTcpMaxConnections(int max) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, max,
-        tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+  }
+
+  public ServerConfig withTcpMaxConnectionsPerSource(int max) {
+    return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
+        max, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
   }
 
   public ServerConfig withTcpIdleTimeout(Duration timeout) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        timeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, timeout, maxUdpPayload, answerCacheBytes);
   }
 
   public ServerConfig withMaxUdpPayload(int bytes) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, bytes, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, bytes, answerCacheBytes);
   }
 
   /** The answer cache's memory budget; 0 turns it off. */
   public ServerConfig withAnswerCacheBytes(long bytes) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpIdleTimeout, maxUdpPayload, bytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, bytes);
   }
 }

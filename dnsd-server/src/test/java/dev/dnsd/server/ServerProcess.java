@@ -34,8 +34,14 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static ServerProcess start(Path workDir, String... args) throws IOException {
+    return start(workDir, List.of(), args);
+  }
+
+  /** With these options for the child JVM, such as {@code -Xmx64m}. */
+  static ServerProcess start(Path workDir, List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-cp");
     // Absolute, because the child runs in workDir.
     command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -99,6 +105,17 @@ final class ServerProcess implements AutoCloseable {
   /** The port of the sync listener the server printed (a primary started with --sync-listen). */
   int awaitSyncPort() throws InterruptedException {
     return Integer.parseInt(awaitLine(SYNC_LISTENING, Duration.ofSeconds(60)).group(2));
+  }
+
+  /** The output lines so far that contain the text. */
+  long linesContaining(String text) {
+    synchronized (lines) {
+      return lines.stream().filter(l -> l != null && l.contains(text)).count();
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   String output() {
