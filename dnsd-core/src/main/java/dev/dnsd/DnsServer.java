@@ -18,6 +18,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -332,6 +333,42 @@ public final class DnsServer implements AutoCloseable {
     public Builder answerCacheBytes(long bytes) {
       config = config.withAnswerCacheBytes(bytes);
       once.claim("answerCacheBytes", bytes);
+      return this;
+    }
+
+    /** Limits the answers a client network gets over UDP ({@link RateLimit}); off by default. */
+    public Builder rateLimit(RateLimit limit) {
+      config = config.withRateLimit(limit);
+      once.claim("rateLimit", limit);
+      return this;
+    }
+
+    /**
+     * Whether a query that carries a DNS cookie (RFC 7873) gets a server cookie in its answer, so
+     * that the client can prove on later queries that its address is not forged (and is then
+     * exempt from {@link #rateLimit}). On by default.
+     */
+    public Builder cookies(boolean answer) {
+      config = config.withCookies(answer);
+      once.claim("cookies", answer);
+      return this;
+    }
+
+    /**
+     * The 16-byte secret server cookies are made with (RFC 9018), for servers that must accept
+     * each other's cookies (an anycast set); by default a random secret, replaced every day with
+     * the one before still accepted.
+     */
+    public Builder cookieSecret(byte[] secret) {
+      config = config.withCookieSecret(secret);
+      once.claimSecret("cookieSecret");
+      return this;
+    }
+
+    /** The time of day for server cookie timestamps; a test seam. Default the system clock. */
+    public Builder clock(Clock clock) {
+      config = config.withClock(clock);
+      once.claim("clock", clock);
       return this;
     }
 

@@ -68,9 +68,22 @@ public final class RateLimitedLog {
 
   /** Logs at WARN, unless this source has had its lines for this reason in this window. */
   public void warn(InetAddress source, String reason, String format, Object... args) {
-    if (!log.isWarnEnabled()) {
-      return;
+    if (log.isWarnEnabled()) {
+      log(false, source, reason, format, args);
     }
+  }
+
+  /**
+   * Logs at ERROR (a failure of ours that a packet set off, with its stack trace as the last
+   * argument), under the same limits as {@link #warn}.
+   */
+  public void error(InetAddress source, String reason, String format, Object... args) {
+    if (log.isErrorEnabled()) {
+      log(true, source, reason, format, args);
+    }
+  }
+
+  private void log(boolean error, InetAddress source, String reason, String format, Object... args) {
     String summary = null;
     long held = 0;
     boolean emit;
@@ -113,7 +126,11 @@ public final class RateLimitedLog {
       log.warn("... and {} more '{}' from {} in the {} before", held, reason, source.getHostAddress(), seconds(windowNanos));
     }
     if (emit) {
-      log.warn(format, args);
+      if (error) {
+        log.error(format, args);
+      } else {
+        log.warn(format, args);
+      }
     }
   }
 

@@ -1,8 +1,10 @@
 package dev.dnsd.internal;
 
+import dev.dnsd.RateLimit;
 import dev.dnsd.ServerExtension;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +37,12 @@ import org.xbill.DNS.Name;
  *     65535; 1232 by default, which avoids IP fragmentation on common paths)
  * @param answerCacheBytes the memory the cache of encoded answers may take (0 turns the cache
  *     off; else at least 64 KiB; 8 MiB by default)
+ * @param rateLimit response rate limiting, or null for none (the default)
+ * @param cookies whether queries with a DNS cookie (RFC 7873) get a server cookie (by default)
+ * @param cookieSecret the 16-byte secret of server cookies (RFC 9018), shared by servers that
+ *     accept each other's cookies; null for a random one replaced daily (the default)
+ * @param clock the time of day, for the timestamps in server cookies; a test seam (default the
+ *     system clock)
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
@@ -46,7 +54,11 @@ public record ServerConfig(
     int tcpMaxConnectionsPerSource,
     Duration tcpIdleTimeout,
     int maxUdpPayload,
-    long answerCacheBytes) {
+    long answerCacheBytes,
+    @Nullable RateLimit rateLimit,
+    boolean cookies,
+    byte @Nullable [] cookieSecret,
+    Clock clock) {
 
   /** This library's version. */
   public static final String VERSION = "0.1.0";
@@ -99,6 +111,10 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "answerCacheBytes must be 0 (off) or at least " + MIN_ANSWER_CACHE_BYTES + ": " + answerCacheBytes);
     }
+    if (cookieSecret != null) {
+      ServerCookies.checkSecret(cookieSecret);
+      cookieSecret = cookieSecret.clone();
+    }
   }
 
   /** Refuses an address that cannot be bound: a name that was not resolved. */
@@ -124,7 +140,11 @@ public record ServerConfig(
         64,
         Duration.ofSeconds(10),
         1232,
-        8L << 20);
+        8L << 20,
+        null,
+        true,
+        null,
+        Clock.systemUTC());
   }
 
   @Override
@@ -132,14 +152,19 @@ public record ServerConfig(
     return nsid == null ? null : nsid.clone();
   }
 
+  @Override
+  public byte @Nullable [] cookieSecret() {
+    return cookieSecret == null ? null : cookieSecret.clone();
+  }
+
   public ServerConfig withListen(List<InetSocketAddress> addresses) {
     return new ServerConfig(addresses, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies, cookieSecret, clock);
   }
 
   public ServerConfig withExtensions(List<ServerExtension> list) {
     return new ServerConfig(listen, list, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies, cookieSecret, clock);
   }
 
   /** Answers a CH TXT name with the text, or (null) stops answering it. */
@@ -151,42 +176,63 @@ public record ServerConfig(
       copy.put(name, text);
     }
     return new ServerConfig(listen, extensions, copy, nsid, udpThreads, tcpMaxConnections,
-        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies, cookieSecret, clock);
   }
 
   public ServerConfig withNsid(byte @Nullable [] id) {
     return new ServerConfig(listen, extensions, chaosTxt, id, udpThreads, tcpMaxConnections,
-        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies, cookieSecret, clock);
   }
 
   public ServerConfig withUdpThreads(int threads) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, threads, tcpMaxConnections,
-        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies, cookieSecret, clock);
   }
 
   public ServerConfig withTcpMaxConnections(int max) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, max,
-        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies, cookieSecret, clock);
   }
 
   public ServerConfig withTcpMaxConnectionsPerSource(int max) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        max, tcpIdleTimeout, maxUdpPayload, answerCacheBytes);
+        max, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies, cookieSecret, clock);
   }
 
   public ServerConfig withTcpIdleTimeout(Duration timeout) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpMaxConnectionsPerSource, timeout, maxUdpPayload, answerCacheBytes);
+        tcpMaxConnectionsPerSource, timeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies, cookieSecret, clock);
   }
 
   public ServerConfig withMaxUdpPayload(int bytes) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpMaxConnectionsPerSource, tcpIdleTimeout, bytes, answerCacheBytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, bytes, answerCacheBytes, rateLimit, cookies, cookieSecret, clock);
+  }
+
+  public ServerConfig withRateLimit(@Nullable RateLimit limit) {
+    return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, limit, cookies, cookieSecret, clock);
+  }
+
+  public ServerConfig withCookies(boolean answer) {
+    return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, answer, cookieSecret, clock);
+  }
+
+  public ServerConfig withCookieSecret(byte @Nullable [] secret) {
+    return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies, secret, clock);
+  }
+
+  public ServerConfig withClock(Clock value) {
+    return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, answerCacheBytes, rateLimit, cookies,
+        cookieSecret, value);
   }
 
   /** The answer cache's memory budget; 0 turns it off. */
   public ServerConfig withAnswerCacheBytes(long bytes) {
     return new ServerConfig(listen, extensions, chaosTxt, nsid, udpThreads, tcpMaxConnections,
-        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, bytes);
+        tcpMaxConnectionsPerSource, tcpIdleTimeout, maxUdpPayload, bytes, rateLimit, cookies, cookieSecret, clock);
   }
 }

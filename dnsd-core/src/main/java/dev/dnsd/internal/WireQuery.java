@@ -34,6 +34,9 @@ final class WireQuery {
   boolean edns;
   boolean dnssecOk;
   boolean nsidRequested;
+  /** Where the first COOKIE option's data starts in the packet; 0 when there is none. */
+  int cookieAt;
+  int cookieLength;
   boolean tcp;
   /** The most bytes the answer may have: 65535 over TCP, else what EDNS and the server allow. */
   int limit;
@@ -73,6 +76,8 @@ final class WireQuery {
     edns = false;
     dnssecOk = false;
     nsidRequested = false;
+    cookieAt = 0;
+    cookieLength = 0;
     int payload = Edns.NO_EDNS;
     if (additional == 1) {
       payload = readOpt(packet, questionEnd, length);
@@ -149,6 +154,10 @@ final class WireQuery {
           if (len != 8 && (len < 16 || len > 40)) {
             return BAD_OPT;
           }
+          if (cookieAt == 0) { // RFC 7873 §5.2: only the first one counts
+            cookieAt = o;
+            cookieLength = len;
+          }
           break;
         case OPTION_CLIENT_SUBNET:
         case OPTION_TCP_KEEPALIVE:
@@ -167,7 +176,8 @@ final class WireQuery {
 
   /** The bits of the key that are not the name, type or class. */
   int shape() {
-    return (edns ? 1 : 0) | (dnssecOk ? 2 : 0) | (nsidRequested ? 4 : 0) | (tcp ? 8 : 0) | limit << 8;
+    return (edns ? 1 : 0) | (dnssecOk ? 2 : 0) | (nsidRequested ? 4 : 0) | (tcp ? 8 : 0)
+        | (cookieAt != 0 ? 16 : 0) | limit << 8;
   }
 
   /** Whether the cached name equals the question's name, ignoring ASCII case. */

@@ -87,7 +87,8 @@ final class PrimaryConnection {
       }
       close();
     } catch (RuntimeException e) {
-      log.error("sync connection with {} at {} failed", peerName(), channel.remote(), e);
+      WARNINGS.error(connection.remote().getAddress(), "failed", "sync connection with {} at {} failed",
+          peerName(), channel.remote(), e);
       close();
     }
   }

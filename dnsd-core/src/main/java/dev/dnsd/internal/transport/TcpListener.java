@@ -478,7 +478,7 @@ public final class TcpListener implements AutoCloseable {
         log.debug("TCP message from {} failed: {}", c.remote, e.toString());
         c.close();
       } catch (RuntimeException e) {
-        log.warn("TCP message from {} failed", c.remote, e);
+        WARNINGS.warn(c.remote.getAddress(), "failed", "TCP message from {} failed", c.remote, e);
         c.close();
       } finally {
         execute(() -> resume(c, whole));

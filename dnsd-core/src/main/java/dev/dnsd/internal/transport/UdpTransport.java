@@ -1,6 +1,7 @@
 package dev.dnsd.internal.transport;
 
 import dev.dnsd.Replier;
+import dev.dnsd.internal.RateLimitedLog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class UdpTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UdpTransport.class);
+  private static final RateLimitedLog WARNINGS = new RateLimitedLog(log);
   private static final int MAX_DATAGRAM = 65535;
 
   private final List<DatagramChannel> channels = new ArrayList<>();
@@ -133,7 +135,7 @@ public final class UdpTransport implements AutoCloseable {
       } catch (ClosedChannelException e) {
         return false;
       } catch (IOException | RuntimeException e) {
-        log.warn("UDP request from {} on {} failed", client, bound, e);
+        WARNINGS.warn(client.getAddress(), "failed", "UDP request from {} on {} failed", client, bound, e);
       }
       return true;
     }
