@@ -135,6 +135,11 @@ final class WireQuery {
     if (version != 0 || end > length) {
       return BAD_OPT;
     }
+    if ((packet[p + 5] & 0x80) != 0) {
+      // An extended rcode of 128 or more sets the TTL's top bit, and dnsjava then reads the whole
+      // TTL as 0 (RFC 2181 §8), DO bit and all: leave such a query to it, so both paths agree.
+      return BAD_OPT;
+    }
     boolean nsid = false;
     for (int o = p + 11; o < end; ) {
       if (o + 4 > end) {
