@@ -148,6 +148,14 @@ public final class DnsServer implements AutoCloseable {
     return store;
   }
 
+  /**
+   * The largest UDP payload this server offers EDNS clients ({@link Builder#maxUdpPayload}): what
+   * the OPT record of an extension's own answers advertises too.
+   */
+  public int maxUdpPayload() {
+    return config.maxUdpPayload();
+  }
+
   /** The zones being answered now. */
   public ZoneTable zones() {
     return store.zones();

@@ -33,7 +33,11 @@ public record Request(
 
   /** What a request asks for: the one classification every part of the server goes by. */
   public enum Kind {
-    /** A QUERY for data (opcode QUERY, not a zone transfer, unsigned). */
+    /**
+     * A QUERY for data (opcode QUERY, not a zone transfer, unsigned). The responder answers it
+     * itself, but for an SOA query asking for EDNS EXPIRE (RFC 7314), which it offers to the
+     * extensions first, since the zone-transfer extension knows the value.
+     */
     QUERY,
     /** A QUERY for data that carries a TSIG record, whose answer must be signed (RFC 8945). */
     SIGNED_QUERY,

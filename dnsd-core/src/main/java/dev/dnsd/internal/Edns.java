@@ -16,12 +16,19 @@ import org.xbill.DNS.WireParseException;
 /**
  * The EDNS (RFC 6891) part of a query, and the OPT record of its answer. Only what we implement
  * is echoed: the DO bit, NSID and COOKIE (added to the encoded answer, {@link ServerCookies});
- * unknown options and flags are dropped.
+ * unknown options and flags are dropped. EXPIRE (RFC 7314) is noted so that an SOA query asking
+ * for it goes to the extensions, which know the zone timers.
  *
  * @param cookie the data of the query's first COOKIE option (client cookie, then any server
  *     cookie), or null
  */
-record Edns(int version, int payload, boolean dnssecOk, boolean nsidRequested, byte @Nullable [] cookie) {
+record Edns(
+    int version,
+    int payload,
+    boolean dnssecOk,
+    boolean nsidRequested,
+    boolean expireRequested,
+    byte @Nullable [] cookie) {
 
   /** The smallest payload any DNS client accepts over UDP (RFC 1035 §4.2.1). */
   static final int MIN_PAYLOAD = 512;
@@ -71,7 +78,58 @@ record Edns(int version, int payload, boolean dnssecOk, boolean nsidRequested, b
         opt.getPayloadSize(),
         (opt.getFlags() & ExtendedFlags.DO) != 0,
         nsid,
+        !opt.getOptions(EDNSOption.Code.EDNS_EXPIRE).isEmpty(),
         cookie);
+  }
+
+  /** What {@link #rawDnssecOk} finds when the bytes hold no OPT record it can reach. */
+  static final int NO_OPT = -1;
+
+  /**
+   * Whether a request that dnsjava could not read, or whose EDNS broke a rule, carries an OPT
+   * record, read from the wire by skipping every record before it: 1 when it has the DO bit, 0
+   * without it, {@link #NO_OPT} when there is none or the bytes end before one. Its FORMERR then
+   * carries an OPT as well (RFC 6891 §7), or a resolver takes it for "no EDNS here".
+   */
+  static int rawDnssecOk(byte[] wire, int length) {
+    if (length < 12) {
+      return NO_OPT;
+    }
+    int p = 12;
+    int questions = WireNames.u16(wire, 4);
+    for (int i = 0; i < questions; i++) {
+      p = skipName(wire, p, length) + 4;
+      if (p > length) {
+        return NO_OPT;
+      }
+    }
+    int records = WireNames.u16(wire, 6) + WireNames.u16(wire, 8) + WireNames.u16(wire, 10);
+    for (int i = 0; i < records; i++) {
+      p = skipName(wire, p, length);
+      if (p < 0 || p + 10 > length) {
+        return NO_OPT;
+      }
+      if (WireNames.u16(wire, p) == Type.OPT) {
+        return (wire[p + 6] & 0x80) != 0 ? 1 : 0; // DO: the high bit of the TTL's flags half
+      }
+      p += 10 + WireNames.u16(wire, p + 8);
+    }
+    return NO_OPT;
+  }
+
+  /** The offset after a name, which may end in a compression pointer; -1 past the end. */
+  private static int skipName(byte[] wire, int p, int length) {
+    while (p >= 0 && p < length) {
+      int len = wire[p] & 0xFF;
+      if ((len & 0xC0) == 0xC0) {
+        return p + 2;
+      }
+      if (len == 0) {
+        return p + 1;
+      }
+      p += 1 + len;
+    }
+    return -1;
   }
 
   /** The client payload size of a query without EDNS, for {@link #responseLimit}. */

@@ -26,6 +26,7 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Answers DNS queries authoritatively from the zones served: query bytes in, answer bytes out.
@@ -43,7 +44,7 @@ import org.xbill.DNS.Section;
  * <p>What it answers: QUERY in class IN from the zones (RFC 1034, 2308, 4592, 6672, 6604), class
  * CH TXT names from the configuration, EDNS(0) per RFC 6891 with DO and NSID (RFC 5001). Other
  * opcodes and AXFR/IXFR are offered to the configured {@link ServerExtension}s, else NOTIMP and
- * REFUSED. Responses to our own answers (QR=1) and packets shorter than a header are dropped.
+ * REFUSED; so are signed queries and SOA queries asking for EDNS EXPIRE, else answered plainly. Responses to our own answers (QR=1) and packets shorter than a header are dropped.
  *
  * <p>Each request is classified once, here ({@link Request.Kind}), and its response size limit
  * worked out once ({@link Edns#responseLimit}); an extension that takes the request finds both on
@@ -100,7 +101,7 @@ public final class Responder implements QueryHandler {
     RateLimit limit = config.rateLimit();
     this.rateLimiter = limit == null ? null : new RateLimiter(limit, System::nanoTime);
     for (int i = 0; i < refusedOpt.length; i++) {
-      Edns shape = new Edns(0, Edns.MIN_PAYLOAD, (i & 1) != 0, (i & 2) != 0, null);
+      Edns shape = new Edns(0, Edns.MIN_PAYLOAD, (i & 1) != 0, (i & 2) != 0, false, null);
       refusedOpt[i] = shape.answerOpt(Rcode.REFUSED, config.maxUdpPayload(), nsid).toWire(Section.ADDITIONAL);
     }
   }
@@ -439,7 +440,7 @@ public final class Responder implements QueryHandler {
       query = new Message(wire);
       edns = Edns.read(query);
     } catch (IOException | IllegalArgumentException e) {
-      return headerOnly(wire, Rcode.FORMERR);
+      return formerr(wire);
     }
     int limit = Edns.responseLimit(tcp, edns, config.maxUdpPayload());
     if (edns != null && edns.version() > 0) {
@@ -470,6 +471,14 @@ public final class Responder implements QueryHandler {
         // A signed query wants a signed answer (RFC 8945 §5.3): the extension holding the keys
         // makes it; when none takes it, it is answered unsigned.
         if (offer(kind, query, wire, client, tcp, limit, replier)) {
+          return null;
+        }
+        break;
+      case QUERY:
+        // EXPIRE (RFC 7314) is the zone's remaining time, which the extension keeping the
+        // secondary zones' timers knows; when none takes the query, it is answered without it.
+        if (edns != null && edns.expireRequested() && question.getType() == Type.SOA
+            && offer(kind, query, wire, client, tcp, limit, replier)) {
           return null;
         }
         break;
@@ -565,7 +574,7 @@ public final class Responder implements QueryHandler {
   }
 
   private byte[] encode(Message query, @Nullable Edns edns, Answer answer, int limit) {
-    return Truncation.encode(build(query, edns, answer), limit, answer.requiredAdditional, edns != null);
+    return Truncation.encode(build(query, edns, answer), limit, answer.requiredAdditional, 0);
   }
 
   /** The reply: QR=1, RA=0, with ID, opcode, RD, CD and the question copied from the query. */
@@ -603,6 +612,24 @@ public final class Responder implements QueryHandler {
     if (from.getFlag(flag)) {
       to.setFlag(flag);
     }
+  }
+
+  /**
+   * FORMERR for a request dnsjava could not read or whose EDNS broke a rule: the header, and our
+   * OPT record when the request carried one (RFC 6891 §7), DO echoed. Its extended rcode bits
+   * are 0, as REFUSED's are, so the REFUSED answer's OPT record serves.
+   */
+  private byte[] formerr(byte[] wire) {
+    byte[] header = headerOnly(wire, Rcode.FORMERR);
+    int dnssecOk = Edns.rawDnssecOk(wire, wire.length);
+    if (dnssecOk == Edns.NO_OPT) {
+      return header;
+    }
+    byte[] opt = refusedOpt[dnssecOk];
+    byte[] out = Arrays.copyOf(header, header.length + opt.length);
+    System.arraycopy(opt, 0, out, header.length, opt.length);
+    out[11] = 1;
+    return out;
   }
 
   /** A reply with only a header, for a query we could not parse: ID, opcode, RD and CD copied. */

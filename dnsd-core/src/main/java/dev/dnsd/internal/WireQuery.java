@@ -21,6 +21,7 @@ final class WireQuery {
   private static final int TYPE_OPT = 41;
   private static final int OPTION_NSID = 3;
   private static final int OPTION_CLIENT_SUBNET = 8;
+  private static final int OPTION_EXPIRE = 9;
   private static final int OPTION_COOKIE = 10;
   private static final int OPTION_TCP_KEEPALIVE = 11;
   private static final int OPTION_EXTENDED_ERROR = 15;
@@ -168,6 +169,8 @@ final class WireQuery {
         case OPTION_TCP_KEEPALIVE:
         case OPTION_EXTENDED_ERROR:
           return BAD_OPT; // dnsjava validates these: let it decide between an answer and FORMERR
+        case OPTION_EXPIRE:
+          return BAD_OPT; // its value is the zone's remaining time: never from the cache
         default:
           break;
       }

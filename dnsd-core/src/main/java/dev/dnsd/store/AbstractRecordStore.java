@@ -28,6 +28,7 @@ public abstract class AbstractRecordStore implements RecordStore {
   private final ReentrantLock writer = new ReentrantLock();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<ZoneListHook> hooks = new CopyOnWriteArrayList<>();
   private volatile ZoneTable current;
   private volatile Map<String, String> meta;
   private volatile boolean closed;
@@ -109,6 +110,28 @@ public abstract class AbstractRecordStore implements RecordStore {
   }
 
   @Override
+  public final Subscription addZoneListHook(ZoneListHook hook) {
+    writer.lock();
+    try {
+      hooks.add(hook);
+      ZoneTable initial = current;
+      return new Subscription() {
+        @Override
+        public ZoneTable initial() {
+          return initial;
+        }
+
+        @Override
+        public void close() {
+          hooks.remove(hook);
+        }
+      };
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  @Override
   public final void close() {
     writer.lock();
     try {
@@ -142,7 +165,7 @@ public abstract class AbstractRecordStore implements RecordStore {
     for (Pending p : batch) {
       try {
         ChangeApplier.Applied result =
-            ChangeApplier.apply(table, p.changes, table.version() + 1, now);
+            ChangeApplier.apply(table, p.changes, table.version() + 1, now, hooks);
         table = result.table();
         p.result = result.change();
         if (!result.change().isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,9 +24,26 @@ final class ChangeApplier {
   record Applied(ZoneTable table, Change change) {}
 
   static Applied apply(ZoneTable table, ChangeSet changes, long version, long nowMillis) {
+    return apply(table, changes, version, nowMillis, List.of());
+  }
+
+  /** With the hooks' edits applied after the change set's own when it creates or deletes zones. */
+  static Applied apply(
+      ZoneTable table, ChangeSet changes, long version, long nowMillis, List<ZoneListHook> hooks) {
     Work work = new Work(table);
     for (ChangeSet.Op op : changes.ops()) {
       work.apply(op);
+    }
+    if (!hooks.isEmpty()) {
+      Set<Name> created = work.createdOrigins();
+      Set<Name> deleted = work.deletedOrigins();
+      if (!created.isEmpty() || !deleted.isEmpty()) {
+        for (ZoneListHook hook : hooks) {
+          for (ChangeSet.Op op : hook.amend(table, created, deleted)) {
+            work.apply(op);
+          }
+        }
+      }
     }
     return work.finish(version, nowMillis, changes.meta());
   }
@@ -78,6 +96,28 @@ final class ChangeApplier {
       } else if (op instanceof ChangeSet.RemoveName r) {
         editorFor(r.owner()).removeName(r.owner());
       }
+    }
+
+    /** Zones that were not there before and are now. */
+    Set<Name> createdOrigins() {
+      Set<Name> out = new LinkedHashSet<>();
+      for (Name origin : created) {
+        if (before.get(origin) == null) {
+          out.add(origin);
+        }
+      }
+      return out;
+    }
+
+    /** Zones that were there before and are not now. */
+    Set<Name> deletedOrigins() {
+      Set<Name> out = new LinkedHashSet<>();
+      for (Name origin : deleted.keySet()) {
+        if (!live(origin)) {
+          out.add(origin);
+        }
+      }
+      return out;
     }
 
     Applied finish(long version, long nowMillis, Map<String, String> meta) {

@@ -62,6 +62,18 @@ public interface RecordStore extends AutoCloseable {
    */
   Subscription subscribe(ChangeListener listener);
 
+  /**
+   * Registers a hook that adds edits to every later commit that creates or deletes zones, in the
+   * same change; closing the subscription removes it. Its {@link Subscription#initial()} is the
+   * state from which on no such commit goes without it.
+   *
+   * @throws UnsupportedOperationException when the store cannot (every {@link
+   *     AbstractRecordStore} can)
+   */
+  default Subscription addZoneListHook(ZoneListHook hook) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no zone list hooks");
+  }
+
   /** Releases the store; commits after close fail. Idempotent. */
   @Override
   void close();

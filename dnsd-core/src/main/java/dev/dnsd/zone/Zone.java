@@ -32,6 +32,9 @@ import org.xbill.DNS.Type;
  * }</pre>
  */
 public final class Zone {
+  /** The most data a record holds: its RDLENGTH field has 16 bits (RFC 1035 §3.2.1). */
+  private static final int MAX_RDATA_LENGTH = 65_535;
+
   private static final AtomicLong SNAPSHOTS = new AtomicLong();
 
   private final Name origin;
@@ -145,10 +148,11 @@ public final class Zone {
 
   /**
    * Changes a zone into a new snapshot. Rules are checked at each step (owner inside the zone,
-   * class IN, no CNAME beside other data, SOA only at the apex) and at {@link #build()} (one SOA and
-   * an NS RRset at the apex). Adding a record to an RRset gives the whole RRset the new record's TTL
-   * (RFC 2181 §5.2); adding an SOA, CNAME or DNAME replaces the one there, as RFC 2136 §3.4.2.2
-   * does. A refused edit changes nothing. Not thread-safe; the zone it came from is never changed.
+   * class IN, at most 65,535 bytes of data, no CNAME beside other data, SOA only at the apex) and
+   * at {@link #build()} (one SOA and an NS RRset at the apex). Adding a record to an RRset gives
+   * the whole RRset the new record's TTL (RFC 2181 §5.2); adding an SOA, CNAME or DNAME replaces
+   * the one there, as RFC 2136 §3.4.2.2 does. A refused edit changes nothing. Not thread-safe; the
+   * zone it came from is never changed.
    */
   public static final class Editor {
     private final Zone base;
@@ -376,6 +380,25 @@ public final class Zone {
       if (type == Type.SOA && !owner.equals(origin)) {
         throw new InvalidZoneException("SOA record " + record + " is not at the apex of " + origin);
       }
+      if (!isSmall(type)) {
+        int length = record.rdataToWireCanonical().length;
+        if (length > MAX_RDATA_LENGTH) {
+          // Named by owner and type: the record's text would be as long as its data.
+          throw new InvalidZoneException(
+              "record " + owner + " " + Type.string(type) + " has " + length
+                  + " bytes of data; a record holds at most " + MAX_RDATA_LENGTH
+                  + " (RFC 1035 §3.2.1)");
+        }
+      }
+    }
+
+    /** Types whose data cannot exceed the limit, whatever it holds: no need to encode them. */
+    private static boolean isSmall(int type) {
+      return switch (type) {
+        case Type.A, Type.AAAA, Type.NS, Type.CNAME, Type.DNAME, Type.PTR, Type.MX, Type.SOA,
+            Type.SRV -> true;
+        default -> false;
+      };
     }
 
     private static void checkCnameRule(Node node, Name owner, int type) {

@@ -2,35 +2,35 @@ package dev.dnsd.zone;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
 
 /**
- * Zone files in the RFC 1035 master format, in and out. Parsing is dnsjava's {@link
- * org.xbill.DNS.Master}: {@code $ORIGIN}, {@code $TTL}, {@code $INCLUDE} (a relative path is
- * relative to the including file), {@code $GENERATE}, RFC 3597 unknown types ({@code TYPE65534 \#
- * 3 abcdef}). A loaded zone obeys every rule a commit checks; in addition a file may not hold a
- * second SOA, CNAME or DNAME where one exists. Errors are {@link ZoneFileException}s naming file
- * and line.
+ * Zone files in the RFC 1035 master format, in and out: {@code $ORIGIN}, {@code $TTL}, {@code
+ * $INCLUDE} (a relative path is relative to the including file), {@code $GENERATE}, RFC 3597
+ * unknown types ({@code TYPE65534 \# 3 abcdef}); record data is parsed by dnsjava. A loaded zone
+ * obeys every rule a commit checks (record data of at most 65,535 bytes among them); in addition a
+ * file may not hold a second SOA, CNAME or DNAME where one exists, {@code $INCLUDE}s may not loop
+ * or nest more than 16 files deep, and no two files given together may hold one zone. Errors are
+ * {@link ZoneFileException}s naming file and line. Loading reads each file once, so its cost
+ * grows with the file's length and nothing else.
  *
  * <p>RRset TTLs (RFC 2181 §5.2): when records of one RRset carry different TTLs, the RRset takes
  * the TTL of the one that comes last, as {@link Zone.Editor#add} does, and a warning names its
- * line.
+ * line (the first ten by line, the rest counted in one warning).
  *
  * <pre>{@code
  * Zone zone = ZoneFiles.load(Path.of("zones/example.com.zone"), Name.fromString("example.com."));
  * List<Zone> all = ZoneFiles.loadDirectory(Path.of("zones"));
+ * List<Zone> some = ZoneFiles.loadAll(List.of(Path.of("a.example.zone"), Path.of("b.example.zone")));
  * String text = ZoneFiles.toMasterFormat(zone);
  * }</pre>
  */
@@ -48,24 +48,53 @@ public final class ZoneFiles {
    * @throws IOException when the file cannot be read
    */
   public static Zone load(Path file, Name origin) throws IOException {
-    return ZoneFileReader.read(file, origin);
+    return ZoneFileReader.read(file, origin, ZoneFileReader.Opener.FILES).zone();
   }
 
   /**
-   * Loads a zone file whose origin is its leading {@code $ORIGIN}, or else its file name without
-   * {@code .zone}: {@code example.com.zone} holds {@code example.com.}.
+   * Loads a zone file whose origin is its leading {@code $ORIGIN} (the last one before its first
+   * record or {@code $INCLUDE}), or else its file name without {@code .zone}: {@code
+   * example.com.zone} holds {@code example.com.}.
    *
    * @throws ZoneFileException when the file is malformed or its records break a zone rule
    * @throws IOException when the file cannot be read
    */
   public static Zone load(Path file) throws IOException {
-    return load(file, originOf(file));
+    return ZoneFileReader.read(file, null, ZoneFileReader.Opener.FILES).zone();
+  }
+
+  /**
+   * Loads zone files, each with the origin {@link #load(Path)} gives it, in the order given. One
+   * zone from two files is an error: which of them would be meant is anyone's guess.
+   *
+   * @throws ZoneFileException when a file is bad, or names a zone an earlier file holds (the error
+   *     names the later file, and the line of its {@code $ORIGIN} when that is what names the zone)
+   * @throws IOException when a file cannot be read
+   */
+  public static List<Zone> loadAll(List<Path> files) throws IOException {
+    return loadAll(files, ZoneFileReader.Opener.FILES);
+  }
+
+  static List<Zone> loadAll(List<Path> files, ZoneFileReader.Opener opener) throws IOException {
+    List<Zone> zones = new ArrayList<>(files.size());
+    Map<Name, Path> seen = new HashMap<>();
+    for (Path file : files) {
+      ZoneFileReader.Loaded loaded = ZoneFileReader.read(file, null, opener);
+      Name origin = loaded.zone().origin();
+      Path other = seen.putIfAbsent(origin, file);
+      if (other != null) {
+        throw new ZoneFileException(
+            file, loaded.originLine(), "zone " + origin + " is also in " + other + "; one file per zone");
+      }
+      zones.add(loaded.zone());
+    }
+    return zones;
   }
 
   /**
    * Loads every {@code ORIGIN.zone} file in a directory (not its subdirectories), in order of file
-   * name. {@code example.com.zone} holds the zone {@code example.com.}, unless the file sets {@code
-   * $ORIGIN} before its first record: then that origin is the zone's.
+   * name, as {@link #loadAll} does: {@code example.com.zone} holds the zone {@code example.com.},
+   * unless the file sets {@code $ORIGIN} before its first record.
    *
    * @throws ZoneFileException when a file is bad, or two files hold the same zone
    * @throws IOException when the directory or a file cannot be read
@@ -79,17 +108,7 @@ public final class ZoneFiles {
               .sorted()
               .toList();
     }
-    List<Zone> zones = new ArrayList<>(files.size());
-    Map<Name, Path> seen = new HashMap<>();
-    for (Path file : files) {
-      Name origin = originOf(file);
-      Path other = seen.putIfAbsent(origin, file);
-      if (other != null) {
-        throw new ZoneFileException(file, 0, "zone " + origin + " is also in " + other);
-      }
-      zones.add(load(file, origin));
-    }
-    return zones;
+    return loadAll(files);
   }
 
   /** Writes the zone in master format: {@code $ORIGIN}, then every record, SOA first. */
@@ -117,12 +136,8 @@ public final class ZoneFiles {
     return out.toString();
   }
 
-  /** The origin a file holds: its leading {@code $ORIGIN}, else its name without the suffix. */
-  static Name originOf(Path file) throws IOException {
-    Name declared = leadingOrigin(file);
-    if (declared != null) {
-      return declared;
-    }
+  /** The origin a file's name gives: the name without the suffix, as an absolute name. */
+  static Name originOfName(Path file) {
     String name = file.getFileName().toString();
     String text = name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name;
     try {
@@ -130,48 +145,5 @@ public final class ZoneFiles {
     } catch (TextParseException e) {
       throw new ZoneFileException(file, 0, "file name does not name a zone: " + e.getMessage(), e);
     }
-  }
-
-  /** The last {@code $ORIGIN} before the file's first record or {@code $INCLUDE}, if any. */
-  private static @Nullable Name leadingOrigin(Path file) throws IOException {
-    Name origin = null;
-    List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      String[] fields = withoutComment(line).trim().split("\\s+");
-      if (fields[0].isEmpty()) {
-        continue;
-      }
-      String directive = fields[0].toUpperCase(Locale.ROOT);
-      if (directive.equals("$TTL")) {
-        continue;
-      }
-      if (!directive.equals("$ORIGIN") || Character.isWhitespace(line.charAt(0))) {
-        break;
-      }
-      if (fields.length < 2) {
-        throw new ZoneFileException(file, i + 1, "$ORIGIN without a name");
-      }
-      try {
-        // As dnsjava reads $ORIGIN: a name without a final dot is taken as absolute.
-        origin = Name.fromString(fields[1], Name.root);
-      } catch (TextParseException e) {
-        throw new ZoneFileException(file, i + 1, e.getMessage(), e);
-      }
-    }
-    return origin;
-  }
-
-  private static String withoutComment(String line) {
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '"') {
-        quoted = !quoted;
-      } else if (c == ';' && !quoted) {
-        return line.substring(0, i);
-      }
-    }
-    return line;
   }
 }

@@ -143,11 +143,37 @@ class EdnsTest {
     }
   }
 
-  private void assertFormerr(Message q) {
+  @Test
+  @DisplayName("a COOKIE option of 5 bytes is FORMERR, and the FORMERR carries our OPT with DO echoed (RFC 6891 §7)")
+  void badCookieFormerrKeepsOpt() {
+    Message q = withEdns(query("www.example.", Type.A), 4096, 0, ExtendedFlags.DO, new GenericEDNSOption(10, new byte[5]));
+    Message m = assertFormerr(q);
+    assertThat(m.getOPT().getPayloadSize()).isEqualTo(1232);
+    assertThat(m.getOPT().getFlags() & ExtendedFlags.DO).isEqualTo(ExtendedFlags.DO);
+    Message withoutDo = assertFormerr(withEdns(query("www.example.", Type.A), 4096, 0, 0, new GenericEDNSOption(10, new byte[5])));
+    assertThat(withoutDo.getOPT().getFlags()).isZero();
+  }
+
+  @Test
+  @DisplayName("a FORMERR for an unreadable request without an OPT record carries none")
+  void formerrWithoutEdnsHasNoOpt() {
+    byte[] wire = query("www.example.", Type.A).toWire();
+    byte[] cut = java.util.Arrays.copyOf(wire, wire.length - 2); // the question ends early
+    Message m = Fixture.parse(responder.respond(cut, cut.length, CLIENT, false, NO_REPLIER));
+    assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
+    assertThat(m.getOPT()).isNull();
+  }
+
+  /** Asserts the answer is FORMERR with the query's ID, nothing in it but our OPT record. */
+  private Message assertFormerr(Message q) {
     byte[] wire = q.toWire();
     Message m = Fixture.parse(responder.respond(wire, wire.length, CLIENT, false, NO_REPLIER));
     assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
     assertThat(m.getHeader().getID()).isEqualTo(q.getHeader().getID());
     assertThat(answer(m)).isEmpty();
+    assertThat(m.getOPT()).as("an OPT record, as the request had one").isNotNull();
+    assertThat(m.getOPT().getVersion()).isZero();
+    assertThat(m.getSection(Section.ADDITIONAL)).hasSize(1);
+    return m;
   }
 }

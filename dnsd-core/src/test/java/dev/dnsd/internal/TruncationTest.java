@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
@@ -41,6 +43,7 @@ class TruncationTest {
       out.add("ns" + i + ".sub AAAA 2001:db8::" + i);
       out.add("@ MX " + i + " mx" + i);
       out.add("mx" + i + " AAAA 2001:db8::25:" + i);
+      out.add("mx" + i + " A 198.51.100." + i);
     }
     return out.toArray(new String[0]);
   }
@@ -126,8 +129,8 @@ class TruncationTest {
     Message m = send("example.", Type.MX, 0, false);
     assertThat(tc(m)).isFalse();
     assertThat(answer(m)).hasSize(10);
-    assertThat(additional(m)).isNotEmpty().hasSizeLessThan(10);
-    assertThat(send("example.", Type.MX, 0, true).getSection(org.xbill.DNS.Section.ADDITIONAL)).hasSize(10);
+    assertThat(additional(m)).isNotEmpty().hasSizeLessThan(20);
+    assertThat(send("example.", Type.MX, 0, true).getSection(org.xbill.DNS.Section.ADDITIONAL)).hasSize(20);
   }
 
   @Test
@@ -140,5 +143,55 @@ class TruncationTest {
     Message fits = send("www.sub.example.", Type.A, 1232, false);
     assertThat(tc(fits)).isFalse();
     assertThat(additional(fits)).hasSize(20);
+  }
+
+  /**
+   * A responder whose answer to {@code b.example. TXT} is exactly {@code size} bytes: the header
+   * (12), the question (15), the TXT record (12 and its RDATA), and our OPT record (11) with EDNS.
+   */
+  static Responder answerOfSize(int size, boolean edns) {
+    int rdata = size - 12 - 15 - 12 - (edns ? 11 : 0);
+    StringBuilder txt = new StringBuilder();
+    while (rdata > 0) {
+      int chunk = Math.min(rdata, 256); // a length byte and up to 255 characters
+      txt.append(" \"").append("x".repeat(chunk - 1)).append('"');
+      rdata -= chunk;
+    }
+    ZoneTable zones = table(zone("example.", "b TXT" + txt));
+    Responder responder = new Responder(() -> zones, ServerConfig.defaults());
+    Message q = query("b.example.", Type.TXT);
+    if (edns) {
+      withEdns(q, 1000, 0, 0);
+    }
+    byte[] wire = q.toWire();
+    assertThat(responder.respond(wire, wire.length, Fixture.CLIENT, true, Fixture.NO_REPLIER)).hasSize(size);
+    return responder;
+  }
+
+  @ParameterizedTest(name = "an answer of {0} bytes against a limit of {1} (EDNS {2}): TC {3}")
+  @CsvSource({
+    "500, 512, false, false",
+    "511, 512, false, false",
+    "512, 512, false, false",
+    "513, 512, false, true",
+    "988, 1000, true, false",
+    "999, 1000, true, false",
+    "1000, 1000, true, false",
+    "1001, 1000, true, true"
+  })
+  @DisplayName("an answer that fits the limit goes whole, up to its last byte; one byte more is TC")
+  void boundary(int size, int limit, boolean edns, boolean truncated) {
+    Responder responder = answerOfSize(size, edns);
+    Message q = query("b.example.", Type.TXT);
+    if (edns) {
+      withEdns(q, limit, 0, 0);
+    }
+    byte[] wire = q.toWire();
+    byte[] out = responder.respond(wire, wire.length, Fixture.CLIENT, false, Fixture.NO_REPLIER);
+    Message m = Fixture.parse(out);
+    assertThat(tc(m)).isEqualTo(truncated);
+    assertThat(answer(m)).hasSize(truncated ? 0 : 1);
+    assertThat(out.length).isEqualTo(truncated ? 27 + (edns ? 11 : 0) : size);
+    assertThat(m.getOPT() != null).isEqualTo(edns);
   }
 }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 class ChangeSetTest {
@@ -91,6 +94,31 @@ class ChangeSetTest {
     assertThatThrownBy(() -> store.commit(bad)).isInstanceOf(InvalidZoneException.class);
     assertThat(store.zones()).isSameAs(before);
     assertThat(store.changesSince(before.version(), 10)).contains(List.of());
+  }
+
+  @Test
+  @DisplayName("record data over 65,535 bytes from code is refused at commit, whatever the edit")
+  void oversizeRecordData() {
+    ZoneTable before = store.zones();
+    List<String> strings = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      strings.add("x".repeat(255));
+    }
+    Record huge = new TXTRecord(name("huge"), DClass.IN, 60, strings);
+    Name other = name("other.org.");
+    List<Record> otherZone = new ArrayList<>(zoneRecords(other, 1));
+    otherZone.add(huge.withName(name("huge.other.org.")));
+    for (ChangeSet bad :
+        List.of(
+            ChangeSet.builder().add(huge).build(),
+            ChangeSet.builder().setRRset(huge.getName(), Type.TXT, List.of(huge)).build(),
+            ChangeSet.builder().createZone(other, otherZone).build(),
+            ChangeSet.builder().replaceZone(ORIGIN, List.of(zoneRecords(ORIGIN, 101).get(0), zoneRecords(ORIGIN, 101).get(1), huge)).build())) {
+      assertThatThrownBy(() -> store.commit(bad))
+          .isInstanceOf(InvalidZoneException.class)
+          .hasMessageContaining("76800 bytes");
+    }
+    assertThat(store.zones()).isSameAs(before);
   }
 
   @Test

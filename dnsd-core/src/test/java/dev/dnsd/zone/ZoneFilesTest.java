@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,6 +156,169 @@ class ZoneFilesTest {
     assertThat(www.records()).extracting(Record::getTTL).containsOnly(60L);
   }
 
+  /** Opens files as the loader does, counting the opens of each file and the characters read. */
+  private static final class CountingOpener implements ZoneFileReader.Opener {
+    final Map<Path, Integer> opens = new HashMap<>();
+    long chars;
+
+    @Override
+    public BufferedReader open(Path file) throws IOException {
+      opens.merge(file, 1, Integer::sum);
+      Reader in = ZoneFileReader.Opener.FILES.open(file);
+      return new BufferedReader(
+          new Reader() {
+            @Override
+            public int read(char[] buffer, int offset, int length) throws IOException {
+              int n = in.read(buffer, offset, length);
+              chars += Math.max(n, 0);
+              return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+              in.close();
+            }
+          });
+    }
+  }
+
+  @Test
+  @DisplayName("50,000 records whose TTL differs from their RRset's load reading each file once")
+  void ttlDifferencesReadOnce() throws IOException {
+    StringBuilder hosts = new StringBuilder();
+    for (int i = 0; i < 50_000; i++) {
+      hosts.append("h").append(i).append(" 300 A 192.0.2.1\n");
+      hosts.append("h").append(i).append(" 60 A 192.0.2.2\n");
+    }
+    Path inc = file("hosts.inc", hosts.toString());
+    Path f = file("example.com.zone", HEAD + "www 300 A 192.0.2.1\nwww 60 A 192.0.2.2\n$INCLUDE hosts.inc\n");
+    CountingOpener opener = new CountingOpener();
+
+    Zone zone = ZoneFileReader.read(f, name("example.com."), opener).zone();
+
+    assertThat(zone.recordCount()).isEqualTo(3 + 2 + 100_000);
+    assertThat(zone.rrset(name("h49999.example.com."), Type.A).ttl()).isEqualTo(60);
+    // Positions come from the pass that parses: no file is opened or read a second time.
+    assertThat(opener.opens).isEqualTo(Map.of(f, 1, inc, 1));
+    assertThat(opener.chars).isEqualTo(Files.size(f) + Files.size(inc));
+  }
+
+  @Test
+  @DisplayName("a file whose origin is its $ORIGIN or its name is read once too")
+  void originFromFileReadOnce() throws IOException {
+    Path named = file("example.com.zone", HEAD);
+    Path declared = file("other.zone", "; the origin is declared\n$ORIGIN example.net.\n" + HEAD);
+    CountingOpener opener = new CountingOpener();
+
+    List<Zone> zones = ZoneFiles.loadAll(List.of(named, declared), opener);
+
+    assertThat(zones).extracting(z -> z.origin().toString()).containsExactly("example.com.", "example.net.");
+    assertThat(opener.opens).isEqualTo(Map.of(named, 1, declared, 1));
+    assertThat(opener.chars).isEqualTo(Files.size(named) + Files.size(declared));
+  }
+
+  @Test
+  @DisplayName("an SOA without a TTL takes its minimum field, which then is the default TTL")
+  void soaWithoutTtl() throws IOException {
+    Path f = file("example.com.zone", "@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ NS ns1\nwww A 192.0.2.1\n");
+    Zone zone = ZoneFiles.load(f, name("example.com."));
+    assertThat(zone.soa().getTTL()).isEqualTo(300);
+    assertThat(zone.rrset(name("www.example.com."), Type.A).ttl()).isEqualTo(300);
+  }
+
+  @Test
+  @DisplayName("a first record without owner names its line")
+  void noOwner() throws IOException {
+    Path f = file("example.com.zone", "$TTL 60\n\n  A 192.0.2.1\n");
+    ZoneFileException e = loadFails(f, "example.com.");
+    assertThat(e.line()).isEqualTo(3);
+    assertThat(e.problem()).contains("owner");
+  }
+
+  @Test
+  @DisplayName("an error inside parentheses names the line it is on")
+  void errorInsideParentheses() throws IOException {
+    Path f = file("example.com.zone", HEAD + "www MX ( 10\n  mail ) extra\nok A 192.0.2.2\n");
+    assertThat(loadFails(f, "example.com.").line()).isEqualTo(6);
+    Path g = file("example.org.zone", HEAD.replace("@ IN SOA ns1 hostmaster 2024010101 7200 3600 1209600 300", "@ IN SOA ns1 hostmaster (\n 1 2\n x 4 5 )"));
+    ZoneFileException e = loadFails(g, "example.org.");
+    assertThat(e.line()).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName("an $INCLUDE loop is an error naming the $INCLUDE that closes it")
+  void includeLoop() throws IOException {
+    Path f = file("example.com.zone", HEAD + "$INCLUDE parts/b.inc\n");
+    Path b = file("parts/b.inc", "x A 192.0.2.9\n$INCLUDE ../example.com.zone\n");
+    ZoneFileException e = loadFails(f, "example.com.");
+    assertThat(e.file()).isEqualTo(b);
+    assertThat(e.line()).isEqualTo(2);
+    assertThat(e.problem()).contains("loop").contains(f.toString()).contains(b.toString());
+
+    Path self = file("self.zone", HEAD + "$INCLUDE self.zone\n");
+    ZoneFileException selfE = loadFails(self, "example.com.");
+    assertThat(selfE.file()).isEqualTo(self);
+    assertThat(selfE.line()).isEqualTo(5);
+    assertThat(selfE.problem()).contains("loop");
+  }
+
+  @Test
+  @DisplayName("the same file included twice, with two origins, is no loop")
+  void includeTwice() throws IOException {
+    file("hosts.inc", "www A 192.0.2.5\n");
+    Path f = file("example.com.zone", HEAD + "$INCLUDE hosts.inc a.example.com.\n$INCLUDE hosts.inc b.example.com.\n");
+    Zone zone = ZoneFiles.load(f, name("example.com."));
+    assertThat(zone.rrset(name("www.a.example.com."), Type.A)).isNotNull();
+    assertThat(zone.rrset(name("www.b.example.com."), Type.A)).isNotNull();
+  }
+
+  @Test
+  @DisplayName("$INCLUDEs nest 16 files deep at most; deeper is an error at the $INCLUDE")
+  void includeDepth() throws IOException {
+    int max = ZoneFileReader.MAX_INCLUDE_DEPTH;
+    for (int depth = 1; depth <= max + 1; depth++) {
+      String next = depth <= max ? "$INCLUDE d" + (depth + 1) + ".inc\n" : "";
+      file("chain/d" + depth + ".inc", "h" + depth + " A 192.0.2.1\n" + next);
+    }
+    Path deep = file("chain/deep.zone", HEAD + "$INCLUDE d1.inc\n");
+    ZoneFileException e = loadFails(deep, "example.com.");
+    assertThat(e.file()).isEqualTo(dir.resolve("chain/d" + max + ".inc"));
+    assertThat(e.line()).isEqualTo(2);
+    assertThat(e.problem()).contains("16 files deep");
+
+    Files.writeString(dir.resolve("chain/d" + max + ".inc"), "h" + max + " A 192.0.2.1\n");
+    Zone zone = ZoneFiles.load(deep, name("example.com."));
+    assertThat(zone.rrset(name("h" + max + ".example.com."), Type.A)).isNotNull();
+  }
+
+  @Test
+  @DisplayName("record data over 65,535 bytes names the file and line")
+  void oversizeRecordData() throws IOException {
+    String strings = ("\"" + "x".repeat(255) + "\" ").repeat(300);
+    Path f = file("example.com.zone", HEAD + "huge TXT ( " + strings + "\n )\nok A 192.0.2.2\n");
+    ZoneFileException e = loadFails(f, "example.com.");
+    assertThat(e.line()).isEqualTo(5);
+    assertThat(e.problem()).contains("76800 bytes").contains("65535");
+    assertThat(e.getMessage().length()).as("the message does not repeat the data").isLessThan(500);
+  }
+
+  @Test
+  @DisplayName("loadAll refuses two files holding one zone, naming the later and its $ORIGIN line")
+  void loadAllDuplicate() throws IOException {
+    Path first = file("example.com.zone", HEAD);
+    Path second = file("copy.zone", "$TTL 60\n$ORIGIN example.com.\n" + HEAD);
+    ZoneFileException e =
+        catchThrowableOfType(ZoneFileException.class, () -> ZoneFiles.loadAll(List.of(first, second)));
+    assertThat(e.file()).isEqualTo(second);
+    assertThat(e.line()).isEqualTo(2);
+    assertThat(e.problem()).contains("example.com.").contains(first.toString());
+
+    ZoneFileException twice =
+        catchThrowableOfType(ZoneFileException.class, () -> ZoneFiles.loadAll(List.of(first, first)));
+    assertThat(twice.file()).isEqualTo(first);
+    assertThat(twice.line()).isZero();
+  }
+
   @Test
   @DisplayName("a syntax error names the file and line")
   void syntaxError() throws IOException {
@@ -282,6 +449,7 @@ class ZoneFilesTest {
     Path second = file("x.zone", "$ORIGIN example.com.\n" + HEAD);
     ZoneFileException e = catchThrowableOfType(ZoneFileException.class, () -> ZoneFiles.loadDirectory(dir));
     assertThat(e.file()).isEqualTo(second);
+    assertThat(e.line()).isEqualTo(1);
     assertThat(e.problem()).contains("example.com.zone");
   }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 class ZoneTest {
@@ -77,6 +78,33 @@ class ZoneTest {
     assertThatThrownBy(() -> base().edit().add(chaos)).isInstanceOf(InvalidZoneException.class);
     Record any = Record.newRecord(name("www"), Type.ANY, DClass.IN, 60);
     assertThatThrownBy(() -> base().edit().add(any)).isInstanceOf(InvalidZoneException.class);
+  }
+
+  /** A TXT record with this many bytes of data: strings of 255 characters, each a length byte more. */
+  static Record txtOfLength(Name owner, int bytes) {
+    List<String> strings = new ArrayList<>();
+    for (int left = bytes; left > 0; left -= 256) {
+      strings.add("x".repeat(Math.min(255, left - 1)));
+    }
+    return new TXTRecord(owner, DClass.IN, 60, strings);
+  }
+
+  @Test
+  @DisplayName("record data over 65,535 bytes is refused (RFC 1035 §3.2.1: RDLENGTH has 16 bits)")
+  void recordDataLimit() {
+    Record largest = txtOfLength(name("big"), 65_535);
+    assertThat(largest.rdataToWireCanonical()).hasSize(65_535);
+    Zone zone = base().edit().add(largest).build();
+    assertThat(zone.rrset(name("big"), Type.TXT).first()).isEqualTo(largest);
+
+    Record over = txtOfLength(name("huge"), 76_800);
+    assertThat(over.rdataToWireCanonical()).hasSize(76_800);
+    assertThatThrownBy(() -> base().edit().add(over))
+        .isInstanceOf(InvalidZoneException.class)
+        .hasMessageContaining("huge.example.com. TXT has 76800 bytes of data")
+        .hasMessageContaining("65535");
+    Record unknown = Record.newRecord(name("odd"), 65534, DClass.IN, 60, new byte[70_000]);
+    assertThatThrownBy(() -> base().edit().add(unknown)).isInstanceOf(InvalidZoneException.class);
   }
 
   @Test

@@ -8,14 +8,14 @@ import dev.dnsd.zone.InvalidZoneException;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneFiles;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
@@ -26,68 +26,89 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TTL;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar dnsd.jar control ...}: changes and reads a primary's zones over the sync
- * protocol, as a peer with the control role.
+ * protocol, as a peer with the control role, and asks it to reload.
  */
-final class ControlCommand {
-  static final String USAGE =
-      """
-      usage: java -jar dnsd.jar control --server HOST:PORT --name NAME --secret-file FILE
-                                        [--wait SECONDS] [TLS flags] COMMAND ...
+@Command(
+    name = "control",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    synopsisSubcommandLabel = "COMMAND",
+    description = "Change and read a running primary's zones over the sync protocol, or make it reload.",
+    subcommands = {
+      ControlCommand.CreateZone.class, ControlCommand.ReplaceZone.class, ControlCommand.DeleteZone.class,
+      ControlCommand.Add.class, ControlCommand.Delete.class, ControlCommand.ListZones.class,
+      ControlCommand.Reload.class
+    },
+    footerHeading = "%n",
+    footer = {
+      "Names are absolute, with or without the final dot; so are names in RDATA. A change prints "
+          + "the primary's version after it. The flags may also follow the command.",
+      "",
+      "Exit codes: 0 done, 1 refused or failed, 2 bad usage."
+    })
+final class ControlCommand implements Callable<Integer> {
+  @Option(names = "--server", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT, order = 1,
+      description = "the primary's sync address (its --sync-listen)")
+  @Nullable String server;
 
-        create-zone ZONE [FILE]   create ZONE from a master file, or, without FILE, with just
-                                  ZONE 3600 IN SOA ns1.ZONE hostmaster.ZONE 1 3600 600 1209600 300
-                                  ZONE 3600 IN NS  ns1.ZONE
-        delete-zone ZONE          delete ZONE and all its records
-        add NAME TTL TYPE RDATA...
-                                  add a record, e.g. add www.example.com 300 A 192.0.2.1
-        delete NAME [TYPE [RDATA...]]
-                                  delete every record at NAME, its RRset of TYPE, or one record
-        list [ZONE]               the zones with serial and record count, or ZONE in master format
+  @Option(names = "--name", paramLabel = "NAME", scope = ScopeType.INHERIT, order = 2,
+      description = "this client's peer name; the primary gives it the control role")
+  @Nullable String name;
 
-        --server HOST:PORT        the primary's sync address (its --sync-listen)
-        --name NAME               this client's peer name; the primary gives it the control role
-        --secret-file FILE        the shared secret (chmod 600)
-        --wait SECONDS            after a change, wait this long for the secondaries connected
-                                  to the primary to apply it; fail if one has not (default 0)
-        --tls-truststore FILE     connect over TLS, trusting the certificates in this PKCS#12 file
-        --tls-password-file FILE  the trust store's password
+  @Option(names = "--secret-file", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 3,
+      description = "the shared secret (chmod 600)")
+  @Nullable Path secretFile;
 
-      Names are absolute, with or without the final dot; so are names in RDATA.
-      A change prints the primary's version after it. Exit codes: 0 done, 1 refused or failed,
-      2 bad usage.
-      """;
+  @Option(names = "--wait", paramLabel = "SECONDS", scope = ScopeType.INHERIT, order = 4,
+      description = "after a change, wait this long for the secondaries connected to the primary to "
+          + "apply it; fail if one has not (default 0)")
+  @Nullable String waitSeconds;
 
-  private static final Set<String> VALUE_FLAGS =
-      Set.of("--server", "--name", "--secret-file", "--wait", "--tls-truststore", "--tls-password-file");
+  @Option(names = "--tls-truststore", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 5,
+      description = "connect over TLS, trusting the certificates in this PKCS#12 file")
+  @Nullable Path tlsTruststore;
 
-  private ControlCommand() {}
+  @Option(names = "--tls-password-file", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 6,
+      description = "the trust store's password")
+  @Nullable Path tlsPasswordFile;
 
-  static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-    Flags flags = Flags.parse(args, VALUE_FLAGS, new HashSet<>(Set.of("--help")));
-    if (flags.has("--help")) {
-      out.print(USAGE);
-      return 0;
+  @Override
+  public Integer call() {
+    throw new UsageException(
+        "control needs a command: create-zone, replace-zone, delete-zone, add, delete, list or reload");
+  }
+
+  int run(String command, List<String> words, PrintWriter out, PrintWriter err) throws IOException {
+    String server = required(this.server, "--server");
+    String name = required(this.name, "--name");
+    if (secretFile == null) {
+      throw new UsageException("control needs --secret-file");
     }
-    List<String> words = flags.positional();
-    if (words.isEmpty()) {
-      throw new UsageException("control needs a command: create-zone, delete-zone, add, delete or list");
-    }
-    String server = required(flags, "--server");
-    String name = required(flags, "--name");
-    Path secretFile = Path.of(required(flags, "--secret-file"));
-    Duration wait = Duration.ofSeconds(flags.has("--wait") ? flags.positiveInt("--wait", 0) : 0);
-    InetSocketAddress address = Flags.hostPort("--server", server);
-    Request request = request(words.get(0), words.subList(1, words.size()));
-    SSLContext tls = tls(flags);
+    Duration wait = Duration.ofSeconds(waitSeconds == null ? 0 : ServeFlags.positive("--wait", waitSeconds));
+    InetSocketAddress address = HostPort.parse(Source.flag("--server"), server);
+    Request request = request(command, words);
+    SSLContext tls = tls();
     byte[] secret = SecretFiles.secret(secretFile);
     try (ControlClient control = ControlClient.connect(address, name, secret, tls)) {
       Arrays.fill(secret, (byte) 0);
       return request.run(control, wait, out, err);
     } catch (SyncException e) {
-      err.println("dnsd: the primary at " + server + " refused: " + e.getMessage());
+      if (e.reason() == SyncException.Reason.RELOAD_FAILED) {
+        err.println("dnsd: the primary at " + server + " did not reload: " + e.getMessage());
+      } else {
+        err.println("dnsd: the primary at " + server + " refused: " + e.getMessage());
+      }
       return 1;
     } catch (InvalidZoneException e) {
       err.println("dnsd: the primary rejected the change: " + e.getMessage());
@@ -100,7 +121,7 @@ final class ControlCommand {
 
   /** What one command does once connected; parsed before connecting, so usage errors cost nothing. */
   private interface Request {
-    int run(ControlClient control, Duration wait, PrintStream out, PrintStream err) throws IOException;
+    int run(ControlClient control, Duration wait, PrintWriter out, PrintWriter err) throws IOException;
   }
 
   private static Request request(String command, List<String> a) throws IOException {
@@ -143,8 +164,19 @@ final class ControlCommand {
         arity(command, a, 0, 1, "[ZONE]");
         return a.isEmpty() ? ControlCommand::listZones : zone(name(a.get(0)));
       }
-      default -> throw new UsageException(
-          "unknown control command '" + command + "'; use create-zone, delete-zone, add, delete or list");
+      case "replace-zone" -> {
+        arity(command, a, 2, 2, "ZONE FILE");
+        Zone zone = ZoneFiles.load(Path.of(a.get(1)), name(a.get(0)));
+        return change(ChangeSet.builder().replaceZone(zone).build());
+      }
+      case "reload" -> {
+        arity(command, a, 0, 0, "no arguments");
+        return (control, wait, out, err) -> {
+          out.println(control.reload());
+          return 0;
+        };
+      }
+      default -> throw new IllegalStateException("no control command " + command);
     }
   }
 
@@ -165,7 +197,7 @@ final class ControlCommand {
     };
   }
 
-  private static int listZones(ControlClient control, Duration wait, PrintStream out, PrintStream err)
+  private static int listZones(ControlClient control, Duration wait, PrintWriter out, PrintWriter err)
       throws IOException {
     for (ControlClient.ZoneInfo z : control.listZones()) {
       out.println(z.origin() + "\tserial " + z.serial() + "\t" + z.recordCount() + " records");
@@ -244,23 +276,93 @@ final class ControlCommand {
     }
   }
 
-  private static String required(Flags flags, String flag) {
-    String value = flags.one(flag);
+  private String required(@Nullable String value, String flag) {
     if (value == null) {
       throw new UsageException("control needs " + flag);
     }
     return value;
   }
 
-  private static @Nullable SSLContext tls(Flags flags) throws IOException {
-    String store = flags.one("--tls-truststore");
-    String password = flags.one("--tls-password-file");
-    if (store == null && password == null) {
+  private @Nullable SSLContext tls() throws IOException {
+    if (tlsTruststore == null && tlsPasswordFile == null) {
       return null;
     }
-    if (store == null || password == null) {
+    if (tlsTruststore == null || tlsPasswordFile == null) {
       throw new UsageException("--tls-truststore and --tls-password-file go together");
     }
-    return TlsFiles.context(null, Path.of(store), Path.of(password));
+    return TlsFiles.context(null, tlsTruststore, tlsPasswordFile);
   }
+
+  /** Lets RDATA start with '-' (a LOC altitude, a TXT word): only the commands' own flags are flags. */
+  static void configure(CommandLine control) {
+    for (CommandLine leaf : control.getSubcommands().values()) {
+      leaf.setUnmatchedOptionsArePositionalParams(true);
+    }
+  }
+
+  /** One control command: its words, run against the primary by the parent command. */
+  abstract static class Leaf implements Callable<Integer> {
+    @ParentCommand ControlCommand control;
+    @Parameters(hidden = true) List<String> words = new ArrayList<>();
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      return control.run(spec.name(), words, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+  }
+
+  @Command(
+      name = "create-zone",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] create-zone ZONE [FILE]",
+      description = {"Create ZONE from a master file, or, without FILE, with just",
+          "  ZONE 3600 IN SOA ns1.ZONE hostmaster.ZONE 1 3600 600 1209600 300",
+          "  ZONE 3600 IN NS  ns1.ZONE"})
+  static final class CreateZone extends Leaf {}
+
+  @Command(
+      name = "replace-zone",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] replace-zone ZONE FILE",
+      description = "Replace all of ZONE with the master file's records in one commit (a zone that is "
+          + "not there is created); queries see the old zone or the new, never none.")
+  static final class ReplaceZone extends Leaf {}
+
+  @Command(
+      name = "delete-zone",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] delete-zone ZONE",
+      description = "Delete ZONE and all its records.")
+  static final class DeleteZone extends Leaf {}
+
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] add NAME TTL TYPE RDATA...",
+      description = "Add a record, e.g. add www.example.com 300 A 192.0.2.1")
+  static final class Add extends Leaf {}
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] delete NAME [TYPE [RDATA...]]",
+      description = "Delete every record at NAME, its RRset of TYPE, or one record.")
+  static final class Delete extends Leaf {}
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] list [ZONE]",
+      description = "The zones with serial and record count, or ZONE in master format.")
+  static final class ListZones extends Leaf {}
+
+  @Command(
+      name = "reload",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] reload",
+      description = "Make the primary reload, as SIGHUP does: dnsd.jar re-reads its config file and "
+          + "zone files, replaces each changed zone in one commit and prints what changed; a "
+          + "bad file changes nothing and the reason is printed (exit 1).")
+  static final class Reload extends Leaf {}
 }

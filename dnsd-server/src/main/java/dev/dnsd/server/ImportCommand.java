@@ -3,48 +3,68 @@ package dev.dnsd.server;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.RecordStore;
+import dev.dnsd.store.StoreException;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneFiles;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code java -jar dnsd.jar import FILE... [--db FILE]}: loads zone files into the store, each
- * zone replacing the one of its origin, all in one change. A bad file changes nothing.
+ * zone replacing the one of its origin, all in one change. A bad file, or two files of one zone,
+ * change nothing. A store a server runs on is refused: that server's zones change through it.
  */
-final class ImportCommand {
-  static final String USAGE =
-      """
-      usage: java -jar dnsd.jar import FILE... [--db FILE]
-        each FILE is a master-format zone; its origin is its $ORIGIN or its name without .zone
-      """;
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    description = "Load zone files into a SQLite store, each replacing the zone of its origin, all "
+        + "in one change; not while a server runs on the store (use control replace-zone, "
+        + "or edit its zone files and reload).")
+final class ImportCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "FILE", arity = "1..*",
+      description = "a master-format zone; its origin is its $ORIGIN or its name without .zone;"
+          + " two files may not hold the same zone")
+  List<Path> files;
 
-  private ImportCommand() {}
+  @Option(names = "--db", paramLabel = "FILE",
+      description = "the SQLite store (default ./" + StoreSettings.DEFAULT_DB + "; created when missing)")
+  Path db = Path.of(StoreSettings.DEFAULT_DB);
 
-  static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
-    Flags flags = Flags.parse(args, StoreFlags.VALUE_FLAGS, new HashSet<>(Set.of("--help")));
-    if (flags.has("--help")) {
-      out.print(USAGE);
-      return 0;
-    }
-    if (flags.positional().isEmpty()) {
-      throw new UsageException("import needs at least one zone file");
-    }
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
     ChangeSet.Builder changes = ChangeSet.builder();
-    for (String file : flags.positional()) {
-      Zone zone = ZoneFiles.load(Path.of(file));
+    for (Zone zone : ZoneFiles.loadAll(files)) {
       changes.replaceZone(zone);
     }
-    try (RecordStore store = StoreFlags.open(flags)) {
+    Settings settings = new Settings();
+    settings.db = new At<>(db, Source.flag("--db"));
+    RecordStore opened;
+    try {
+      opened = StoreSettings.open(settings);
+    } catch (StoreException e) {
+      if (String.valueOf(e.getMessage()).contains("in use by another dnsd process")) {
+        // Two writers would each serve their own idea of the zones; the running one stays in charge.
+        throw new StoreException(e.getMessage() + "\nto change the zones of a running server, use"
+            + " 'java -jar dnsd.jar control ... replace-zone ZONE FILE', or edit its zone files and"
+            + " reload it (SIGHUP or control reload)", e);
+      }
+      throw e;
+    }
+    try (RecordStore store = opened) {
       Change change = store.commit(changes.build());
-      out.printf(
+      spec.commandLine().getOut().printf(
           "dnsd: imported %d zone(s) into %s%s%n",
-          flags.positional().size(),
-          StoreFlags.describe(store),
+          files.size(),
+          StoreSettings.describe(store),
           change.isEmpty() ? " (no change)" : ", version " + change.version());
       return 0;
     }

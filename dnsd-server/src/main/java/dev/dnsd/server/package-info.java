@@ -1,4 +1,7 @@
-/** The runnable server {@code dnsd.jar}: its commands, flags and the demo zone. */
+/**
+ * The runnable server {@code dnsd.jar}: its commands (picocli), the settings that flags and the
+ * YAML config file fill, reload without restart, and the demo zone.
+ */
 @NullMarked
 package dev.dnsd.server;
 

@@ -83,7 +83,8 @@ class ControlCommandTest {
     assertThat(zone.soa().rdataToString()).isEqualTo("ns1.example.com. hostmaster.example.com. 1 3600 600 1209600 300");
     assertThat(zone.soa().getTTL()).isEqualTo(3600);
     assertThat(zone.rrset(Name.fromString("example.com."), Type.NS).first().rdataToString()).isEqualTo("ns1.example.com.");
-    assertThat(ControlCommand.USAGE).contains("ZONE 3600 IN SOA ns1.ZONE hostmaster.ZONE 1 3600 600 1209600 300");
+    assertThat(control("create-zone", "--help")).isZero();
+    assertThat(out()).contains("ZONE 3600 IN SOA ns1.ZONE hostmaster.ZONE 1 3600 600 1209600 300");
   }
 
   @Test

@@ -104,4 +104,17 @@ class MainTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.test.zone:5");
     assertThat(run("export", "good.test", "--db", db)).isEqualTo(1);
   }
+
+  @Test
+  void twoFilesOfOneZoneToImportChangeNothing() throws Exception {
+    Path first = dir.resolve("one.test.zone");
+    Files.writeString(first, "$TTL 300\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n");
+    Path second = dir.resolve("again.zone");
+    Files.writeString(second, "$ORIGIN one.test.\n$TTL 300\n@ SOA ns h 2 2 3 4 5\n@ NS ns\nns A 192.0.2.2\n");
+    String db = dir.resolve("store.db").toString();
+    assertThat(run("import", first.toString(), second.toString(), "--db", db)).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(second + ":1: zone one.test. is also in " + first);
+    assertThat(run("export", "one.test", "--db", db)).isEqualTo(1);
+  }
 }

@@ -74,27 +74,7 @@ final class ServerProcess implements AutoCloseable {
 
   /** Waits for an output line matching the pattern; fails at the deadline or if the process ends. */
   Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    int seen = 0;
-    synchronized (lines) {
-      while (true) {
-        for (; seen < lines.size(); seen++) {
-          String line = lines.get(seen);
-          if (line == null) {
-            throw new AssertionError("server exited before printing /" + pattern + "/:\n" + output());
-          }
-          Matcher m = pattern.matcher(line);
-          if (m.find()) {
-            return m;
-          }
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("no line /" + pattern + "/ within " + timeout + ":\n" + output());
-        }
-        TimeUnit.NANOSECONDS.timedWait(lines, left);
-      }
-    }
+    return awaitLineAfter(0, pattern, timeout);
   }
 
   /** The port of the first address the server printed it listens on. */
@@ -114,10 +94,6 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
   String output() {
     synchronized (lines) {
       StringBuilder b = new StringBuilder();
@@ -135,6 +111,53 @@ final class ServerProcess implements AutoCloseable {
       throw new AssertionError("process did not exit within " + timeout);
     }
     return process.exitValue();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGHUP, which the server takes as "reload". */
+  void hangup() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -HUP " + process.pid() + " failed");
+    }
+  }
+
+  /** Waits for a line that comes after the first {@code skip} lines. */
+  Matcher awaitLineAfter(int skip, Pattern pattern, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lines) {
+      for (int seen = skip; ; ) {
+        for (; seen < lines.size(); seen++) {
+          String line = lines.get(seen);
+          if (line == null) {
+            throw new AssertionError("server exited before printing /" + pattern + "/:\n" + output());
+          }
+          Matcher m = pattern.matcher(line);
+          if (m.find()) {
+            return m;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no line /" + pattern + "/ within " + timeout + ":\n" + output());
+        }
+        TimeUnit.NANOSECONDS.timedWait(lines, left);
+      }
+    }
+  }
+
+  /** How many lines the server has printed so far. */
+  int lineCount() {
+    synchronized (lines) {
+      return lines.size();
+    }
   }
 
   /** SIGKILL: the process gets no chance to clean up. */

@@ -17,9 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,13 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SyncFlagsTest {
   @TempDir Path dir;
 
-  private static Flags flags(String... args) {
-    return Flags.parse(List.of(args), new HashSet<>(SyncFlags.VALUE_FLAGS), Set.of());
+  private static Settings flags(String... args) {
+    return TestFlags.settings(args);
   }
 
   @Test
   void noSyncFlagsMeansNoExtension() throws Exception {
-    assertThat(SyncFlags.build(flags())).isNull();
+    assertThat(SyncSettings.build(flags(), null)).isNull();
   }
 
   @Test
@@ -42,8 +39,8 @@ class SyncFlagsTest {
     SyncCluster.secretFile(dir, "admin.secret", "admin-secret-0123456789\r\n");
     Path peers = dir.resolve("peers.conf");
     Files.writeString(peers, "# name role secret\n\nadmin  control  admin.secret   # relative to this file\n");
-    ServerExtension sync = SyncFlags.build(flags(
-        "--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary+control:" + ns2, "--peers", peers.toString()));
+    ServerExtension sync = SyncSettings.build(flags(
+        "--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary+control:" + ns2, "--peers", peers.toString()), null);
     assertThat(sync).isInstanceOf(SyncPrimary.class);
     SyncPrimary primary = (SyncPrimary) sync;
     try (DnsServer server = DnsServer.builder().extension(primary).build().start()) {
@@ -65,48 +62,48 @@ class SyncFlagsTest {
   @Test
   void secondaryModeBuildsASecondary() throws Exception {
     Path secret = SyncCluster.secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
-    ServerExtension sync = SyncFlags.build(flags("--primary", "127.0.0.1:5300", "--name", "ns2", "--secret-file", secret.toString()));
+    ServerExtension sync = SyncSettings.build(flags("--primary", "127.0.0.1:5300", "--name", "ns2", "--secret-file", secret.toString()), null);
     assertThat(sync).isInstanceOf(SyncSecondary.class);
-    assertThat(SyncFlags.isSecondary(flags("--primary", "127.0.0.1:5300"))).isTrue();
+    assertThat(flags("--primary", "127.0.0.1:5300").isSecondary()).isTrue();
   }
 
   @Test
   void secretFilesThatAreShortOpenOrMissingAreRefusedByName() throws Exception {
     Path shortOne = SyncCluster.secretFile(dir, "short.secret", "too-short\n");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary:" + shortOne)))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary:" + shortOne), null))
         .isInstanceOf(IOException.class).hasMessageContaining(shortOne.toString()).hasMessageContaining("at least 16");
     Path open = SyncCluster.secretFile(dir, "open.secret", "ns2-secret-0123456789\n");
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
-    assertThatThrownBy(() -> SyncFlags.build(flags("--primary", "127.0.0.1:1", "--name", "ns2", "--secret-file", open.toString())))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--primary", "127.0.0.1:1", "--name", "ns2", "--secret-file", open.toString()), null))
         .isInstanceOf(IOException.class).hasMessageContaining(open.toString()).hasMessageContaining("chmod 600");
     Path missing = dir.resolve("missing.secret");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--primary", "127.0.0.1:1", "--name", "ns2", "--secret-file", missing.toString())))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--primary", "127.0.0.1:1", "--name", "ns2", "--secret-file", missing.toString()), null))
         .isInstanceOf(IOException.class).hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
   }
 
   @Test
   void badValuesAreUsageErrorsThatSayWhatIsWrong() throws Exception {
     Path secret = SyncCluster.secretFile(dir, "ns2.secret", "ns2-secret-0123456789\n");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0")))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--sync-listen", "127.0.0.1:0"), null))
         .isInstanceOf(UsageException.class).hasMessageContaining("--peer NAME:ROLE:SECRET_FILE");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--peer", "ns2:secondary:" + secret)))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--peer", "ns2:secondary:" + secret), null))
         .isInstanceOf(UsageException.class).hasMessageContaining("--sync-listen");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:" + secret)))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:" + secret), null))
         .isInstanceOf(UsageException.class).hasMessageContaining("NAME:ROLE:SECRET_FILE");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:primary:" + secret)))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:primary:" + secret), null))
         .isInstanceOf(UsageException.class).hasMessageContaining("unknown role 'primary'");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0",
-            "--peer", "ns2:secondary:" + secret, "--peer", "ns2:control:" + secret)))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--sync-listen", "127.0.0.1:0",
+            "--peer", "ns2:secondary:" + secret, "--peer", "ns2:control:" + secret), null))
         .isInstanceOf(UsageException.class).hasMessageContaining("ns2 was already added");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--primary", "127.0.0.1:5300", "--name", "ns2")))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--primary", "127.0.0.1:5300", "--name", "ns2"), null))
         .isInstanceOf(UsageException.class).hasMessageContaining("--secret-file");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--name", "ns2", "--secret-file", secret.toString())))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--name", "ns2", "--secret-file", secret.toString()), null))
         .isInstanceOf(UsageException.class).hasMessageContaining("needs --primary");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--primary", "127.0.0.1:5300", "--name", "ns2",
-            "--secret-file", secret.toString(), "--sync-listen", "127.0.0.1:0")))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--primary", "127.0.0.1:5300", "--name", "ns2",
+            "--secret-file", secret.toString(), "--sync-listen", "127.0.0.1:0"), null))
         .isInstanceOf(UsageException.class).hasMessageContaining("cannot take it");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary:" + secret,
-            "--sync-tls-keystore", dir.resolve("ks.p12").toString())))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary:" + secret,
+            "--sync-tls-keystore", dir.resolve("ks.p12").toString()), null))
         .isInstanceOf(UsageException.class).hasMessageContaining("--sync-tls-password-file");
   }
 
@@ -114,7 +111,7 @@ class SyncFlagsTest {
   void aBadPeersFileLineIsNamedByFileAndLine() throws Exception {
     Path peers = dir.resolve("peers.conf");
     Files.writeString(peers, "# peers\nns2 secondary\n");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0", "--peers", peers.toString())))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--sync-listen", "127.0.0.1:0", "--peers", peers.toString()), null))
         .isInstanceOf(UsageException.class).hasMessageContaining(peers + ":2").hasMessageContaining("NAME ROLE SECRET_FILE");
   }
 

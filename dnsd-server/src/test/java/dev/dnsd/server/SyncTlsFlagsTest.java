@@ -14,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,20 +49,20 @@ class SyncTlsFlagsTest {
     admin = SyncCluster.secretFile(dir, "admin.secret", "admin-secret-0123456789\n");
   }
 
-  private static Flags flags(String... args) {
-    return Flags.parse(List.of(args), new HashSet<>(SyncFlags.VALUE_FLAGS), Set.of());
+  private static Settings flags(String... args) {
+    return TestFlags.settings(args);
   }
 
   @Test
   void controlAndReplicationRunOverTlsFromKeystoreFiles() throws Exception {
-    SyncPrimary sync = (SyncPrimary) SyncFlags.build(flags("--sync-listen", "127.0.0.1:0",
+    SyncPrimary sync = (SyncPrimary) SyncSettings.build(flags("--sync-listen", "127.0.0.1:0",
         "--peer", "ns2:secondary:" + ns2, "--peer", "admin:control:" + admin,
-        "--sync-tls-keystore", keystore.toString(), "--sync-tls-password-file", password.toString()));
+        "--sync-tls-keystore", keystore.toString(), "--sync-tls-password-file", password.toString()), null);
     try (DnsServer primary = DnsServer.builder().extension(sync).build().start()) {
       String server = "127.0.0.1:" + sync.boundAddress().getPort();
-      SyncSecondary secondary = (SyncSecondary) SyncFlags.build(flags("--primary", server, "--name", "ns2",
+      SyncSecondary secondary = (SyncSecondary) SyncSettings.build(flags("--primary", server, "--name", "ns2",
           "--secret-file", ns2.toString(),
-          "--sync-tls-truststore", keystore.toString(), "--sync-tls-password-file", password.toString()));
+          "--sync-tls-truststore", keystore.toString(), "--sync-tls-password-file", password.toString()), null);
       try (DnsServer ns2Server = DnsServer.builder().extension(secondary).build().start()) {
         Await.until("ns2 is connected over TLS", Duration.ofSeconds(30), secondary::isConnected);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -80,8 +78,8 @@ class SyncTlsFlagsTest {
   @Test
   void aWrongPasswordIsAnErrorNamingTheKeystore() throws Exception {
     Path wrong = SyncCluster.secretFile(dir, "wrong.password", "not-the-password\n");
-    assertThatThrownBy(() -> SyncFlags.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary:" + ns2,
-            "--sync-tls-keystore", keystore.toString(), "--sync-tls-password-file", wrong.toString())))
+    assertThatThrownBy(() -> SyncSettings.build(flags("--sync-listen", "127.0.0.1:0", "--peer", "ns2:secondary:" + ns2,
+            "--sync-tls-keystore", keystore.toString(), "--sync-tls-password-file", wrong.toString()), null))
         .isInstanceOf(IOException.class).hasMessageContaining(keystore.toString());
   }
 

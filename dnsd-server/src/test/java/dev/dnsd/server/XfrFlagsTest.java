@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Name;
@@ -30,19 +28,18 @@ class XfrFlagsTest {
     return SyncCluster.secretFile(dir, "xfr.key", SECRET + "\n");
   }
 
-  private static Flags flags(String... args) {
-    Set<String> names = new java.util.HashSet<>(XfrFlags.VALUE_FLAGS);
-    return Flags.parse(List.of(args), names, Set.of());
+  private static Settings flags(String... args) {
+    return TestFlags.settings(args);
   }
 
   @Test
   void noTransferFlagsMeansNoExtension() throws Exception {
-    assertThat(XfrFlags.build(flags())).isNull();
+    assertThat(XfrSettings.build(flags())).isNull();
   }
 
   @Test
   void aKeyFromAFileAllowsTransfersSignedWithIt() throws Exception {
-    ZoneTransfers xfr = XfrFlags.build(flags(
+    ZoneTransfers xfr = XfrSettings.build(flags(
         "--tsig-key", "xfr-key:hmac-sha256:" + secretFile(),
         "--allow-transfer", "demo.test:key=xfr-key",
         "--allow-update", "demo.test:key=xfr-key",
@@ -61,17 +58,17 @@ class XfrFlagsTest {
   @Test
   void badValuesAreUsageErrorsThatSayWhatIsWrong() throws Exception {
     Path file = secretFile();
-    assertThatThrownBy(() -> XfrFlags.build(flags("--tsig-key", "xfr-key:hmac-sha256")))
+    assertThatThrownBy(() -> XfrSettings.build(flags("--tsig-key", "xfr-key:hmac-sha256")))
         .isInstanceOf(UsageException.class).hasMessageContaining("NAME:ALGORITHM:SECRET_FILE");
-    assertThatThrownBy(() -> XfrFlags.build(flags("--tsig-key", "k:hmac-sha999:" + file)))
+    assertThatThrownBy(() -> XfrSettings.build(flags("--tsig-key", "k:hmac-sha999:" + file)))
         .isInstanceOf(UsageException.class).hasMessageContaining("unknown TSIG algorithm");
-    assertThatThrownBy(() -> XfrFlags.build(flags("--allow-transfer", "demo.test:key=nobody")))
+    assertThatThrownBy(() -> XfrSettings.build(flags("--allow-transfer", "demo.test:key=nobody")))
         .isInstanceOf(UsageException.class).hasMessageContaining("nobody");
-    assertThatThrownBy(() -> XfrFlags.build(flags("--allow-transfer", "demo.test:10.0.0.0/99")))
+    assertThatThrownBy(() -> XfrSettings.build(flags("--allow-transfer", "demo.test:10.0.0.0/99")))
         .isInstanceOf(UsageException.class).hasMessageContaining("prefix length");
-    assertThatThrownBy(() -> XfrFlags.build(flags("--allow-update", "demo.test:10.0.0.0/8")))
+    assertThatThrownBy(() -> XfrSettings.build(flags("--allow-update", "demo.test:10.0.0.0/8")))
         .isInstanceOf(UsageException.class).hasMessageContaining("ZONE:key=NAME");
-    assertThatThrownBy(() -> XfrFlags.build(flags("--secondary-zone", "demo.test:127.0.0.1")))
+    assertThatThrownBy(() -> XfrSettings.build(flags("--secondary-zone", "demo.test:127.0.0.1")))
         .isInstanceOf(UsageException.class).hasMessageContaining("HOST:PORT");
   }
 
@@ -79,12 +76,12 @@ class XfrFlagsTest {
   void aKeyFileOthersCanReadIsRefusedAndNamed() throws Exception {
     Path file = secretFile();
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    assertThatThrownBy(() -> XfrFlags.build(flags("--tsig-key", "xfr-key:hmac-sha256:" + file)))
+    assertThatThrownBy(() -> XfrSettings.build(flags("--tsig-key", "xfr-key:hmac-sha256:" + file)))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(file.toString())
         .hasMessageContaining("chmod 600")
         .hasMessageNotContaining(SECRET);
-    assertThatThrownBy(() -> XfrFlags.build(flags("--tsig-key", "xfr-key:hmac-sha256:" + dir.resolve("none"))))
+    assertThatThrownBy(() -> XfrSettings.build(flags("--tsig-key", "xfr-key:hmac-sha256:" + dir.resolve("none"))))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("does not exist");
   }
@@ -93,7 +90,7 @@ class XfrFlagsTest {
   void anEmptyKeyFileIsAUsageErrorNamingTheFile() throws Exception {
     Path file = secretFile();
     Files.writeString(file, "\n");
-    assertThatThrownBy(() -> XfrFlags.build(flags("--tsig-key", "xfr-key:hmac-sha256:" + file)))
+    assertThatThrownBy(() -> XfrSettings.build(flags("--tsig-key", "xfr-key:hmac-sha256:" + file)))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining(file.toString());
   }
@@ -106,7 +103,43 @@ class XfrFlagsTest {
         .contains("--tsig-key NAME:ALGORITHM:SECRET_FILE")
         .contains("--allow-transfer ZONE:key=NAME | ZONE:PREFIX")
         .contains("--allow-update ZONE:key=NAME")
-        .contains("--notify ZONE:HOST:PORT")
-        .contains("--secondary-zone ZONE:HOST:PORT[:key=NAME]");
+        .contains("--notify ZONE:HOST:PORT[:key=NAME]")
+        .contains("--secondary-zone ZONE:HOST:PORT[:key=NAME]")
+        .contains("--catalog ZONE")
+        .contains("--catalog-group ZONE:GROUP")
+        .contains("--catalog-coo ZONE:CATALOG")
+        .contains("--catalog-consumer CATALOG:HOST:PORT[:key=NAME]");
+  }
+
+  @Test
+  void catalogFlagsProduceACatalogListingTheZones() throws Exception {
+    ZoneTransfers xfr = XfrSettings.build(flags(
+        "--tsig-key", "xfr-key:hmac-sha256:" + secretFile(),
+        "--catalog", "catalog.test",
+        "--catalog-group", "demo.test:gold",
+        "--allow-transfer", "catalog.test:key=xfr-key",
+        "--notify", "catalog.test:127.0.0.1:5399:key=xfr-key"));
+    try (DnsServer server = DnsServer.builder().zone(DemoZone.zone()).extension(xfr).build().start()) {
+      var catalog = server.zones().get(Name.fromString("catalog.test."));
+      assertThat(catalog).isNotNull();
+      assertThat(catalog.records().toString()).contains("PTR\tdemo.test.").contains("TXT\tgold");
+      // A member follows the catalog's transfer rule.
+      ZoneTransferIn signed = ZoneTransferIn.newAXFR(DemoZone.ORIGIN, server.address(),
+          new TSIG(TSIG.HMAC_SHA256, Name.fromString("xfr-key."), SECRET));
+      signed.run();
+      assertThat(signed.getAXFR()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void badCatalogAndNotifyValuesAreUsageErrors() throws Exception {
+    assertThatThrownBy(() -> XfrSettings.build(flags("--notify", "demo.test:127.0.0.1:53:key=nobody")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("nobody");
+    assertThatThrownBy(() -> XfrSettings.build(flags("--catalog-group", "demo.test:gold")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("--catalog-group").hasMessageContaining("no --catalog");
+    assertThatThrownBy(() -> XfrSettings.build(flags("--catalog", "c.test", "--catalog-group", "demo.test:two words")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("white space");
+    assertThatThrownBy(() -> XfrSettings.build(flags("--catalog-consumer", "c.test:127.0.0.1")))
+        .isInstanceOf(UsageException.class).hasMessageContaining("HOST:PORT");
   }
 }

@@ -13,20 +13,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the change log on a connection of its own. In WAL mode a reader sees the last commit and
- * never waits for the writer, so catch-up reads do not slow commits down or queue behind them.
- * Callers of one reader take turns; a JDBC connection is not for two threads at once.
+ * Reads the change log. It shares the store's one connection with the writer (see {@link
+ * Session}), so it only copies the rows it needs while it holds the connection, and decodes them
+ * after letting go of it: a read waits for at most the commit in progress, and a commit for at
+ * most the copying of one page of rows.
  */
-final class ChangeLogReader implements AutoCloseable {
-  private final Connection conn;
+final class ChangeLogReader {
+  /** A log row as stored: decoded by {@link #decode} without the connection. */
+  record Row(long version, long committedAt, byte[] data) {}
+
   private final Path file;
   private final Statement control;
   private final PreparedStatement oldest;
   private final PreparedStatement range;
-  private boolean closed;
 
   ChangeLogReader(Connection conn, Path file) throws SQLException {
-    this.conn = conn;
     this.file = file;
     control = conn.createStatement();
     oldest = conn.prepareStatement("SELECT min(version) FROM changes");
@@ -37,14 +38,11 @@ final class ChangeLogReader implements AutoCloseable {
   }
 
   /**
-   * The changes after {@code afterVersion} up to {@code upToVersion}, the version the store has
-   * published: a change that is durable but not yet visible in the zone table is not handed out.
+   * The rows of the changes after {@code afterVersion} up to {@code upToVersion}, the version the
+   * store has published: a change that is durable but not yet visible in the zone table is not
+   * handed out. The caller holds the session's lock.
    */
-  synchronized Optional<List<Change>> since(long afterVersion, long upToVersion, int limit)
-      throws SQLException {
-    if (closed) {
-      throw DatabaseFile.problem(file, "is closed");
-    }
+  Optional<List<Row>> since(long afterVersion, long upToVersion, int limit) throws SQLException {
     if (afterVersion > upToVersion) {
       return Optional.empty();
     }
@@ -54,7 +52,7 @@ final class ChangeLogReader implements AutoCloseable {
     // One read transaction, so that pruning cannot fall between the two queries.
     control.execute("BEGIN");
     try {
-      Optional<List<Change>> result = read(afterVersion, upToVersion, limit);
+      Optional<List<Row>> result = read(afterVersion, upToVersion, limit);
       control.execute("COMMIT");
       return result;
     } catch (SQLException | RuntimeException e) {
@@ -67,7 +65,7 @@ final class ChangeLogReader implements AutoCloseable {
     }
   }
 
-  private Optional<List<Change>> read(long afterVersion, long upToVersion, int limit)
+  private Optional<List<Row>> read(long afterVersion, long upToVersion, int limit)
       throws SQLException {
     try (ResultSet rs = oldest.executeQuery()) {
       rs.next();
@@ -79,7 +77,7 @@ final class ChangeLogReader implements AutoCloseable {
     range.setLong(1, afterVersion);
     range.setLong(2, upToVersion);
     range.setInt(3, limit);
-    List<Change> out = new ArrayList<>();
+    List<Row> out = new ArrayList<>();
     try (ResultSet rs = range.executeQuery()) {
       long expected = afterVersion + 1;
       while (rs.next()) {
@@ -89,20 +87,23 @@ final class ChangeLogReader implements AutoCloseable {
               file, "is damaged: its change log lacks version " + expected + " before " + version);
         }
         expected++;
-        try {
-          out.add(ChangeCodec.decode(version, rs.getLong(2), rs.getBytes(3)));
-        } catch (IOException e) {
-          throw DatabaseFile.problem(
-              file, "is damaged: change log row " + version + " is unreadable: " + e.getMessage(), e);
-        }
+        out.add(new Row(version, rs.getLong(2), rs.getBytes(3)));
       }
     }
     return Optional.of(out);
   }
 
-  @Override
-  public synchronized void close() throws SQLException {
-    closed = true;
-    conn.close();
+  /** The changes the rows hold. */
+  static List<Change> decode(Path file, List<Row> rows) {
+    List<Change> out = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      try {
+        out.add(ChangeCodec.decode(row.version, row.committedAt, row.data));
+      } catch (IOException e) {
+        throw DatabaseFile.problem(
+            file, "is damaged: change log row " + row.version + " is unreadable: " + e.getMessage(), e);
+      }
+    }
+    return out;
   }
 }

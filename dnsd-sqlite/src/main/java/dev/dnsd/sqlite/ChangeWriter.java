@@ -18,13 +18,12 @@ import org.xbill.DNS.Record;
 /**
  * Writes batches of changes, each batch one SQLite transaction: the zone content, the change log
  * rows, the version, and the pruning of old log rows all commit together or not at all. Used only
- * under the store's writer lock, so it needs no locking of its own.
+ * under the store's lock on its {@link Session}, so it needs no locking of its own.
  */
-final class ChangeWriter implements AutoCloseable {
+final class ChangeWriter {
   /** How many log rows one look at the oldest end reads when pruning by age. */
   private static final int AGE_SCAN = 512;
 
-  private final Connection conn;
   private final int historyCount;
   private final @Nullable Duration historyAge;
   private final Clock clock;
@@ -48,16 +47,8 @@ final class ChangeWriter implements AutoCloseable {
    */
   private long oldestLoggedAt = Long.MIN_VALUE;
 
-  /** COMMIT itself failed: the batch may or may not be durable, and only a reopen can tell. */
-  static final class OutcomeUnknown extends Exception {
-    OutcomeUnknown(SQLException cause) {
-      super(cause);
-    }
-  }
-
   ChangeWriter(Connection conn, int historyCount, @Nullable Duration historyAge, Clock clock)
       throws SQLException {
-    this.conn = conn;
     this.historyCount = historyCount;
     this.historyAge = historyAge;
     this.clock = clock;
@@ -83,8 +74,13 @@ final class ChangeWriter implements AutoCloseable {
             "SELECT version, committed_at FROM changes ORDER BY version LIMIT " + AGE_SCAN);
   }
 
-  /** Makes the batch durable, all or nothing. */
-  void write(List<Change> batch) throws SQLException, OutcomeUnknown {
+  /**
+   * Makes the batch durable, all or nothing.
+   *
+   * @throws SQLException when SQLite failed; when COMMIT itself failed the batch may be durable or
+   *     not, which only reading the database again tells
+   */
+  void write(List<Change> batch) throws SQLException {
     control.execute("BEGIN IMMEDIATE");
     long hint;
     try {
@@ -116,7 +112,7 @@ final class ChangeWriter implements AutoCloseable {
       control.execute("COMMIT");
     } catch (SQLException e) {
       rollback(e);
-      throw new OutcomeUnknown(e);
+      throw e;
     }
     oldestLoggedAt = hint;
   }
@@ -133,11 +129,6 @@ final class ChangeWriter implements AutoCloseable {
       throw e;
     }
     oldestLoggedAt = hint;
-  }
-
-  @Override
-  public void close() throws SQLException {
-    conn.close();
   }
 
   private void apply(ZoneChange zc) throws SQLException {

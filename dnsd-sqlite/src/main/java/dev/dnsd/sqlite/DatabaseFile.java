@@ -9,8 +9,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +33,8 @@ final class DatabaseFile implements AutoCloseable {
   private final Path path;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  /** The file the store opened, as the OS names it (device and inode); null where it has no key. */
+  private volatile @Nullable Object identity;
 
   private DatabaseFile(Path path, FileChannel lockChannel, FileLock lock) {
     this.path = path;
@@ -82,8 +86,55 @@ final class DatabaseFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks an existing file for reading without claiming it.
+   *
+   * @return the file, absolute and with links resolved
+   * @throws StoreException naming the file when there is none or it is not a dnsd database this
+   *     code can read
+   */
+  static Path existing(Path given) {
+    Path path = resolve(given);
+    if (!Files.exists(path)) {
+      throw problem(path, "does not exist");
+    }
+    checkHeader(path);
+    return path;
+  }
+
   Path path() {
     return path;
+  }
+
+  /** Remembers which file the path names now, once SQLite has opened (or created) it. */
+  void pin() throws IOException {
+    identity = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+  }
+
+  /**
+   * Checks that the path still names the file the store opened. SQLite keeps writing to a file
+   * that was removed or replaced while open, and those writes are lost with it when it closes.
+   *
+   * @throws StoreException naming the path when the file is gone or another file took its name
+   */
+  void checkSameFile() {
+    Object pinned = identity;
+    if (pinned == null) {
+      return; // a file system without file keys: nothing to compare
+    }
+    Object now;
+    try {
+      now = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      throw problem(path, "was removed while the store had it open: commits would be written to a"
+          + " file that is gone, so none is acknowledged any more");
+    } catch (IOException e) {
+      throw problem(path, "can no longer be found (" + e + "): no commit is acknowledged any more", e);
+    }
+    if (!pinned.equals(now)) {
+      throw problem(path, "was replaced by another file while the store had it open: commits would"
+          + " be written to the file that was there, so none is acknowledged any more");
+    }
   }
 
   @Override

@@ -10,100 +10,163 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * Opens a store's file: refuses what is not ours before anything is written, sets durability,
  * brings the schema up to date, and loads the zones.
  *
- * <p>Durability pragmas: {@code journal_mode=WAL} (kept in the file) lets readers run beside the
- * writer; {@code synchronous=FULL} fsyncs the WAL at every commit, so a commit that returned
- * survives power loss as well as a crash ({@code NORMAL} would lose the last commits on power
- * loss); {@code fullfsync} makes macOS flush the disk's cache too, which its plain fsync does not.
+ * <p>Pragmas: {@code journal_mode=WAL} (kept in the file) appends each commit to the WAL and
+ * fsyncs only that; {@code synchronous=FULL} fsyncs the WAL at every commit, so a commit that
+ * returned survives power loss as well as a crash ({@code NORMAL} would lose the last commits on
+ * power loss); {@code fullfsync} makes macOS flush the disk's cache too, which its plain fsync
+ * does not.
+ *
+ * <p>{@code locking_mode=EXCLUSIVE}, set before the first read, keeps SQLite's WAL index in the
+ * heap instead of in a {@code FILE-shm} file mapped into memory. A fault of that mapping (the file
+ * truncated, its file system full or gone) is a SIGBUS that kills the JVM; a fault of a read or
+ * write is an error code the store can act on. The mode holds the database's lock until the
+ * connection closes, which suits a file the {@code FILE.lock} claim gives to one store anyway; it
+ * also means one connection per store ({@link Session}), and that no other program can read the
+ * file while the store is open. {@code mmap_size=0} keeps the database file itself unmapped.
  */
 final class Opening {
   /** How long SQLite retries internally before reporting a lock it could not get. */
   private static final int BUSY_TIMEOUT_MILLIS = 30_000;
 
-  record Opened(
-      DatabaseFile file,
-      ZoneTable table,
-      Map<String, String> meta,
-      ChangeWriter writer,
-      ChangeLogReader reader) {}
+  record Opened(DatabaseFile file, ZoneTable table, Map<String, String> meta, Session session) {}
+
+  /** Makes the store's connections; tests put a layer that injects faults in between. */
+  interface Connector {
+    Connector SQLITE = Opening::connect;
+
+    Connection connect(Path at, boolean readOnly, boolean create) throws SQLException;
+  }
 
   private Opening() {}
 
-  static Opened open(Path path, Options options) {
+  static Opened open(Path path, Options options, Connector connector) {
     DatabaseFile file = DatabaseFile.claim(path);
     Path at = file.path();
-    Connection writeConn = null;
-    Connection readConn = null;
+    Connection conn = null;
     try {
       boolean existed = Files.exists(at) && Files.size(at) > 0;
       boolean checked = false;
       if (existed && hasPendingWal(at)) {
         // A writable connection checkpoints the WAL into the file when it closes, even after we
         // refused the file; a read-only one never writes.
-        try (Connection conn = connect(at, true)) {
-          identity(conn, at);
-          quickCheck(conn, at);
+        try (Connection ro = connector.connect(at, true, false)) {
+          identity(ro, at);
+          quickCheck(ro, at);
         }
         checked = true;
       }
-      writeConn = connect(at, false);
-      checked |= prepare(writeConn, at, existed, checked);
-      readConn = connect(at, true);
-      // The integrity check reads every page and costs as much as loading: run the two together.
-      FutureTask<Void> check = null;
+      conn = connector.connect(at, false, true);
+      checked = prepare(conn, at, existed, checked);
       if (!checked) {
-        Connection conn = readConn;
-        check = new FutureTask<>(() -> { quickCheck(conn, at); return null; });
-        Thread thread = new Thread(check, "dnsd-sqlite-check");
-        thread.setDaemon(true);
-        thread.start();
+        quickCheck(conn, at);
       }
-      ZoneTable table;
-      try {
-        table = ZoneLoader.load(writeConn, at);
-      } finally {
-        if (check != null) {
-          await(check);
-        }
-      }
-      ChangeWriter writer =
-          new ChangeWriter(writeConn, options.historyCount(), options.historyAge(), options.clock());
-      writer.prune(table.version());
-      Map<String, String> meta = ZoneLoader.meta(writeConn);
-      return new Opened(file, table, meta, writer, new ChangeLogReader(readConn, at));
+      file.pin();
+      ZoneTable table = ZoneLoader.load(conn, at);
+      Session session = new Session(conn, at, options);
+      session.writer.prune(table.version());
+      Map<String, String> meta = ZoneLoader.meta(conn);
+      return new Opened(file, table, meta, session);
     } catch (SQLException e) {
-      closeAll(readConn, writeConn, file);
+      closeAll(conn, file);
       throw DatabaseFile.failure(at, "cannot be opened", e);
     } catch (IOException e) {
-      closeAll(readConn, writeConn, file);
+      closeAll(conn, file);
       throw DatabaseFile.problem(at, "cannot be read: " + e, e);
     } catch (RuntimeException | Error e) {
-      closeAll(readConn, writeConn, file);
+      closeAll(conn, file);
       throw e;
     }
   }
 
-  private static Connection connect(Path at, boolean readOnly) throws SQLException {
+  /**
+   * The zones as of the last commit, through a read-only connection and without the claim, so
+   * that it works beside the process that has the store open. Nothing is written, so a file this
+   * code would have to migrate first is refused rather than read with the wrong schema.
+   */
+  static ZoneTable readOnly(Path path) {
+    Path at = DatabaseFile.existing(path);
+    try (Connection conn = connect(at, true, false)) {
+      int userVersion = identity(conn, at);
+      if (userVersion == 0) {
+        throw DatabaseFile.problem(at, "holds no dnsd store yet");
+      }
+      if (userVersion < Schema.VERSION) {
+        throw DatabaseFile.problem(
+            at, "has the schema of an older dnsd (version " + userVersion
+                + "); serve from it once with this dnsd to bring it up to date");
+      }
+      return ZoneLoader.load(conn, at);
+    } catch (SQLException e) {
+      throw DatabaseFile.failure(at, "cannot be read", e);
+    }
+  }
+
+  /**
+   * A new session on the database a store has open, after its connection failed: never creates
+   * the file, and checks nothing a running store already checked.
+   */
+  static Session reconnect(Path at, Options options, Connector connector) throws SQLException {
+    Connection conn = connector.connect(at, false, false);
+    try {
+      return new Session(conn, at, options);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        conn.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private static Connection connect(Path at, boolean readOnly, boolean create) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
     config.setReadOnly(readOnly);
-    return config.createConnection("jdbc:sqlite:" + at);
+    if (!create) {
+      config.resetOpenMode(SQLiteOpenMode.CREATE);
+    }
+    // The only pragma the driver sets as it opens: it applies them in an order of its own, and one
+    // that reads the file before this one would put the WAL index in shared memory after all.
+    config.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
+    String url = "jdbc:sqlite:" + at;
+    if (readOnly) {
+      // Exclusive mode takes a write lock, which a read-only descriptor cannot: the read-only look
+      // at a file left by a crash goes without SQLite's locks ("unix-none"). The FILE.lock claim
+      // keeps other dnsd processes away, and the store's own connection locks the file after it.
+      config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+      url = "jdbc:sqlite:" + at.toUri() + "?vfs=unix-none";
+    }
+    Connection conn = config.createConnection(url);
+    try (Statement st = conn.createStatement()) {
+      st.execute("PRAGMA mmap_size = 0");
+      st.execute("PRAGMA synchronous = FULL");
+      st.execute("PRAGMA fullfsync = ON");
+    } catch (SQLException e) {
+      try {
+        conn.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return conn;
   }
 
   /**
    * Checks the database through SQLite, which also sees a header still in the WAL, before
-   * anything writes to it; then sets the durability pragmas and brings the schema up to date.
+   * anything writes to it; then turns on the WAL and brings the schema up to date.
    *
-   * @return whether the integrity check ran; it is left to run beside loading when the file
-   *     needs no write first
+   * @return whether the integrity check ran or was not needed (a new file); when the file needs no
+   *     write first it is left to the caller
    */
   private static boolean prepare(Connection conn, Path at, boolean existed, boolean checked)
       throws SQLException {
@@ -121,8 +184,6 @@ final class Opening {
               at, "cannot use write-ahead logging: journal mode is " + rs.getString(1));
         }
       }
-      st.execute("PRAGMA synchronous = FULL");
-      st.execute("PRAGMA fullfsync = ON");
       if (userVersion < Schema.VERSION) {
         st.execute("BEGIN IMMEDIATE");
         try {
@@ -168,32 +229,6 @@ final class Opening {
     }
   }
 
-  private static void await(FutureTask<Void> check) throws SQLException {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          check.get();
-          return;
-        } catch (InterruptedException e) {
-          interrupted = true; // the check holds a connection about to be closed: wait it out
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof SQLException se) {
-            throw se;
-          }
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
   private static String journalMode(Statement st) throws SQLException {
     try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
       rs.next();
@@ -208,15 +243,12 @@ final class Opening {
     }
   }
 
-  private static void closeAll(
-      @Nullable Connection reader, @Nullable Connection writer, DatabaseFile file) {
-    for (Connection c : new Connection[] {reader, writer}) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // Opening failed already; that error is the one to report.
-        }
+  private static void closeAll(@Nullable Connection conn, DatabaseFile file) {
+    if (conn != null) {
+      try {
+        conn.close();
+      } catch (SQLException ignored) {
+        // Opening failed already; that error is the one to report.
       }
     }
     file.close();

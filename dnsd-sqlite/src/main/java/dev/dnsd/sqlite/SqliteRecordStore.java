@@ -11,10 +11,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link dev.dnsd.store.RecordStore} in one SQLite file: the zones, their records, and a change
@@ -30,20 +32,34 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Durability.</b> The database runs in WAL mode with {@code synchronous=FULL} (and {@code
  * fullfsync} where the OS has it): a commit returns only after its WAL frames have been fsynced.
  * A commit that returned survives the process being killed at any moment, and it survives power
- * loss or an OS crash too, as far as the disk honours fsync. A commit that threw left nothing
- * behind, except when COMMIT itself failed, when the outcome is unknown: the store then refuses
- * further commits until it is reopened, which shows what was kept.
+ * loss or an OS crash too, as far as the disk honours fsync.
+ *
+ * <p><b>Faults.</b> A commit that fails (the disk full, an I/O error) throws a {@link
+ * StoreException} naming the file and leaves the zones as they were, so queries go on being
+ * answered from the last commit that succeeded. The store then closes its connection and opens the
+ * file again, which shows whether the failed commit was kept: SQLite may have written a commit
+ * whose own fsync failed. One that was not kept leaves the store as before, and the next commit
+ * goes ahead as soon as the disk takes it, with no restart. One that was kept is made durable by a
+ * checkpoint and returns as a success after all. When the file cannot be read again, commits are
+ * refused until it can; should it then hold the failed commit after all, the store refuses commits
+ * for good, because its zones in memory lack a change the file has, and asks for a restart. The
+ * file is never mapped into memory (see {@code Opening}), so no fault of it can kill the process.
+ * If the file is removed or replaced while the store is open, SQLite would go on writing into a
+ * file nobody can find again: the store compares the file with the path at every commit and, once
+ * they differ, refuses every commit with an error naming the path, logged once.
  *
  * <p><b>Concurrency.</b> All methods are thread-safe. Commits are serialized and grouped: the
  * commits that queue while one is being written go to disk in the next SQLite transaction, with
- * one fsync for all of them, and each still gets its own version and log row. {@link
- * #changesSince} reads on a separate connection and never waits for a commit. Busy waits inside
- * SQLite are bounded by a busy timeout, so "database is locked" does not reach callers.
+ * one fsync for all of them, and each still gets its own version and log row. The store has one
+ * SQLite connection; {@link #changesSince} takes turns on it with commits, in order of arrival,
+ * so it waits for at most the commit being written, and decodes what it read after letting go.
  *
  * <p><b>One process.</b> A store holds an OS lock on {@code FILE.lock} until it is closed or the
- * process dies; a second dnsd process, or a second open in this one, gets a clear error. The lock
- * file stays after close (it means nothing without the lock); SQLite's {@code FILE-wal} and
- * {@code FILE-shm} exist while the store is open and belong with the database when copying it.
+ * process dies; a second dnsd process, or a second open in this one, gets a clear error. SQLite
+ * holds the database file locked too (exclusive locking mode), so no other program can read it
+ * while the store is open: copy it, or run {@code sqlite3} on it, once the store is closed. The
+ * lock file stays after close (it means nothing without the lock); SQLite's {@code FILE-wal}
+ * exists while the store is open and belongs with the database when copying it.
  *
  * <p><b>History.</b> The change log keeps the last {@link Builder#historyCount} changes and,
  * when {@link Builder#historyAge} is set, only those younger than it. The zone content is kept
@@ -51,21 +67,32 @@ import org.jspecify.annotations.Nullable;
  * gets an empty answer from {@link #changesSince} and must copy all of {@link #zones()} instead.
  */
 public final class SqliteRecordStore extends AbstractRecordStore {
-  private final DatabaseFile file;
-  private final ChangeWriter writer;
-  private final ChangeLogReader reader;
-  private volatile @Nullable Throwable broken;
+  private static final Logger log = LoggerFactory.getLogger(SqliteRecordStore.class);
 
-  private SqliteRecordStore(
-      DatabaseFile file,
-      ZoneTable initial,
-      Map<String, String> meta,
-      ChangeWriter writer,
-      ChangeLogReader reader) {
-    super(initial, meta);
-    this.file = file;
-    this.writer = writer;
-    this.reader = reader;
+  private final DatabaseFile file;
+  private final Options options;
+  private final Opening.Connector connector;
+  /** Commits and change-log reads take turns on the session under it, in order of arrival. */
+  private final ReentrantLock sql = new ReentrantLock(true);
+  /** Guarded by {@link #sql}; null after a failure until the file is open again, and after close. */
+  private @Nullable Session session;
+  /** Guarded by {@link #sql}: the versions of a failed batch whose fate the file must still tell. */
+  private @Nullable Unsettled unsettled;
+  /** Guarded by {@link #sql}: commits failed in a row, so that a full disk logs once, not per commit. */
+  private int failures;
+  private boolean shut;
+  /** Why commits are refused for good; set once. */
+  private volatile @Nullable StoreException refusal;
+
+  /** A failed batch: the version before it and its last one. */
+  private record Unsettled(long before, long last) {}
+
+  private SqliteRecordStore(Opening.Opened opened, Options options, Opening.Connector connector) {
+    super(opened.table(), opened.meta());
+    this.file = opened.file();
+    this.session = opened.session();
+    this.options = options;
+    this.connector = connector;
   }
 
   /**
@@ -85,6 +112,27 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     return new Builder(path);
   }
 
+  /**
+   * The zones of the store in the file at {@code path} as of its last commit, read without opening
+   * the store: this works while a dnsd process has it open (SQLite's write-ahead log lets a reader
+   * run beside the writer), takes no lock a commit waits for, and never writes to the file.
+   *
+   * <pre>{@code
+   * Zone zone = SqliteRecordStore.readZones(Path.of("dnsd.db")).get(origin); // e.g. to export it
+   * }</pre>
+   *
+   * @throws StoreException naming the file when there is none, it is not a dnsd database, comes
+   *     from an older or newer dnsd, or is corrupt
+   */
+  public static ZoneTable readZones(Path path) {
+    return Opening.readOnly(path);
+  }
+
+  static SqliteRecordStore open(Path path, Options options, Opening.Connector connector) {
+    Objects.requireNonNull(options, "options");
+    return new SqliteRecordStore(Opening.open(path, options, connector), options, connector);
+  }
+
   /** The database file, absolute and with links resolved. */
   public Path path() {
     return file.path();
@@ -95,52 +143,206 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0: " + limit);
     }
-    if (isClosed()) {
-      throw DatabaseFile.problem(path(), "is closed");
-    }
+    long published = version();
+    Optional<List<ChangeLogReader.Row>> rows;
+    sql.lock();
     try {
-      return reader.since(afterVersion, version(), limit);
+      if (shut) {
+        throw DatabaseFile.problem(path(), "is closed");
+      }
+      rows = reopenedIfNeeded().log.since(afterVersion, published, limit);
     } catch (SQLException e) {
       throw DatabaseFile.failure(path(), "cannot read its change log", e);
+    } finally {
+      sql.unlock();
     }
+    return rows.map(r -> ChangeLogReader.decode(path(), r));
   }
 
   @Override
   protected void persist(List<Change> batch) {
-    Throwable failure = broken;
-    if (failure != null) {
-      throw DatabaseFile.problem(
-          path(),
-          "takes no more commits: an earlier commit failed while SQLite committed it, so"
-              + " whether it was kept is unknown until the store is reopened",
-          failure);
-    }
+    sql.lock();
     try {
-      writer.write(batch);
+      StoreException refused = refusal;
+      if (refused != null) {
+        throw new StoreException(refused.getMessage(), refused);
+      }
+      try {
+        write(batch);
+      } catch (StoreException e) {
+        // Once per run of failures: a full disk under load would otherwise log every commit.
+        if (failures++ == 0 && refusal == null) {
+          log.error("{} (queries go on from the zones as they were)", e.getMessage());
+        }
+        throw e;
+      }
+      if (failures > 0) {
+        log.info("database {} takes commits again, after {} failed", path(), failures);
+        failures = 0;
+      }
+    } finally {
+      sql.unlock();
+    }
+  }
+
+  private void write(List<Change> batch) {
+    Session s = reopenedIfNeeded();
+    try {
+      s.writer.write(batch);
     } catch (SQLException e) {
-      throw DatabaseFile.failure(path(), "could not commit", e);
-    } catch (ChangeWriter.OutcomeUnknown e) {
-      broken = e.getCause();
-      throw DatabaseFile.problem(
-          path(),
-          "failed to finish a commit; it may or may not be kept, and the store takes no more"
-              + " commits until it is reopened",
-          e.getCause());
+      settle(batch, e);
     } catch (IllegalStateException e) {
       throw DatabaseFile.problem(path(), "is out of step with the zones in memory: " + e.getMessage(), e);
+    }
+    // Before the commit is acknowledged: written to a file that is gone, it would be lost.
+    try {
+      file.checkSameFile();
+    } catch (StoreException e) {
+      throw refuse(e);
+    }
+  }
+
+  /**
+   * After a commit failed in SQLite: opens the file again and tells from the version it holds what
+   * became of the batch. Returns when the batch was kept and is durable now; throws otherwise.
+   */
+  private void settle(List<Change> batch, SQLException cause) {
+    Unsettled failed = new Unsettled(batch.get(0).version() - 1, batch.get(batch.size() - 1).version());
+    StoreException failure = DatabaseFile.failure(path(), "could not commit", cause);
+    closeSession();
+    unsettled = failed;
+    Session s;
+    long found;
+    try {
+      s = reopen();
+      found = s.version();
+    } catch (SQLException e) {
+      closeSession();
+      failure.addSuppressed(e);
+      throw DatabaseFile.problem(
+          path(),
+          "could not commit (" + cause.getMessage() + "), and whether the commit was kept is unknown"
+              + " until the database can be read again; the next commit tries",
+          failure);
+    }
+    if (found == failed.before) {
+      unsettled = null; // the store goes on as before
+      throw new StoreException(failure.getMessage() + "; nothing of the commit was kept", cause);
+    }
+    if (found != failed.last) {
+      throw refuse(outOfStep(found, failed.before));
+    }
+    try {
+      // The commit's own fsync may be what failed: it is durable only once written again and synced.
+      s.checkpoint();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+      throw refuse(DatabaseFile.problem(
+          path(),
+          "holds the commit of version " + failed.last + ", which failed in SQLite (" + cause.getMessage()
+              + ") and cannot be made durable (" + e.getMessage() + "); restart to serve what the file holds",
+          failure));
+    }
+    unsettled = null;
+    log.warn("database {}: the commit of version {} failed in SQLite but was kept, and is durable now", path(), failed.last);
+  }
+
+  /**
+   * The session, opening the file again first when a failure closed it. When a failed batch is
+   * still unsettled, the file shows its fate now: if it was kept after all, the zones in memory
+   * lack a change the file has, and commits are refused for good.
+   */
+  private Session reopenedIfNeeded() {
+    Session s = session;
+    if (s != null) {
+      return s;
+    }
+    long found;
+    try {
+      s = reopen();
+      found = s.version();
+    } catch (SQLException e) {
+      closeSession();
+      StoreException failure = DatabaseFile.failure(path(), "cannot be opened again", e);
+      throw new StoreException(
+          failure.getMessage() + "; commits are refused until it can be opened again", e);
+    }
+    long published = version();
+    if (found != published) {
+      Unsettled u = unsettled;
+      throw refuse(
+          u != null && found == u.last
+              ? DatabaseFile.problem(
+                  path(),
+                  "holds version " + found + " from a commit that was reported as failed, which the"
+                      + " zones in memory lack; restart to serve it")
+              : outOfStep(found, published));
+    }
+    unsettled = null;
+    return s;
+  }
+
+  private Session reopen() throws SQLException {
+    if (shut) {
+      throw DatabaseFile.problem(path(), "is closed");
+    }
+    try {
+      file.checkSameFile();
+    } catch (StoreException e) {
+      throw refuse(e);
+    }
+    Session s = Opening.reconnect(path(), options, connector);
+    session = s;
+    return s;
+  }
+
+  private StoreException outOfStep(long found, long expected) {
+    return DatabaseFile.problem(
+        path(), "holds version " + found + " where the store has " + expected
+            + ": something else changed it, so the store commits no more");
+  }
+
+  /** Refuses commits for good, saying why once in the log. */
+  private StoreException refuse(StoreException why) {
+    if (refusal == null) {
+      refusal = why;
+      log.error("{} (queries go on from the zones in memory; commits are refused until a restart)", why.getMessage());
+    }
+    return why;
+  }
+
+  private void closeSession() {
+    Session s = session;
+    session = null;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (SQLException e) {
+        log.debug("closing the failed connection to {}", path(), e);
+      }
     }
   }
 
   @Override
   protected void closeStorage() {
-    // The writer's connection closes last: the last connection out checkpoints the WAL into the
-    // database file and removes it.
-    try (DatabaseFile f = file;
-        ChangeWriter w = writer;
-        ChangeLogReader r = reader) {
-      // try-with-resources closes them in reverse order, each even when another fails.
-    } catch (SQLException e) {
-      throw DatabaseFile.failure(path(), "did not close cleanly", e);
+    sql.lock();
+    try {
+      shut = true;
+      Session s = session;
+      session = null;
+      // The connection closes before the claim: the last connection out checkpoints the WAL into
+      // the database file and removes it.
+      try {
+        if (s != null) {
+          s.close();
+        }
+      } catch (SQLException e) {
+        throw DatabaseFile.failure(path(), "did not close cleanly", e);
+      } finally {
+        file.close();
+      }
+    } finally {
+      sql.unlock();
     }
   }
 
@@ -207,9 +409,7 @@ public final class SqliteRecordStore extends AbstractRecordStore {
 
     /** Opens the store as {@link SqliteRecordStore#open(Path)} describes. */
     public SqliteRecordStore open() {
-      Opening.Opened opened = Opening.open(path, options);
-      return new SqliteRecordStore(
-          opened.file(), opened.table(), opened.meta(), opened.writer(), opened.reader());
+      return SqliteRecordStore.open(path, options, Opening.Connector.SQLITE);
     }
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A store in another JVM, for what one process cannot show: a second process holding the lock,
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Modes: {@code hold FILE} opens the store, prints {@code ready} and keeps it open until its
  * stdin closes; {@code commit FILE THREADS} commits one record per change from THREADS threads
- * forever and prints each version as soon as its commit returned.
+ * forever and prints each version as soon as its commit returned; {@code commit-through-faults
+ * FILE} commits one record per change forever from one thread, printing {@code ok VERSION} for
+ * each commit that returned and {@code failed MESSAGE} for each that threw.
  */
 final class ChildStore implements AutoCloseable {
   private final Process process;
@@ -130,6 +133,7 @@ final class ChildStore implements AutoCloseable {
         }
       }
       case "commit" -> commitForever(file, Integer.parseInt(args[2]), out);
+      case "commit-through-faults" -> commitThroughFaults(file, out);
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -157,6 +161,25 @@ final class ChildStore implements AutoCloseable {
     }
     for (Thread worker : workers) {
       worker.join(Duration.ofMinutes(5).toMillis());
+    }
+  }
+
+  private static void commitThroughFaults(Path file, PrintStream out) {
+    SqliteRecordStore store = SqliteRecordStore.open(file);
+    if (store.zones().isEmpty()) {
+      store.commit(createZone("example.com."));
+    }
+    out.println("opened " + store.version());
+    long run = ProcessHandle.current().pid();
+    for (long i = 0; ; i++) {
+      String owner = "p" + run + "-" + i + ".example.com.";
+      try {
+        out.println("ok " + store.commit(ChangeSet.builder().add(a(owner, "192.0.2.1")).build()).version());
+      } catch (RuntimeException e) {
+        out.println("failed " + String.valueOf(e.getMessage()).replace('\n', ' '));
+        // Pacing, not synchronisation: a store that fails at once would flood the pipe.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
     }
   }
 }

@@ -54,10 +54,12 @@ class MetadataTest {
       assertThat(store.meta("anything")).isNull();
       store.commit(ChangeSet.builder().meta("k", "v").build());
     }
-    try (SqliteRecordStore store = SqliteRecordStore.open(file);
-        Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
-        Statement st = conn.createStatement()) {
+    try (SqliteRecordStore store = SqliteRecordStore.open(file)) {
       assertThat(store.meta("k")).isEqualTo("v");
+    }
+    // Read once the store is closed: while open, it holds the file locked against other readers.
+    try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = conn.createStatement()) {
       assertThat(st.executeQuery("PRAGMA user_version").getInt(1)).isEqualTo(Schema.VERSION);
     }
   }

@@ -17,10 +17,13 @@ import dev.dnsd.zone.InvalidZoneException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /** What a commit writes is what the next open reads, edit by edit, compared with memory. */
@@ -106,6 +109,26 @@ class StoreRoundTripTest {
     try (SqliteRecordStore store = SqliteRecordStore.open(db)) {
       assertThat(store.version()).isEqualTo(2);
       assertThat(store.zones().get(name("example.com.")).rrset(name("www.example.com."), Type.A)).isNull();
+    }
+  }
+
+  @Test
+  void recordDataOverTheWireLimitIsRefusedAsAZoneRuleBeforeSqliteSeesIt() {
+    Path db = dir.resolve("dnsd.db");
+    List<String> strings = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      strings.add("x".repeat(255));
+    }
+    Record huge = new TXTRecord(name("huge.example.com."), DClass.IN, 60, strings);
+    try (SqliteRecordStore store = SqliteRecordStore.open(db)) {
+      store.commit(createZone("example.com."));
+      List<String> before = dump(store.zones());
+      assertThatThrownBy(() -> store.commit(ChangeSet.builder().add(huge).build()))
+          .isInstanceOf(InvalidZoneException.class)
+          .hasMessageContaining("huge.example.com. TXT has 76800 bytes of data");
+      assertThat(dump(store.zones())).isEqualTo(before);
+      assertThat(store.commit(ChangeSet.builder().add(a("x.example.com.", "192.0.2.5")).build()).version())
+          .isEqualTo(2);
     }
   }
 

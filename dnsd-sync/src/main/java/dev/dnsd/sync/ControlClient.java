@@ -153,6 +153,22 @@ public final class ControlClient implements AutoCloseable {
     return Zone.of(origin, records);
   }
 
+  /**
+   * Asks the primary to reload (what that means is the server's {@link ReloadHandler}; the
+   * runnable dnsd re-reads its configuration and zone files) and returns its report.
+   *
+   * @throws SyncException with {@link SyncException.Reason#RELOAD_FAILED} and the server's reason
+   *     when the reload failed or the primary has none
+   */
+  public synchronized String reload() throws IOException {
+    long id = nextRequest++;
+    channel.send(Protocol.RELOAD, new WireWriter().u32(id));
+    WireReader r = response(id, Protocol.RELOADED);
+    String summary = r.string();
+    r.end();
+    return summary;
+  }
+
   private WireReader response(long id, int type) throws IOException {
     while (true) {
       FrameChannel.Frame frame = channel.receive();

@@ -64,7 +64,8 @@ final class PrimaryConnection {
   /** Whether this frame may block (a control request commits and may wait for secondaries). */
   boolean mayBlock(int type) {
     return peer != null
-        && (type == Protocol.COMMIT || type == Protocol.LIST_ZONES || type == Protocol.GET_ZONE);
+        && (type == Protocol.COMMIT || type == Protocol.LIST_ZONES || type == Protocol.GET_ZONE
+            || type == Protocol.RELOAD);
   }
 
   /** One frame from the peer; a protocol error ends the connection after an ERROR. */
@@ -149,7 +150,7 @@ final class PrimaryConnection {
         }
         primary.acknowledged(p.name(), version);
       }
-      case Protocol.COMMIT, Protocol.LIST_ZONES, Protocol.GET_ZONE -> {
+      case Protocol.COMMIT, Protocol.LIST_ZONES, Protocol.GET_ZONE, Protocol.RELOAD -> {
         long requestId = body.u32();
         if (!p.roles().contains(Role.CONTROL)) {
           refuse(requestId, "peer " + p.name() + " may not change or read zones");
@@ -234,8 +235,37 @@ final class PrimaryConnection {
         }
         channel.send(Protocol.ZONE, w);
       }
+      case Protocol.RELOAD -> {
+        body.end();
+        reload(requestId);
+      }
       default -> throw new IllegalStateException("not a control request: " + type);
     }
+  }
+
+  private void reload(long requestId) throws IOException {
+    ReloadHandler handler = primary.reloadHandler();
+    if (handler == null) {
+      channel.sendError(requestId, SyncException.Reason.RELOAD_FAILED, "this primary has no reload");
+      return;
+    }
+    log.info("reload requested by control peer {} at {}", peerName(), channel.remote());
+    String summary;
+    try {
+      summary = handler.reload();
+    } catch (Exception e) {
+      String why = e.getMessage() != null ? e.getMessage() : e.toString();
+      log.warn("reload requested by control peer {} failed: {}", peerName(), why);
+      channel.sendError(requestId, SyncException.Reason.RELOAD_FAILED, fit(why));
+      return;
+    }
+    channel.send(Protocol.RELOADED, new WireWriter().u32(requestId).string(fit(summary)));
+  }
+
+  /** A message as a protocol string holds it: a report longer than that is cut, not refused. */
+  private static String fit(String message) {
+    int max = 16_000; // characters: at most 48,000 UTF-8 bytes, below the 65,535 a string holds
+    return message.length() <= max ? message : message.substring(0, max) + "...";
   }
 
   private static void names(WireWriter w, List<String> names) {

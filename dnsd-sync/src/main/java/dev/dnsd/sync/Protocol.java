@@ -36,6 +36,8 @@ final class Protocol {
   static final int ZONES = 0x23;
   static final int GET_ZONE = 0x24;
   static final int ZONE = 0x25;
+  static final int RELOAD = 0x26;
+  static final int RELOADED = 0x27;
 
   static final int PING = 0x30;
   static final int ERROR = 0x7F;

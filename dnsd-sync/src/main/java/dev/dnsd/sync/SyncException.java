@@ -13,7 +13,8 @@ public class SyncException extends IOException {
     INVALID_CHANGE(5),
     STORE_FAILED(6),
     SHUTTING_DOWN(7),
-    OVERLOADED(8);
+    OVERLOADED(8),
+    RELOAD_FAILED(9);
 
     final int code;
 

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -73,6 +74,7 @@ public final class SyncPrimary implements ServerExtension {
   private final Duration keepalive;
   private final Duration handshakeTimeout;
   private final int maxQueuedChanges;
+  private final @Nullable ReloadHandler reloadHandler;
   private final NonceCache nonces = new NonceCache(100_000);
   private final Set<PrimaryConnection> connections = ConcurrentHashMap.newKeySet();
   // Highest version each secondary (by name) acknowledged; guarded by itself, waited on by commits.
@@ -92,6 +94,7 @@ public final class SyncPrimary implements ServerExtension {
     this.keepalive = b.keepalive;
     this.handshakeTimeout = b.handshakeTimeout;
     this.maxQueuedChanges = b.maxQueuedChanges;
+    this.reloadHandler = b.reloadHandler;
   }
 
   public static Builder builder() {
@@ -259,6 +262,10 @@ public final class SyncPrimary implements ServerExtension {
     return maxQueuedChanges;
   }
 
+  @Nullable ReloadHandler reloadHandler() {
+    return reloadHandler;
+  }
+
   AuthBackoff backoff() {
     return backoff;
   }
@@ -333,6 +340,7 @@ public final class SyncPrimary implements ServerExtension {
     private Duration keepalive = Duration.ofSeconds(10);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private int maxQueuedChanges = 100_000;
+    private @Nullable ReloadHandler reloadHandler;
 
     private Builder() {}
 
@@ -393,6 +401,16 @@ public final class SyncPrimary implements ServerExtension {
       }
       once.claim("maxQueuedChanges", max);
       maxQueuedChanges = max;
+      return this;
+    }
+
+    /**
+     * What a control client's reload request ({@link ControlClient#reload()}) does; without a
+     * handler the request is refused.
+     */
+    public Builder onReload(ReloadHandler handler) {
+      once.claim("onReload", handler);
+      reloadHandler = Objects.requireNonNull(handler, "handler");
       return this;
     }
 

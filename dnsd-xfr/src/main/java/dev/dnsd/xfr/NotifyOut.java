@@ -9,14 +9,18 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -36,44 +41,79 @@ import org.xbill.DNS.Type;
  * secondaries over UDP, and retries with growing intervals until each answers. A newer NOTIFY
  * for the same zone and secondary replaces one still unanswered. Answers come back on one
  * socket, read by one thread.
+ *
+ * <p>A NOTIFY to a target with a key is signed (RFC 8945), afresh at each attempt so that its
+ * time stays within the fudge, and only an answer signed with that key over one of those
+ * attempts' MACs counts: a secondary that requires the key answers so, and anything else (an
+ * unsigned or forged answer) leaves the NOTIFY to be retried.
  */
 final class NotifyOut implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NotifyOut.class);
+  /** At most one warning a minute about answers that failed the TSIG check; the rest at debug. */
+  private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
-  private final Map<Name, List<InetSocketAddress>> targets;
+  /** A secondary to notify, and the key to sign with (none: unsigned). */
+  record Target(InetSocketAddress address, @Nullable TsigKey key) {}
+
+  private final Function<Name, List<Target>> targets;
   private final ScheduledExecutorService scheduler;
+  private final Clock clock;
   private final Duration firstRetry;
   private final int maxAttempts;
   private final DatagramSocket socket;
   private final Thread reader;
   private final SecureRandom random = new SecureRandom();
-  private final Map<Target, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<Key, Pending> pending = new ConcurrentHashMap<>();
+  private final AtomicLong lastWarned = new AtomicLong(Long.MIN_VALUE);
   private volatile boolean closed;
 
-  private record Target(Name zone, InetSocketAddress secondary) {}
+  private record Key(Name zone, InetSocketAddress secondary) {}
 
   private final class Pending {
-    final Target target;
+    final Key key;
+    final @Nullable TsigKey tsigKey;
     final int id;
-    final byte[] wire;
+    final SOARecord soa;
+    /** The TSIG record of each signed attempt: an answer may come to any of them. */
+    final List<TSIGRecord> signed = new CopyOnWriteArrayList<>();
     int attempts;
     @Nullable ScheduledFuture<?> retry;
 
-    Pending(Target target, int id, byte[] wire) {
-      this.target = target;
+    Pending(Key key, @Nullable TsigKey tsigKey, int id, SOARecord soa) {
+      this.key = key;
+      this.tsigKey = tsigKey;
       this.id = id;
-      this.wire = wire;
+      this.soa = soa;
+    }
+
+    byte[] wire() {
+      Message m = new Message(id);
+      m.getHeader().setOpcode(Opcode.NOTIFY);
+      m.getHeader().setFlag(Flags.AA);
+      m.addRecord(Record.newRecord(soa.getName(), Type.SOA, DClass.IN), Section.QUESTION);
+      m.addRecord(soa, Section.ANSWER); // the new serial as a hint (RFC 1996 §3.7)
+      if (tsigKey == null) {
+        return m.toWire();
+      }
+      Tsig.SignedRequest request = Tsig.signRequest(m, tsigKey, clock);
+      signed.add(request.tsig());
+      return request.wire();
     }
   }
 
+  /**
+   * @param targets the secondaries to notify of a change of a zone, with their keys
+   */
   NotifyOut(
-      Map<Name, List<InetSocketAddress>> targets,
+      Function<Name, List<Target>> targets,
       ScheduledExecutorService scheduler,
+      Clock clock,
       Duration firstRetry,
       int maxAttempts)
       throws SocketException {
     this.targets = targets;
     this.scheduler = scheduler;
+    this.clock = clock;
     this.firstRetry = firstRetry;
     this.maxAttempts = maxAttempts;
     this.socket = new DatagramSocket();
@@ -85,28 +125,21 @@ final class NotifyOut implements AutoCloseable {
   /** Runs on the committing thread, so it only hands the NOTIFYs to the scheduler. */
   void committed(Change change, ZoneTable after) {
     for (ZoneChange zc : change.zones()) {
-      List<InetSocketAddress> secondaries = targets.get(zc.origin());
       SOARecord soa = zc.newSoa();
-      if (secondaries == null || soa == null) {
+      if (soa == null) {
         continue;
       }
-      for (InetSocketAddress secondary : secondaries) {
-        notify(soa, secondary);
+      for (Target target : targets.apply(zc.origin())) {
+        notify(soa, target);
       }
     }
   }
 
   /** Starts notifying a secondary of the zone's new SOA; returns at once. */
-  void notify(SOARecord soa, InetSocketAddress secondary) {
-    Target target = new Target(soa.getName(), secondary);
-    int id = random.nextInt(0x10000);
-    Message m = new Message(id);
-    m.getHeader().setOpcode(Opcode.NOTIFY);
-    m.getHeader().setFlag(Flags.AA);
-    m.addRecord(Record.newRecord(soa.getName(), Type.SOA, DClass.IN), Section.QUESTION);
-    m.addRecord(soa, Section.ANSWER); // the new serial as a hint (RFC 1996 §3.7)
-    Pending p = new Pending(target, id, m.toWire());
-    Pending old = pending.put(target, p);
+  void notify(SOARecord soa, Target target) {
+    Key key = new Key(soa.getName(), target.address());
+    Pending p = new Pending(key, target.key(), random.nextInt(0x10000), soa);
+    Pending old = pending.put(key, p);
     if (old != null) {
       cancel(old);
     }
@@ -120,14 +153,15 @@ final class NotifyOut implements AutoCloseable {
 
   private void attempt(Pending p) {
     synchronized (p) {
-      if (closed || pending.get(p.target) != p) {
+      if (closed || pending.get(p.key) != p) {
         return;
       }
       p.attempts++;
       try {
-        socket.send(new DatagramPacket(p.wire, p.wire.length, p.target.secondary()));
+        byte[] wire = p.wire();
+        socket.send(new DatagramPacket(wire, wire.length, p.key.secondary()));
       } catch (IOException e) {
-        log.warn("NOTIFY for {} to {} could not be sent: {}", p.target.zone(), p.target.secondary(), e.toString());
+        log.warn("NOTIFY for {} to {} could not be sent: {}", p.key.zone(), p.key.secondary(), e.toString());
       }
       if (p.attempts >= maxAttempts) {
         // The last attempt still gets its interval to be answered; then it is given up.
@@ -143,9 +177,9 @@ final class NotifyOut implements AutoCloseable {
   }
 
   private void giveUp(Pending p) {
-    if (pending.remove(p.target, p)) {
+    if (pending.remove(p.key, p)) {
       log.warn("{} did not answer NOTIFY for {} after {} attempts; it will find the change at its"
-          + " next SOA refresh", p.target.secondary(), p.target.zone(), p.attempts);
+          + " next SOA refresh", p.key.secondary(), p.key.zone(), p.attempts);
     }
   }
 
@@ -155,7 +189,8 @@ final class NotifyOut implements AutoCloseable {
       DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
       try {
         socket.receive(packet);
-        answered(new Message(Arrays.copyOf(buffer, packet.getLength())), (InetSocketAddress) packet.getSocketAddress());
+        byte[] wire = Arrays.copyOf(buffer, packet.getLength());
+        answered(new Message(wire), wire, (InetSocketAddress) packet.getSocketAddress());
       } catch (IOException | RuntimeException e) {
         if (!closed) {
           log.debug("ignoring a bad NOTIFY answer: {}", e.toString());
@@ -164,23 +199,48 @@ final class NotifyOut implements AutoCloseable {
     }
   }
 
-  private void answered(Message answer, InetSocketAddress from) {
+  private void answered(Message answer, byte[] wire, InetSocketAddress from) {
     Record question = answer.getQuestion();
     if (!answer.getHeader().getFlag(Flags.QR) || answer.getHeader().getOpcode() != Opcode.NOTIFY
         || question == null) {
       return;
     }
-    Target target = new Target(question.getName(), from);
-    Pending p = pending.get(target);
+    Key key = new Key(question.getName(), from);
+    Pending p = pending.get(key);
     if (p == null || p.id != answer.getHeader().getID()) {
       return;
     }
-    if (pending.remove(target, p)) {
+    if (p.tsigKey != null && !signedByTarget(p, wire)) {
+      badlySigned(from, key.zone(), answer.getTSIG() == null ? "unsigned" : "failed the TSIG check");
+      return;
+    }
+    if (pending.remove(key, p)) {
       cancel(p);
       int rcode = answer.getRcode();
       if (rcode != Rcode.NOERROR) {
-        log.warn("{} answered NOTIFY for {} with {}", from, target.zone(), Rcode.string(rcode));
+        log.warn("{} answered NOTIFY for {} with {}", from, key.zone(), Rcode.string(rcode));
       }
+    }
+  }
+
+  private boolean signedByTarget(Pending p, byte[] wire) {
+    for (TSIGRecord request : p.signed) {
+      if (Tsig.verifiesResponse(wire, request, p.tsigKey, clock)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An answer that does not count; said once a minute at most, since anyone can send them. */
+  private void badlySigned(InetSocketAddress from, Name zone, String why) {
+    long now = clock.millis();
+    long last = lastWarned.get();
+    if ((last == Long.MIN_VALUE || now - last >= WARN_EVERY.toMillis()) && lastWarned.compareAndSet(last, now)) {
+      log.warn("an answer from {} to a signed NOTIFY for {} was {}: not taken, the NOTIFY is retried"
+          + " (more such answers are logged at debug for a minute)", from, zone, why);
+    } else {
+      log.debug("an answer from {} to a signed NOTIFY for {} was {}: not taken", from, zone, why);
     }
   }
 

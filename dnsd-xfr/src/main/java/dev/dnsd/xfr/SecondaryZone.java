@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiConsumer;
 import java.util.concurrent.ScheduledFuture;
@@ -59,6 +60,8 @@ final class SecondaryZone {
   private volatile boolean expired;
   /** Told when the zone expires and when it is fresh again, so the server answers SERVFAIL. */
   private final BiConsumer<Name, Boolean> expiry;
+  /** Store metadata every transfer commits with the zone: a catalog member's bookkeeping. */
+  private final Map<String, String> commitMeta;
 
   SecondaryZone(
       Name origin,
@@ -67,8 +70,10 @@ final class SecondaryZone {
       RecordStore store,
       Clock clock,
       ScheduledExecutorService scheduler,
-      BiConsumer<Name, Boolean> expiry) {
+      BiConsumer<Name, Boolean> expiry,
+      Map<String, String> commitMeta) {
     this.origin = origin;
+    this.commitMeta = Map.copyOf(commitMeta);
     this.expiry = expiry;
     this.primary = primary;
     this.key = key;
@@ -95,6 +100,18 @@ final class SecondaryZone {
 
   boolean isExpired() {
     return expired;
+  }
+
+  /**
+   * The EDNS EXPIRE value (RFC 7314): the seconds left until the zone expires, which is the SOA
+   * expire interval less the time since the last successful refresh; 0 once expired.
+   */
+  synchronized long expireSeconds(Zone zone) {
+    if (expired) {
+      return 0;
+    }
+    Instant since = lastSuccess != null ? lastSuccess : clock.instant();
+    return Math.max(0, zone.soa().getExpire() - Duration.between(since, clock.instant()).getSeconds());
   }
 
   synchronized void close() {
@@ -167,15 +184,21 @@ final class SecondaryZone {
             : ZoneTransferIn.newIXFR(origin, current.serial(), true, primary, tsig);
     xfr.setTimeout(NETWORK_TIMEOUT);
     xfr.run();
-    ChangeSet changes;
+    ChangeSet.Builder changes;
     if (xfr.isCurrent()) {
       return;
     } else if (xfr.isAXFR()) {
-      changes = ChangeSet.builder().replaceZone(origin, xfr.getAXFR()).build();
+      changes = ChangeSet.builder().replaceZone(origin, xfr.getAXFR());
     } else {
       changes = fromDeltas(xfr.getIXFR());
     }
-    store.commit(changes);
+    commitMeta.forEach(changes::meta);
+    synchronized (this) {
+      if (closed) {
+        return; // no longer followed: a catalog consumer may have just deleted the zone
+      }
+    }
+    store.commit(changes.build());
     Zone now = store.zones().get(origin);
     log.info("secondary zone {} transferred from {} by {}, serial {}", origin, primary,
         xfr.isAXFR() ? "AXFR" : "IXFR", now == null ? "?" : now.serial());
@@ -185,7 +208,7 @@ final class SecondaryZone {
    * The IXFR's difference sequences as one change set, in order; the SOA is replaced by the last
    * sequence's, so the store keeps the primary's serial.
    */
-  private static ChangeSet fromDeltas(List<ZoneTransferIn.Delta> deltas) {
+  private static ChangeSet.Builder fromDeltas(List<ZoneTransferIn.Delta> deltas) {
     ChangeSet.Builder b = ChangeSet.builder();
     for (ZoneTransferIn.Delta delta : deltas) {
       for (Record r : delta.deletes) {
@@ -197,7 +220,7 @@ final class SecondaryZone {
         b.add(r);
       }
     }
-    return b.build();
+    return b;
   }
 
   private long primarySerial() throws IOException {

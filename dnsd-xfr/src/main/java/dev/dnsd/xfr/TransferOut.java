@@ -70,6 +70,7 @@ final class TransferOut {
       reply.send(rcode);
       return;
     }
+    reply.about(zone);
     List<Record> records;
     if (axfr) {
       records = axfr(zone);

@@ -122,14 +122,57 @@ final class Tsig {
     }
 
     byte[] sign(Message message) {
-      byte[] unsigned = message.toWire();
+      return sign(message.toWire());
+    }
+
+    /** Signs a message already encoded (its ID is read from the bytes). */
+    byte[] sign(byte[] unsigned) {
+      int id = (unsigned[0] & 0xFF) << 8 | (unsigned[1] & 0xFF);
       TSIGRecord tsig =
-          generate(key, unsigned, priorMac, clock.instant(), Rcode.NOERROR, null, first,
-              message.getHeader().getID());
+          generate(key, unsigned, priorMac, clock.instant(), Rcode.NOERROR, null, first, id);
       first = false;
       priorMac = tsig.getSignature();
       return append(unsigned, tsig);
     }
+  }
+
+  /**
+   * Signs an encoded response to a verified request, and leaves others as they are: what {@link
+   * #encode} does for a response that had to be cut to fit first.
+   */
+  static byte[] sign(byte[] unsigned, Check check, Clock clock) {
+    TsigKey key = check.key();
+    TSIGRecord request = check.request();
+    if (!check.verified() || key == null || request == null) {
+      return unsigned;
+    }
+    return new Stream(key, request, clock).sign(unsigned);
+  }
+
+  /** A request we send, signed (RFC 8945 §5.1), with the TSIG record the answer's MAC covers. */
+  record SignedRequest(byte[] wire, TSIGRecord tsig) {}
+
+  /** Signs a request with dnsjava's signer, which adds the TSIG record to the message. */
+  static SignedRequest signRequest(Message request, TsigKey key, Clock clock) {
+    dnsjavaKey(key, clock).apply(request, null);
+    return new SignedRequest(request.toWire(), request.getTSIG());
+  }
+
+  /**
+   * Whether a response to a request we signed is signed with the same key over that request's
+   * MAC (RFC 8945 §5.4.1): an unsigned or badly signed response is no answer.
+   */
+  static boolean verifiesResponse(byte[] wire, TSIGRecord request, TsigKey key, Clock clock) {
+    Message response;
+    try {
+      response = new Message(wire);
+    } catch (IOException e) {
+      return false;
+    }
+    if (response.getTSIG() == null) {
+      return false;
+    }
+    return dnsjavaKey(key, clock).verify(response, wire, request) == Rcode.NOERROR;
   }
 
   static TSIG dnsjavaKey(TsigKey key, Clock clock) {

@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
@@ -33,13 +33,13 @@ final class UpdateIn {
   private final RecordStore store;
   private final Map<Name, List<UpdateGrant>> grants;
   /** Zones copied from a primary: they change only by transfer from it. */
-  private final Set<Name> secondaryZones;
+  private final Predicate<Name> secondaryZone;
   private final Object lock = new Object();
 
-  UpdateIn(RecordStore store, Map<Name, List<UpdateGrant>> grants, Set<Name> secondaryZones) {
+  UpdateIn(RecordStore store, Map<Name, List<UpdateGrant>> grants, Predicate<Name> secondaryZone) {
     this.store = store;
     this.grants = grants;
-    this.secondaryZones = secondaryZones;
+    this.secondaryZone = secondaryZone;
   }
 
   void answer(Reply reply) throws IOException {
@@ -52,7 +52,7 @@ final class UpdateIn {
       rcode = Rcode.FORMERR;
     } else if (store.zones().get(zoneSection.getName()) == null) {
       rcode = Rcode.NOTAUTH;
-    } else if (secondaryZones.contains(zoneSection.getName())) {
+    } else if (secondaryZone.test(zoneSection.getName())) {
       rcode = Rcode.REFUSED;
     } else {
       List<UpdateGrant> granted = granted(zoneSection.getName(), reply.tsig());

@@ -33,7 +33,8 @@ import org.xbill.DNS.Type;
 /**
  * Standard zone replication and dynamic update for a {@link DnsServer}, as one {@link
  * ServerExtension}: AXFR and IXFR out to allowed clients, NOTIFY to secondaries after every
- * commit, RFC 2136 UPDATE from allowed TSIG keys, and secondary zones that follow a primary.
+ * commit (TSIG-signed when a key applies), RFC 2136 UPDATE from allowed TSIG keys, secondary
+ * zones that follow a primary, and catalog zones (RFC 9432) produced and consumed.
  *
  * <pre>{@code
  * TsigKey key = TsigKey.fromFile("xfr-key", "hmac-sha256", Path.of("xfr.key"));
@@ -42,8 +43,9 @@ import org.xbill.DNS.Type;
  *     .allowTransferKey("example.com", "xfr-key")
  *     .allowTransfer("example.com", "192.0.2.0/24")
  *     .allowUpdate("example.com", "xfr-key")
- *     .notify("example.com", new InetSocketAddress("192.0.2.53", 53))
+ *     .notify("example.com", new InetSocketAddress("192.0.2.53", 53)) // signed with xfr-key
  *     .secondaryZone("example.net", new InetSocketAddress("198.51.100.1", 53), "xfr-key")
+ *     .catalog("catalog.example")                                       // lists example.com
  *     .build();
  * DnsServer server = DnsServer.builder().store(store).extension(xfr).build().start();
  * }</pre>
@@ -54,8 +56,9 @@ import org.xbill.DNS.Type;
  *
  * <p>This class configures and dispatches; each protocol has a class of its own: {@link
  * TransferOut} with its {@link TransferAcl}, {@link UpdateIn}, {@link NotifyIn} with the
- * secondary zones it refreshes, {@link NotifyOut}, and {@link SignedAnswers}. They answer through
- * one {@code Reply}, which signs and keeps to the request's size limit.
+ * secondary zones it refreshes, {@link NotifyOut}, {@link SignedAnswers}, and the catalog roles
+ * {@link CatalogProducer} and {@link CatalogConsumer}. They answer through one {@code Reply},
+ * which signs, keeps to the request's size limit and adds the OPT record (with EDNS EXPIRE).
  *
  * <p>Thread-safe. An instance serves one server: it is configured by its builder, started by the
  * server and closed with it. Timers run on the builder's scheduler (a private one by default) and
@@ -69,8 +72,12 @@ public final class ZoneTransfers implements ServerExtension {
   private final Map<Name, TsigKey> keys;
   private final TransferAcl transferAcl;
   private final Map<Name, List<UpdateGrant>> updateGrants;
-  private final Map<Name, List<InetSocketAddress>> notifyTargets;
+  private final Map<Name, List<NotifyTarget>> notifyTargets;
   private final Map<Name, NotifyIn.Config> secondaryZones;
+  private final @Nullable Name catalog;
+  private final Map<Name, String> catalogGroups;
+  private final Map<Name, Name> catalogCoo;
+  private final Map<Name, NotifyIn.Config> consumedCatalogs;
   private final Clock clock;
   private final @Nullable ScheduledExecutorService givenScheduler;
   private final Duration notifyFirstRetry;
@@ -80,25 +87,38 @@ public final class ZoneTransfers implements ServerExtension {
   private volatile @Nullable Handlers handlers;
   private @Nullable ScheduledExecutorService scheduler;
   private RecordStore.@Nullable Subscription subscription;
+  private volatile int udpPayload;
 
-  /** One handler per kind of request this extension takes. */
+  /** A secondary to NOTIFY, and the key named for it (null: the zone's transfer key, if any). */
+  private record NotifyTarget(InetSocketAddress address, @Nullable Name key) {}
+
+  /** One handler per kind of request this extension takes, and the catalog roles. */
   private record Handlers(
       SignedAnswers signedAnswers,
       TransferOut transferOut,
       NotifyIn notifyIn,
       UpdateIn updateIn,
-      @Nullable NotifyOut notifyOut) {}
+      @Nullable NotifyOut notifyOut,
+      @Nullable CatalogProducer producer,
+      @Nullable CatalogConsumer consumer) {}
+
+  /** Set by start(): which zones the produced catalog lists, for the rules members inherit. */
+  private volatile @Nullable CatalogProducer producer;
 
   private ZoneTransfers(Builder b) {
     this.keys = Map.copyOf(b.keys);
-    this.transferAcl = new TransferAcl(b.transferPrefixes, b.transferKeys);
+    this.transferAcl = new TransferAcl(b.transferPrefixes, b.transferKeys, this::rulesOf);
     Map<Name, List<UpdateGrant>> grants = new LinkedHashMap<>();
     b.update.forEach((zone, list) -> grants.put(zone, List.copyOf(list)));
     this.updateGrants = Map.copyOf(grants);
-    Map<Name, List<InetSocketAddress>> targets = new LinkedHashMap<>();
+    Map<Name, List<NotifyTarget>> targets = new LinkedHashMap<>();
     b.notify.forEach((zone, list) -> targets.put(zone, List.copyOf(list)));
     this.notifyTargets = Map.copyOf(targets);
     this.secondaryZones = Map.copyOf(b.secondaries);
+    this.catalog = b.catalog;
+    this.catalogGroups = Map.copyOf(b.catalogGroups);
+    this.catalogCoo = Map.copyOf(b.catalogCoo);
+    this.consumedCatalogs = Map.copyOf(b.consumedCatalogs);
     this.clock = b.clock != null ? b.clock : Clock.systemUTC();
     this.givenScheduler = b.scheduler;
     this.notifyFirstRetry = b.notifyFirstRetry;
@@ -115,6 +135,7 @@ public final class ZoneTransfers implements ServerExtension {
       throw new IllegalStateException("ZoneTransfers serves one server and was started already");
     }
     RecordStore store = server.store();
+    udpPayload = server.maxUdpPayload();
     ScheduledExecutorService timers = givenScheduler;
     if (timers == null) {
       ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(2, r -> {
@@ -128,16 +149,55 @@ public final class ZoneTransfers implements ServerExtension {
     scheduler = timers;
     NotifyOut notifyOut = null;
     if (!notifyTargets.isEmpty()) {
-      notifyOut = new NotifyOut(notifyTargets, timers, notifyFirstRetry, notifyAttempts);
+      notifyOut = new NotifyOut(this::notifyTargets, timers, clock, notifyFirstRetry, notifyAttempts);
       subscription = store.subscribe(notifyOut::committed);
     }
+    Map<Name, NotifyIn.Config> followed = new LinkedHashMap<>(secondaryZones);
+    followed.putAll(consumedCatalogs);
+    NotifyIn notifyIn = new NotifyIn(followed, keys, server, clock, timers);
+    CatalogConsumer consumer =
+        consumedCatalogs.isEmpty() ? null : new CatalogConsumer(consumedCatalogs, notifyIn, store, timers);
+    CatalogProducer made =
+        catalog == null ? null : new CatalogProducer(catalog, catalogGroups, catalogCoo, z -> !notifyIn.follows(z));
     handlers =
         new Handlers(
             new SignedAnswers(server),
             new TransferOut(store, transferAcl),
-            new NotifyIn(secondaryZones, keys, server, clock, timers),
-            new UpdateIn(store, updateGrants, secondaryZones.keySet()),
-            notifyOut);
+            notifyIn,
+            new UpdateIn(store, updateGrants, notifyIn::follows),
+            notifyOut,
+            made,
+            consumer);
+    if (consumer != null) {
+      consumer.start();
+    }
+    if (made != null) {
+      made.start(store);
+      producer = made;
+    }
+  }
+
+  /**
+   * The zone whose transfer rules and NOTIFY targets a zone follows: its own when it has any,
+   * else the produced catalog's when the catalog lists it, so that the catalog's consumers can
+   * transfer and hear of the member zones a catalog brings them.
+   */
+  private Name rulesOf(Name zone) {
+    CatalogProducer p = producer;
+    return p != null && p.isMember(zone) ? p.catalog() : zone;
+  }
+
+  private List<NotifyOut.Target> notifyTargets(Name zone) {
+    List<NotifyTarget> targets = notifyTargets.get(zone);
+    if (targets == null) {
+      targets = notifyTargets.getOrDefault(rulesOf(zone), List.of());
+    }
+    List<NotifyOut.Target> out = new ArrayList<>(targets.size());
+    for (NotifyTarget t : targets) {
+      Name key = t.key() != null ? t.key() : transferAcl.firstKey(zone);
+      out.add(new NotifyOut.Target(t.address(), key == null ? null : keys.get(key)));
+    }
+    return out;
   }
 
   @Override
@@ -147,6 +207,12 @@ public final class ZoneTransfers implements ServerExtension {
     }
     Handlers h = handlers;
     if (h != null) {
+      if (h.producer() != null) {
+        h.producer().close();
+      }
+      if (h.consumer() != null) {
+        h.consumer().close();
+      }
       h.notifyIn().close();
       if (h.notifyOut() != null) {
         h.notifyOut().close();
@@ -172,6 +238,18 @@ public final class ZoneTransfers implements ServerExtension {
     return h != null && h.notifyIn().isExpired(zoneName(zone));
   }
 
+  /** The member zones the catalog consumer follows now; for tests. */
+  List<Name> catalogMembers() {
+    Handlers h = handlers;
+    return h == null || h.consumer() == null ? List.of() : h.consumer().members();
+  }
+
+  /** The consumed catalog that owns a member zone now, or null; for tests. */
+  @Nullable Name catalogOwner(Name member) {
+    Handlers h = handlers;
+    return h == null || h.consumer() == null ? null : h.consumer().ownerOf(member);
+  }
+
   /** NOTIFYs sent and not yet answered nor given up; for tests. */
   int unansweredNotifies() {
     Handlers h = handlers;
@@ -189,7 +267,8 @@ public final class ZoneTransfers implements ServerExtension {
     Request.Kind kind = request.kind();
     boolean taken =
         switch (kind) {
-          case SIGNED_QUERY, AXFR, IXFR, NOTIFY, UPDATE -> true;
+          // A QUERY is offered only when it asks for EDNS EXPIRE, which the answer gets here.
+          case QUERY, SIGNED_QUERY, AXFR, IXFR, NOTIFY, UPDATE -> true;
           default -> false;
         };
     if (!taken || h == null) {
@@ -197,7 +276,7 @@ public final class ZoneTransfers implements ServerExtension {
     }
     Message m = request.message();
     Tsig.Check tsig = Tsig.check(m, request.wire(), keys, clock);
-    Reply reply = new Reply(request, tsig, clock, replier);
+    Reply reply = new Reply(request, tsig, clock, replier, udpPayload, h.notifyIn()::expireSeconds);
     try {
       if (tsig.failed()) {
         TSIGRecord signed = tsig.request();
@@ -208,7 +287,7 @@ public final class ZoneTransfers implements ServerExtension {
         return true;
       }
       switch (kind) {
-        case SIGNED_QUERY -> h.signedAnswers().answer(reply);
+        case QUERY, SIGNED_QUERY -> h.signedAnswers().answer(reply);
         case AXFR, IXFR -> h.transferOut().answer(reply);
         case NOTIFY -> h.notifyIn().answer(reply);
         case UPDATE -> h.updateIn().answer(reply);
@@ -245,8 +324,12 @@ public final class ZoneTransfers implements ServerExtension {
     private final Map<Name, Set<Prefix>> transferPrefixes = new LinkedHashMap<>();
     private final Map<Name, Set<Name>> transferKeys = new LinkedHashMap<>();
     private final Map<Name, List<UpdateGrant>> update = new LinkedHashMap<>();
-    private final Map<Name, List<InetSocketAddress>> notify = new LinkedHashMap<>();
+    private final Map<Name, List<NotifyTarget>> notify = new LinkedHashMap<>();
     private final Map<Name, NotifyIn.Config> secondaries = new LinkedHashMap<>();
+    private @Nullable Name catalog;
+    private final Map<Name, String> catalogGroups = new LinkedHashMap<>();
+    private final Map<Name, Name> catalogCoo = new LinkedHashMap<>();
+    private final Map<Name, NotifyIn.Config> consumedCatalogs = new LinkedHashMap<>();
     private @Nullable Clock clock;
     private @Nullable ScheduledExecutorService scheduler;
     private Duration notifyFirstRetry = Duration.ofSeconds(2);
@@ -306,12 +389,26 @@ public final class ZoneTransfers implements ServerExtension {
       return this;
     }
 
-    /** Sends NOTIFY for the zone to this secondary after every committed change of the zone. */
+    /**
+     * Sends NOTIFY for the zone to this secondary after every committed change of the zone,
+     * signed with the first key {@link #allowTransferKey} names for the zone, if any (a secondary
+     * that transfers with a key usually wants its NOTIFYs signed with it too).
+     */
     public Builder notify(String zone, InetSocketAddress secondary) {
+      return notify(zone, secondary, null);
+    }
+
+    /**
+     * Sends NOTIFY for the zone to this secondary after every committed change, signed with the
+     * named key (null: as {@link #notify(String, InetSocketAddress)}). Only an answer signed with
+     * that key counts; anything else leaves the NOTIFY to be retried.
+     */
+    public Builder notify(String zone, InetSocketAddress secondary, @Nullable String keyName) {
       if (secondary.isUnresolved()) {
         throw new IllegalArgumentException("NOTIFY target is unresolved: " + secondary);
       }
-      notify.computeIfAbsent(zoneName(zone), z -> new ArrayList<>()).add(secondary);
+      notify.computeIfAbsent(zoneName(zone), z -> new ArrayList<>())
+          .add(new NotifyTarget(secondary, keyName == null ? null : keyName(keyName)));
       return this;
     }
 
@@ -323,14 +420,73 @@ public final class ZoneTransfers implements ServerExtension {
     /** Makes the zone a secondary of a primary; queries and transfers are signed with the key. */
     public Builder secondaryZone(String zone, InetSocketAddress primary, @Nullable String keyName) {
       Name z = zoneName(zone);
-      if (secondaries.containsKey(z)) {
+      if (secondaries.containsKey(z) || consumedCatalogs.containsKey(z)) {
         throw new IllegalStateException("zone " + z + " is a secondary zone already");
       }
+      secondaries.put(z, config(primary, keyName));
+      return this;
+    }
+
+    /**
+     * Produces a catalog zone (RFC 9432, schema version 2) of this name, listing every zone this
+     * server is the primary for; creating or deleting a zone changes it in the same commit. A
+     * member zone without transfer rules or NOTIFY targets of its own follows the catalog's
+     * ({@link #allowTransfer}, {@link #allowTransferKey}, {@link #notify}), so consumers allowed
+     * to transfer the catalog may transfer its members and hear of their changes.
+     */
+    public Builder catalog(String zone) {
+      Name z = zoneName(zone);
+      once.claim("catalog", z);
+      catalog = z;
+      return this;
+    }
+
+    /**
+     * Gives a member zone of the produced catalog a {@code group} property (RFC 9432 §4.4.2):
+     * at most 255 bytes, no white space; how consumers treat a group is theirs to configure.
+     */
+    public Builder catalogGroup(String zone, String group) {
+      if (group.isEmpty() || group.length() > 255 || group.codePoints().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("a catalog group is 1 to 255 characters without white space: '" + group + "'");
+      }
+      if (catalogGroups.putIfAbsent(zoneName(zone), group) != null) {
+        throw new IllegalStateException("zone " + zone + " has a catalog group already");
+      }
+      return this;
+    }
+
+    /**
+     * Marks a member zone of the produced catalog as moving to another catalog: its {@code coo}
+     * property (RFC 9432 §4.4.1), so that consumers of both hand it over instead of refusing it
+     * as a clash.
+     */
+    public Builder catalogChangeOfOwnership(String zone, String newCatalog) {
+      if (catalogCoo.putIfAbsent(zoneName(zone), zoneName(newCatalog)) != null) {
+        throw new IllegalStateException("zone " + zone + " has a change of ownership already");
+      }
+      return this;
+    }
+
+    /**
+     * Consumes a catalog zone (RFC 9432) from a primary: the catalog is copied as a secondary zone
+     * (with the key, when named), and every member zone it lists becomes a secondary zone of the
+     * same primary with the same key, added and removed as the catalog changes and kept across
+     * restarts with a durable store.
+     */
+    public Builder catalogConsumer(String catalogZone, InetSocketAddress primary, @Nullable String keyName) {
+      Name z = zoneName(catalogZone);
+      if (secondaries.containsKey(z) || consumedCatalogs.containsKey(z)) {
+        throw new IllegalStateException("zone " + z + " is a secondary zone already");
+      }
+      consumedCatalogs.put(z, config(primary, keyName));
+      return this;
+    }
+
+    private static NotifyIn.Config config(InetSocketAddress primary, @Nullable String keyName) {
       if (primary.isUnresolved()) {
         throw new IllegalArgumentException("primary address is unresolved: " + primary);
       }
-      secondaries.put(z, new NotifyIn.Config(primary, keyName == null ? null : keyName(keyName)));
-      return this;
+      return new NotifyIn.Config(primary, keyName == null ? null : keyName(keyName));
     }
 
     /** The clock for TSIG times and zone timers; default the system clock (UTC). */
@@ -374,6 +530,22 @@ public final class ZoneTransfers implements ServerExtension {
           referenced.add(c.key());
         }
       });
+      consumedCatalogs.values().forEach(c -> {
+        if (c.key() != null) {
+          referenced.add(c.key());
+        }
+      });
+      notify.values().forEach(list -> list.forEach(t -> {
+        if (t.key() != null) {
+          referenced.add(t.key());
+        }
+      }));
+      if (catalog == null && (!catalogGroups.isEmpty() || !catalogCoo.isEmpty())) {
+        throw new IllegalStateException("catalogGroup and catalogChangeOfOwnership need catalog()");
+      }
+      if (catalog != null && (secondaries.containsKey(catalog) || consumedCatalogs.containsKey(catalog))) {
+        throw new IllegalStateException("the produced catalog " + catalog + " cannot be a secondary zone here");
+      }
       for (Name k : referenced) {
         if (!keys.containsKey(k)) {
           throw new IllegalStateException("TSIG key " + k + " is used but was not added with tsigKey()");

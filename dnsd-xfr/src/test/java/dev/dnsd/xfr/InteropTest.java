@@ -90,7 +90,7 @@ class InteropTest {
   }
 
   @Test
-  void knotAsSecondaryTakesASignedAxfrThenOnOurNotifyAnIxfr() throws Exception {
+  void knotAsSecondaryTakesASignedAxfrThenOnOurSignedNotifyAnIxfr() throws Exception {
     int knotPort = EndToEndTest.freePort();
     ZoneTransfers xfr = ZoneTransfers.builder()
         .tsigKey(KEY)
@@ -109,6 +109,7 @@ class InteropTest {
         acl:
           - id: from-dnsd
             address: 127.0.0.1
+            key: xfr-key
             action: notify
         """,
         """
@@ -120,6 +121,7 @@ class InteropTest {
     InetSocketAddress knotAddress = new InetSocketAddress("127.0.0.1", knotPort);
     Await.until("Knot to load the zone by AXFR\n" + knot.log(), DEADLINE, () -> serialAt(knotAddress) == 1);
     assertThat(knot.log()).contains("AXFR, incoming");
+    assertThat(StandardSecondariesInteropTest.unsignedNotify(knotAddress)).isIn(Rcode.REFUSED, Rcode.NOTAUTH);
 
     dnsd.commit(ChangeSet.builder().add(rr("new.example.com.", Type.A, "192.0.2.77")).build());
 

@@ -1,0 +1,239 @@
+package dev.dnsd.server;
+
+import dev.dnsd.sync.Role;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Everything the runnable server is told to do: the one model that the flags ({@link ServeFlags})
+ * and the config file ({@link ConfigFile}) fill, and that the serve code reads. Each value keeps
+ * its {@link Source}, so an error found late (a key an ACL names but nobody defined) still names
+ * the flag or the file, line and key it came from.
+ *
+ * <p>A new kind of setting (rate limiting, statistics, a query log, per-zone DNSSEC) gets a field
+ * here, a flag in {@link ServeFlags}, a key in {@link ConfigFile}, a line in {@link
+ * #overriddenBy}, and says in {@link #restartNeeded} whether a reload can apply it.
+ */
+final class Settings {
+  final List<At<InetSocketAddress>> listen = new ArrayList<>();
+  @Nullable At<Integer> threads;
+  @Nullable At<Path> db;
+  @Nullable At<Boolean> memory;
+  @Nullable At<Path> zoneFiles;
+  final List<TsigKey> tsigKeys = new ArrayList<>();
+  final List<TransferAcl> allowTransfer = new ArrayList<>();
+  final List<UpdateAcl> allowUpdate = new ArrayList<>();
+  final List<Notify> notify = new ArrayList<>();
+  final List<SecondaryZone> secondaryZones = new ArrayList<>();
+  @Nullable At<Name> catalog;
+  final List<CatalogGroup> catalogGroups = new ArrayList<>();
+  final List<CatalogCoo> catalogCoo = new ArrayList<>();
+  final List<CatalogConsumer> catalogConsumers = new ArrayList<>();
+  @Nullable At<InetSocketAddress> syncListen;
+  final List<Peer> peers = new ArrayList<>();
+  final List<At<Path>> peersFiles = new ArrayList<>();
+  @Nullable At<InetSocketAddress> primary;
+  @Nullable At<String> name;
+  @Nullable At<Path> secretFile;
+  @Nullable At<Path> tlsKeystore;
+  @Nullable At<Path> tlsTruststore;
+  @Nullable At<Path> tlsPasswordFile;
+
+  /** A TSIG key whose base64 secret is in a file. */
+  record TsigKey(String name, String algorithm, Path secretFile, Source source) {
+    @Override
+    public String toString() {
+      return name + ":" + algorithm + ":" + secretFile;
+    }
+  }
+
+  /** AXFR/IXFR of a zone allowed to a TSIG key or to an address prefix. */
+  record TransferAcl(Name zone, @Nullable String key, @Nullable String prefix, Source source) {
+    @Override
+    public String toString() {
+      return zone + ":" + (key != null ? "key=" + key : prefix);
+    }
+  }
+
+  /** RFC 2136 UPDATE of a zone allowed to a TSIG key. */
+  record UpdateAcl(Name zone, String key, Source source) {
+    @Override
+    public String toString() {
+      return zone + ":key=" + key;
+    }
+  }
+
+  /** A secondary to NOTIFY after each change of a zone, and the key to sign with (null: the default). */
+  record Notify(Name zone, InetSocketAddress target, @Nullable String key, Source source) {
+    @Override
+    public String toString() {
+      return zone + ":" + HostPort.format(target) + (key != null ? ":key=" + key : "");
+    }
+  }
+
+  /** The group property of a member zone of the produced catalog. */
+  record CatalogGroup(Name zone, String group, Source source) {
+    @Override
+    public String toString() {
+      return zone + ":" + group;
+    }
+  }
+
+  /** The coo property of a member zone of the produced catalog: the catalog it moves to. */
+  record CatalogCoo(Name zone, Name newCatalog, Source source) {
+    @Override
+    public String toString() {
+      return zone + ":" + newCatalog;
+    }
+  }
+
+  /** A catalog zone copied from a primary, whose member zones are followed from it too. */
+  record CatalogConsumer(Name catalog, InetSocketAddress primary, @Nullable String key, Source source) {
+    @Override
+    public String toString() {
+      return catalog + ":" + HostPort.format(primary) + (key != null ? ":key=" + key : "");
+    }
+  }
+
+  /** A zone copied from a standard primary, optionally over TSIG. */
+  record SecondaryZone(Name zone, InetSocketAddress primary, @Nullable String key, Source source) {
+    @Override
+    public String toString() {
+      return zone + ":" + HostPort.format(primary) + (key != null ? ":key=" + key : "");
+    }
+  }
+
+  /** A sync peer of a primary. */
+  record Peer(String name, Set<Role> roles, Path secretFile, Source source) {
+    @Override
+    public String toString() {
+      return name + ":" + roles + ":" + secretFile;
+    }
+  }
+
+  /** Whether this server is a secondary of a dnsd primary, whose store belongs to replication. */
+  boolean isSecondary() {
+    return primary != null;
+  }
+
+  /**
+   * These settings with the given ones on top, as flags override the config file: a flag replaces
+   * what the file says for the same thing. A value replaces a value; {@code --listen} replaces the
+   * file's addresses; {@code --tsig-key NAME} and {@code --peer NAME} replace the file's key or peer
+   * of that name and keep the others; {@code --allow-transfer}, {@code --allow-update}, {@code
+   * --notify}, {@code --secondary-zone}, {@code --catalog-group} and {@code --catalog-coo} replace
+   * what the file says of the zones they name, {@code --catalog-consumer} of the catalog it names.
+   */
+  Settings overriddenBy(Settings top) {
+    Settings s = new Settings();
+    s.listen.addAll(top.listen.isEmpty() ? listen : top.listen);
+    s.threads = either(top.threads, threads);
+    if (top.db != null || top.memory != null) {
+      s.db = top.db;
+      s.memory = top.memory;
+    } else {
+      s.db = db;
+      s.memory = memory;
+    }
+    s.zoneFiles = either(top.zoneFiles, zoneFiles);
+    s.tsigKeys.addAll(replaceBy(tsigKeys, top.tsigKeys, TsigKey::name));
+    s.allowTransfer.addAll(replaceBy(allowTransfer, top.allowTransfer, TransferAcl::zone));
+    s.allowUpdate.addAll(replaceBy(allowUpdate, top.allowUpdate, UpdateAcl::zone));
+    s.notify.addAll(replaceBy(notify, top.notify, Notify::zone));
+    s.secondaryZones.addAll(replaceBy(secondaryZones, top.secondaryZones, SecondaryZone::zone));
+    s.catalog = either(top.catalog, catalog);
+    s.catalogGroups.addAll(replaceBy(catalogGroups, top.catalogGroups, CatalogGroup::zone));
+    s.catalogCoo.addAll(replaceBy(catalogCoo, top.catalogCoo, CatalogCoo::zone));
+    s.catalogConsumers.addAll(replaceBy(catalogConsumers, top.catalogConsumers, CatalogConsumer::catalog));
+    s.syncListen = either(top.syncListen, syncListen);
+    s.peers.addAll(replaceBy(peers, top.peers, Peer::name));
+    s.peersFiles.addAll(top.peersFiles.isEmpty() ? peersFiles : top.peersFiles);
+    s.primary = either(top.primary, primary);
+    s.name = either(top.name, name);
+    s.secretFile = either(top.secretFile, secretFile);
+    s.tlsKeystore = either(top.tlsKeystore, tlsKeystore);
+    s.tlsTruststore = either(top.tlsTruststore, tlsTruststore);
+    s.tlsPasswordFile = either(top.tlsPasswordFile, tlsPasswordFile);
+    return s;
+  }
+
+  /**
+   * The settings a running server cannot change without a restart, named as in the config file,
+   * where these and the running ones differ. A reload applies only the zone files; keys, ACLs,
+   * NOTIFY targets, secondary zones, sync and the listeners are built into the running server.
+   */
+  List<String> restartNeeded(Settings running) {
+    Map<String, Function<Settings, Object>> parts = new LinkedHashMap<>();
+    parts.put("listen", s -> s.listen);
+    parts.put("threads", s -> String.valueOf(s.threads));
+    parts.put("store", s -> s.db + " " + s.memory);
+    parts.put("tsig-keys", s -> s.tsigKeys);
+    parts.put("allow-transfer", s -> s.allowTransfer);
+    parts.put("allow-update", s -> s.allowUpdate);
+    parts.put("notify", s -> s.notify);
+    parts.put("secondary", s -> s.secondaryZones);
+    parts.put("catalog", s -> List.of(String.valueOf(s.catalog), s.catalogGroups, s.catalogCoo));
+    parts.put("catalog-consumers", s -> s.catalogConsumers);
+    parts.put("sync", s -> List.of(String.valueOf(s.syncListen), s.peers, s.peersFiles, String.valueOf(s.primary),
+        String.valueOf(s.name), String.valueOf(s.secretFile), String.valueOf(s.tlsKeystore),
+        String.valueOf(s.tlsTruststore), String.valueOf(s.tlsPasswordFile)));
+    List<String> changed = new ArrayList<>();
+    parts.forEach((key, part) -> {
+      if (!part.apply(this).toString().equals(part.apply(running).toString())) {
+        changed.add(key);
+      }
+    });
+    return changed;
+  }
+
+  private static <T> @Nullable T either(@Nullable T top, @Nullable T below) {
+    return top != null ? top : below;
+  }
+
+  /** The items of {@code below} whose key no item of {@code top} has, then all of {@code top}. */
+  private static <T, K> List<T> replaceBy(List<T> below, List<T> top, Function<T, K> key) {
+    Set<K> replaced = top.stream().map(key).collect(Collectors.toSet());
+    List<T> out = new ArrayList<>();
+    for (T item : below) {
+      if (!replaced.contains(key.apply(item))) {
+        out.add(item);
+      }
+    }
+    out.addAll(top);
+    return out;
+  }
+
+  /** A zone's name as a setting gives it, with or without the final dot. */
+  static Name zone(Source source, String text) {
+    try {
+      return Name.fromString(text, Name.root);
+    } catch (TextParseException e) {
+      throw source.invalid(source.name() + " has a bad zone name '" + text + "': " + e.getMessage());
+    }
+  }
+
+  /** secondary, control, or both joined by '+'. */
+  static Set<Role> roles(String text, Source source, String where) {
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String part : text.split("\\+", -1)) {
+      switch (part) {
+        case "secondary" -> roles.add(Role.SECONDARY);
+        case "control" -> roles.add(Role.CONTROL);
+        default -> throw source.invalid(
+            "unknown role '" + part + "' in " + where + "; use secondary, control or secondary+control");
+      }
+    }
+    return roles;
+  }
+}
