@@ -373,7 +373,10 @@ public final class DnsServer implements AutoCloseable {
       return this;
     }
 
-    /** The time of day for server cookie timestamps; a test seam. Default the system clock. */
+    /**
+     * The time, for server cookie timestamps and the seconds of {@link #rateLimit}; a test seam.
+     * Default the system clock.
+     */
     public Builder clock(Clock clock) {
       config = config.withClock(clock);
       once.claim("clock", clock);

@@ -99,7 +99,7 @@ public final class Responder implements QueryHandler {
                 ? ServerCookies.fixed(secret, seconds)
                 : ServerCookies.random(Duration.ofDays(1), seconds);
     RateLimit limit = config.rateLimit();
-    this.rateLimiter = limit == null ? null : new RateLimiter(limit, System::nanoTime);
+    this.rateLimiter = limit == null ? null : new RateLimiter(limit, () -> clock.millis() * 1_000_000);
     for (int i = 0; i < refusedOpt.length; i++) {
       Edns shape = new Edns(0, Edns.MIN_PAYLOAD, (i & 1) != 0, (i & 2) != 0, false, null);
       refusedOpt[i] = shape.answerOpt(Rcode.REFUSED, config.maxUdpPayload(), nsid).toWire(Section.ADDITIONAL);

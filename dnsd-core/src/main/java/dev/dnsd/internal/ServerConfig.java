@@ -41,8 +41,8 @@ import org.xbill.DNS.Name;
  * @param cookies whether queries with a DNS cookie (RFC 7873) get a server cookie (by default)
  * @param cookieSecret the 16-byte secret of server cookies (RFC 9018), shared by servers that
  *     accept each other's cookies; null for a random one replaced daily (the default)
- * @param clock the time of day, for the timestamps in server cookies; a test seam (default the
- *     system clock)
+ * @param clock the time, for the timestamps in server cookies and the seconds of rate limiting; a
+ *     test seam (default the system clock)
  */
 public record ServerConfig(
     List<InetSocketAddress> listen,
