@@ -1,5 +1,6 @@
 package dev.dnsd;
 
+import dev.dnsd.internal.QueryReporter;
 import dev.dnsd.internal.Responder;
 import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.internal.SetOnce;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,9 +37,17 @@ import org.xbill.DNS.TextParseException;
  * An authoritative DNS server over UDP and TCP, answering from a {@link RecordStore}.
  *
  * <pre>{@code
+ * Zone zone = ZoneFiles.parse("""
+ *     @   3600 SOA ns1 hostmaster 1 7200 3600 1209600 300
+ *     @   3600 NS  ns1
+ *     ns1 3600 A   192.0.2.1
+ *     """, Name.fromString("example.com."));
  * try (DnsServer server = DnsServer.builder().zone(zone).build().start()) {
- *   int port = server.port();          // loopback, a free port by default
- *   server.commit(ChangeSet.builder().add(record).build());   // answered at once
+ *   int port = server.port();          // on 127.0.0.1, a free port by default
+ *   server.commit(ChangeSet.builder()
+ *       .add(Record.fromString(Name.fromString("www.example.com."), Type.A, DClass.IN, 300,
+ *           "192.0.2.7", Name.root))
+ *       .build());                     // answered by the next query
  * }
  * }</pre>
  *
@@ -75,6 +85,11 @@ public final class DnsServer implements AutoCloseable {
     this.store = store;
   }
 
+  /**
+   * A new builder, with every setting at its default.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -84,6 +99,7 @@ public final class DnsServer implements AutoCloseable {
    * binds every socket, then starts the extensions.
    *
    * @throws IOException when an address cannot be bound; nothing is left running
+   * @return this server, started
    */
   public synchronized DnsServer start() throws IOException {
     if (state != State.NEW) {
@@ -94,8 +110,9 @@ public final class DnsServer implements AutoCloseable {
       importZones();
       Responder responder = new Responder(store::zones, () -> expired, config);
       this.responder = responder;
+      QueryHandler handler = QueryReporter.around(responder, config.queryListener());
       for (InetSocketAddress address : config.listen()) {
-        bind(address, responder);
+        bind(address, handler);
       }
       for (ServerExtension extension : config.extensions()) {
         extension.start(this);
@@ -124,13 +141,22 @@ public final class DnsServer implements AutoCloseable {
     store.commit(changes.build());
   }
 
-  /** UDP and TCP share a port; with port 0 the UDP port is chosen first and TCP must follow it. */
+  /**
+   * UDP and TCP share a port; with port 0 the UDP port is chosen first and TCP must follow it.
+   *
+   * @throws BindException naming the protocol and the address that could not be bound
+   */
   private void bind(InetSocketAddress address, QueryHandler handler) throws IOException {
     int attempts = address.getPort() == 0 ? 10 : 1;
     for (int attempt = 1; ; attempt++) {
-      UdpTransport u = UdpTransport.start(address, config.udpThreads(), handler);
+      UdpTransport u;
       try {
-        InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
+        u = UdpTransport.start(address, config.udpThreads(), handler);
+      } catch (BindException e) {
+        throw bindFailure("UDP", address, e);
+      }
+      InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
+      try {
         tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(),
             config.tcpMaxConnectionsPerSource(), config.tcpIdleTimeout()));
         udp.add(u);
@@ -138,12 +164,25 @@ public final class DnsServer implements AutoCloseable {
       } catch (BindException e) {
         u.close();
         if (attempt >= attempts) {
-          throw e;
+          throw bindFailure("TCP", same, e);
         }
       }
     }
   }
 
+  /** The JDK's message says only "Address already in use"; a server may listen on many. */
+  private static BindException bindFailure(String protocol, InetSocketAddress address, BindException e) {
+    BindException named =
+        new BindException("cannot listen on " + protocol + " " + ServerConfig.hostPort(address) + ": " + e.getMessage());
+    named.initCause(e);
+    return named;
+  }
+
+  /**
+   * The store it answers from and commits to.
+   *
+   * @return the store
+   */
   public RecordStore store() {
     return store;
   }
@@ -151,32 +190,55 @@ public final class DnsServer implements AutoCloseable {
   /**
    * The largest UDP payload this server offers EDNS clients ({@link Builder#maxUdpPayload}): what
    * the OPT record of an extension's own answers advertises too.
+   *
+   * @return the payload size, in bytes
    */
   public int maxUdpPayload() {
     return config.maxUdpPayload();
   }
 
-  /** The zones being answered now. */
+  /**
+   * The zones being answered now.
+   *
+   * @return the store's current zone table
+   */
   public ZoneTable zones() {
     return store.zones();
   }
 
-  /** Commits a change set to the store; the next query sees it. See {@link RecordStore#commit}. */
+  /**
+   * Commits a change set to the store; the next query sees it. See {@link RecordStore#commit}.
+   *
+   * @param changes what to change
+   * @return the committed change, with its version
+   */
   public Change commit(ChangeSet changes) {
     return store.commit(changes);
   }
 
-  /** The bound UDP addresses, one per listen address, in the order given to the builder. */
+  /**
+   * The bound UDP addresses, one per listen address, in the order given to the builder.
+   *
+   * @return the addresses, with the ports chosen for port 0
+   */
   public List<InetSocketAddress> udpAddresses() {
     return udp.stream().map(UdpTransport::address).toList();
   }
 
-  /** The bound TCP addresses; each has the same port as the UDP address at the same index. */
+  /**
+   * The bound TCP addresses; each has the same port as the UDP address at the same index.
+   *
+   * @return the addresses, with the ports chosen for port 0
+   */
   public List<InetSocketAddress> tcpAddresses() {
     return tcp.stream().map(TcpTransport::address).toList();
   }
 
-  /** The port of the first listen address (UDP and TCP alike). */
+  /**
+   * The port of the first listen address (UDP and TCP alike).
+   *
+   * @return the port
+   */
   public int port() {
     if (udp.isEmpty()) {
       throw new IllegalStateException("server is not running");
@@ -184,7 +246,11 @@ public final class DnsServer implements AutoCloseable {
     return udp.get(0).address().getPort();
   }
 
-  /** The first bound address. */
+  /**
+   * The first bound address.
+   *
+   * @return the address, with the port chosen for port 0
+   */
   public InetSocketAddress address() {
     if (udp.isEmpty()) {
       throw new IllegalStateException("server is not running");
@@ -196,6 +262,9 @@ public final class DnsServer implements AutoCloseable {
    * Marks a zone expired, or fresh again. An expired zone is answered SERVFAIL instead of from its
    * data (RFC 1035 §3.3.13): how a secondary zone whose primary stayed unreachable for the SOA
    * expire interval stops spreading stale data. Zone transfer extensions call this.
+   *
+   * @param origin the zone's origin
+   * @param isExpired true to answer it SERVFAIL, false to answer it again
    */
   public synchronized void setExpired(Name origin, boolean isExpired) {
     Set<Name> next = new HashSet<>(expired);
@@ -204,6 +273,12 @@ public final class DnsServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the zone is marked expired ({@link #setExpired}).
+   *
+   * @param origin the zone's origin
+   * @return whether queries for it are answered SERVFAIL
+   */
   public boolean isExpired(Name origin) {
     return expired.contains(origin);
   }
@@ -213,6 +288,9 @@ public final class DnsServer implements AutoCloseable {
    * query itself, checking and adding the TSIG (the responder offers it such queries first).
    *
    * @throws IllegalStateException when the server is not running
+   * @param query a QUERY with one question
+   * @param tcp whether it came over TCP, which decides what ANY returns
+   * @return the answer, not encoded
    */
   public Message answer(Message query, boolean tcp) {
     Responder r = responder;
@@ -222,6 +300,11 @@ public final class DnsServer implements AutoCloseable {
     return r.answer(query, tcp);
   }
 
+  /**
+   * Whether it was started and is not closed.
+   *
+   * @return whether it is running
+   */
   public boolean isRunning() {
     return state == State.RUNNING;
   }
@@ -245,6 +328,21 @@ public final class DnsServer implements AutoCloseable {
     store.close();
   }
 
+  /** The state and the addresses: bound ones once started, else the ones it will listen on. */
+  @Override
+  public String toString() {
+    State now = state;
+    String where =
+        now == State.RUNNING && !udp.isEmpty()
+            ? "UDP " + format(udpAddresses()) + ", TCP " + format(tcpAddresses())
+            : "listen " + format(config.listen());
+    return "DnsServer[" + now.name().toLowerCase(Locale.ROOT) + ", " + where + "]";
+  }
+
+  private static String format(List<InetSocketAddress> addresses) {
+    return addresses.stream().map(ServerConfig::hostPort).toList().toString();
+  }
+
   /**
    * Configures a {@link DnsServer}. Each setting may be given once (listen addresses, zones,
    * extensions and CH names may repeat); arguments are checked when given.
@@ -259,13 +357,25 @@ public final class DnsServer implements AutoCloseable {
 
     private Builder() {}
 
-    /** Adds a listen address for UDP and TCP; port 0 picks a free port. Default 127.0.0.1:0. */
+    /**
+     * Adds a listen address for UDP and TCP; port 0 picks a free port. Default 127.0.0.1:0.
+     *
+     * @param address the address; not an unresolved name
+     * @return this builder
+     */
     public Builder listen(InetSocketAddress address) {
       ServerConfig.checkListen(address);
       listen.add(address);
       return this;
     }
 
+    /**
+     * Adds a listen address for UDP and TCP, as {@link #listen(InetSocketAddress)} does.
+     *
+     * @param host a host name or address literal, resolved now
+     * @param port the port; 0 picks a free one
+     * @return this builder
+     */
     public Builder listen(String host, int port) {
       try {
         return listen(new InetSocketAddress(InetAddress.getByName(host), port));
@@ -274,25 +384,46 @@ public final class DnsServer implements AutoCloseable {
       }
     }
 
-    /** The store to answer from and commit to; default a new {@link InMemoryRecordStore}. */
+    /**
+     * The store to answer from and commit to; default a new {@link InMemoryRecordStore}.
+     *
+     * @param recordStore the store; the server closes it when it closes
+     * @return this builder
+     */
     public Builder store(RecordStore recordStore) {
       once.claim("store", recordStore);
       this.store = recordStore;
       return this;
     }
 
-    /** A zone to put into the store at start, replacing the store's zone of that origin. */
+    /**
+     * A zone to put into the store at start, replacing the store's zone of that origin.
+     *
+     * @param zone the zone
+     * @return this builder
+     */
     public Builder zone(Zone zone) {
       zones.add(zone);
       return this;
     }
 
+    /**
+     * Zones to put into the store at start, as {@link #zone(Zone)} does for each.
+     *
+     * @param list the zones
+     * @return this builder
+     */
     public Builder zones(List<Zone> list) {
       zones.addAll(list);
       return this;
     }
 
-    /** UDP worker threads (one socket each), 1 to 1024; default the number of processors. */
+    /**
+     * UDP worker threads (one socket each), 1 to 1024; default the number of processors.
+     *
+     * @param threads the number of threads
+     * @return this builder
+     */
     public Builder udpThreads(int threads) {
       config = config.withUdpThreads(threads);
       once.claim("udpThreads", threads);
@@ -302,6 +433,9 @@ public final class DnsServer implements AutoCloseable {
     /**
      * The most TCP connections open at once per address. When full, the connection idle longest
      * is closed to make room; only when none is idle is a new one refused. Default 1024.
+     *
+     * @param max the most connections
+     * @return this builder
      */
     public Builder tcpMaxConnections(int max) {
       config = config.withTcpMaxConnections(max);
@@ -312,6 +446,9 @@ public final class DnsServer implements AutoCloseable {
     /**
      * The most TCP connections open at once per address from one /32 (IPv4) or /64 (IPv6)
      * network, with the same rule when full. Default 64.
+     *
+     * @param max the most connections from one network
+     * @return this builder
      */
     public Builder tcpMaxConnectionsPerSource(int max) {
       config = config.withTcpMaxConnectionsPerSource(max);
@@ -319,14 +456,24 @@ public final class DnsServer implements AutoCloseable {
       return this;
     }
 
-    /** How long a TCP connection may go without a whole request or answer; default 10 s. */
+    /**
+     * How long a TCP connection may go without a whole request or answer; default 10 s.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
     public Builder tcpIdleTimeout(Duration timeout) {
       config = config.withTcpIdleTimeout(timeout);
       once.claim("tcpIdleTimeout", timeout);
       return this;
     }
 
-    /** The largest UDP answer offered to EDNS clients (RFC 6891); 512..65535, default 1232. */
+    /**
+     * The largest UDP answer offered to EDNS clients (RFC 6891); 512..65535, default 1232.
+     *
+     * @param bytes the largest payload, in bytes
+     * @return this builder
+     */
     public Builder maxUdpPayload(int bytes) {
       config = config.withMaxUdpPayload(bytes);
       once.claim("maxUdpPayload", bytes);
@@ -337,6 +484,9 @@ public final class DnsServer implements AutoCloseable {
      * The memory the cache of encoded answers may take, in bytes; 0 turns it off. The cache holds
      * answers until the zones change and is bounded, so names queried once (a flood of random
      * names) displace entries but never grow it. Default 8 MiB; else at least 64 KiB.
+     *
+     * @param bytes the budget in bytes, or 0
+     * @return this builder
      */
     public Builder answerCacheBytes(long bytes) {
       config = config.withAnswerCacheBytes(bytes);
@@ -344,7 +494,12 @@ public final class DnsServer implements AutoCloseable {
       return this;
     }
 
-    /** Limits the answers a client network gets over UDP ({@link RateLimit}); off by default. */
+    /**
+     * Limits the answers a client network gets over UDP ({@link RateLimit}); off by default.
+     *
+     * @param limit the rates
+     * @return this builder
+     */
     public Builder rateLimit(RateLimit limit) {
       config = config.withRateLimit(limit);
       once.claim("rateLimit", limit);
@@ -355,6 +510,9 @@ public final class DnsServer implements AutoCloseable {
      * Whether a query that carries a DNS cookie (RFC 7873) gets a server cookie in its answer, so
      * that the client can prove on later queries that its address is not forged (and is then
      * exempt from {@link #rateLimit}). On by default.
+     *
+     * @param answer whether to answer with server cookies
+     * @return this builder
      */
     public Builder cookies(boolean answer) {
       config = config.withCookies(answer);
@@ -366,6 +524,9 @@ public final class DnsServer implements AutoCloseable {
      * The 16-byte secret server cookies are made with (RFC 9018), for servers that must accept
      * each other's cookies (an anycast set); by default a random secret, replaced every day with
      * the one before still accepted.
+     *
+     * @param secret 16 bytes
+     * @return this builder
      */
     public Builder cookieSecret(byte[] secret) {
       config = config.withCookieSecret(secret);
@@ -376,7 +537,11 @@ public final class DnsServer implements AutoCloseable {
     /**
      * The time, for server cookie timestamps and the seconds of {@link #rateLimit}; a test seam.
      * Default the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
      */
+
     public Builder clock(Clock clock) {
       config = config.withClock(clock);
       once.claim("clock", clock);
@@ -387,6 +552,10 @@ public final class DnsServer implements AutoCloseable {
      * The TXT answer to a CH-class query for this name ({@code version.dnsd.}, {@code
      * version.bind.}, {@code hostname.bind.} or {@code id.server.}); null turns the name off. By
      * default the version names answer {@code "dnsd VERSION"} and the identity names are off.
+     *
+     * @param name one of the four names, with or without the final dot
+     * @param value the TXT answer, or null for none
+     * @return this builder
      */
     public Builder chaosTxt(String name, @Nullable String value) {
       try {
@@ -397,25 +566,58 @@ public final class DnsServer implements AutoCloseable {
       return this;
     }
 
-    /** Sets {@code hostname.bind.} and {@code id.server.} (RFC 4892) to this identity. */
+    /**
+     * Sets {@code hostname.bind.} and {@code id.server.} (RFC 4892) to this identity.
+     *
+     * @param serverIdentity what the names answer
+     * @return this builder
+     */
     public Builder identity(String serverIdentity) {
       chaosTxt("hostname.bind.", serverIdentity);
       return chaosTxt("id.server.", serverIdentity);
     }
 
-    /** The NSID (RFC 5001) returned to clients that ask; off by default. */
+    /**
+     * The NSID (RFC 5001) returned to clients that ask; off by default.
+     *
+     * @param id the identifier, sent as its UTF-8 bytes
+     * @return this builder
+     */
     public Builder nsid(String id) {
       config = config.withNsid(id.getBytes(StandardCharsets.UTF_8));
       once.claim("nsid", id);
       return this;
     }
 
-    /** Adds an extension (replication, zone transfers, UPDATE); started in the order added. */
+    /**
+     * Told of each query the server receives, on the thread that answers it; none by default, and
+     * without one the server does no work for it. See {@link QueryListener}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder queryListener(QueryListener listener) {
+      config = config.withQueryListener(listener);
+      once.claim("queryListener", listener);
+      return this;
+    }
+
+    /**
+     * Adds an extension (replication, zone transfers, UPDATE); started in the order added.
+     *
+     * @param extension the extension
+     * @return this builder
+     */
     public Builder extension(ServerExtension extension) {
       extensions.add(extension);
       return this;
     }
 
+    /**
+     * Checks the settings and makes the server, not yet started.
+     *
+     * @return the server
+     */
     public DnsServer build() {
       ServerConfig built = config.withExtensions(extensions);
       if (!listen.isEmpty()) {

@@ -43,33 +43,65 @@ public final class RateLimit {
     this.ipv6PrefixLength = b.ipv6PrefixLength;
   }
 
+  /**
+   * Starts a rate limit; only {@link Builder#responsesPerSecond} is required.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Answers of one kind a client network gets per second. */
+  /**
+   * Answers of one kind a client network gets per second.
+   *
+   * @return the rate
+   */
   public int responsesPerSecond() {
     return responsesPerSecond;
   }
 
-  /** Error answers (REFUSED, SERVFAIL, FORMERR, ...) a client network gets per second. */
+  /**
+   * Error answers (REFUSED, SERVFAIL, FORMERR, ...) a client network gets per second.
+   *
+   * @return the rate
+   */
   public int errorsPerSecond() {
     return errorsPerSecond;
   }
 
-  /** Every how many limited answers one goes out with TC; 0 drops them all, 1 sends each with TC. */
+  /**
+   * Every how many limited answers one goes out with TC; 0 drops them all, 1 sends each with TC.
+   *
+   * @return the slip
+   */
   public int slip() {
     return slip;
   }
 
+  /**
+   * How far into debt an account goes, in whole seconds.
+   *
+   * @return the window
+   */
   public Duration window() {
     return window;
   }
 
+  /**
+   * The network an IPv4 client counts in.
+   *
+   * @return the prefix length in bits
+   */
   public int ipv4PrefixLength() {
     return ipv4PrefixLength;
   }
 
+  /**
+   * The network an IPv6 client counts in.
+   *
+   * @return the prefix length in bits
+   */
   public int ipv6PrefixLength() {
     return ipv6PrefixLength;
   }
@@ -92,7 +124,12 @@ public final class RateLimit {
 
     private Builder() {}
 
-    /** Answers of one kind a client network gets per second, 1 to 1,000,000. */
+    /**
+     * Answers of one kind a client network gets per second, 1 to 1,000,000.
+     *
+     * @param rate answers per second
+     * @return this builder
+     */
     public Builder responsesPerSecond(int rate) {
       checkRate("responsesPerSecond", rate);
       once.claim("responsesPerSecond", rate);
@@ -100,7 +137,12 @@ public final class RateLimit {
       return this;
     }
 
-    /** Error answers per second; by default {@link #responsesPerSecond}. */
+    /**
+     * Error answers per second, 1 to 1,000,000; by default {@link #responsesPerSecond}.
+     *
+     * @param rate error answers per second
+     * @return this builder
+     */
     public Builder errorsPerSecond(int rate) {
       checkRate("errorsPerSecond", rate);
       once.claim("errorsPerSecond", rate);
@@ -108,7 +150,12 @@ public final class RateLimit {
       return this;
     }
 
-    /** Every how many limited answers one is sent with TC, 0 to 10; default 2, as BIND. */
+    /**
+     * Every how many limited answers one is sent with TC, 0 to 10; default 2, as BIND.
+     *
+     * @param every 0 to drop all, else every how many
+     * @return this builder
+     */
     public Builder slip(int every) {
       if (every < 0 || every > 10) {
         throw new IllegalArgumentException("slip must be 0..10: " + every);
@@ -118,7 +165,12 @@ public final class RateLimit {
       return this;
     }
 
-    /** How far into debt an account goes, 1 s to 1 h; default 15 s, as BIND. */
+    /**
+     * How far into debt an account goes, 1 s to 1 h; default 15 s, as BIND.
+     *
+     * @param seconds the window, in whole seconds
+     * @return this builder
+     */
     public Builder window(Duration seconds) {
       if (seconds.getSeconds() < 1 || seconds.getSeconds() > 3600) {
         throw new IllegalArgumentException("window must be 1 s .. 1 h: " + seconds);
@@ -128,7 +180,12 @@ public final class RateLimit {
       return this;
     }
 
-    /** The network an IPv4 client counts in: a /24 by default. */
+    /**
+     * The network an IPv4 client counts in, 8 to 32 bits: a /24 by default.
+     *
+     * @param bits the prefix length
+     * @return this builder
+     */
     public Builder ipv4PrefixLength(int bits) {
       if (bits < 8 || bits > 32) {
         throw new IllegalArgumentException("ipv4PrefixLength must be 8..32: " + bits);
@@ -138,7 +195,12 @@ public final class RateLimit {
       return this;
     }
 
-    /** The network an IPv6 client counts in: a /56 by default (at most 64). */
+    /**
+     * The network an IPv6 client counts in, 16 to 64 bits: a /56 by default.
+     *
+     * @param bits the prefix length
+     * @return this builder
+     */
     public Builder ipv6PrefixLength(int bits) {
       if (bits < 16 || bits > 64) {
         throw new IllegalArgumentException("ipv6PrefixLength must be 16..64: " + bits);
@@ -148,7 +210,14 @@ public final class RateLimit {
       return this;
     }
 
+    /**
+     * The rate limit.
+     *
+     * @return the configured limit
+     * @throws IllegalStateException without {@link #responsesPerSecond}
+     */
     public RateLimit build() {
+
       if (responsesPerSecond < 0) {
         throw new IllegalStateException("a RateLimit needs responsesPerSecond");
       }

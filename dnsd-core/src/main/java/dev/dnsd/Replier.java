@@ -14,6 +14,9 @@ public interface Replier {
   /**
    * Sends an encoded message. It must fit {@link Request#maxResponseSize()}: the transport sends
    * what it is given, and over UDP the client would receive a cut or no answer.
+   *
+   * @param wire the encoded message
+   * @throws IOException when it cannot be sent
    */
   void send(byte[] wire) throws IOException;
 }

@@ -55,6 +55,11 @@ public record Request(
     /**
      * The kind of a request with this opcode, question type (any value when there is no
      * question) and TSIG record or none.
+     *
+     * @param opcode the header's opcode
+     * @param qtype the question's type
+     * @param signed whether the message has a TSIG record
+     * @return the kind
      */
     public static Kind of(int opcode, int qtype, boolean signed) {
       return switch (opcode) {

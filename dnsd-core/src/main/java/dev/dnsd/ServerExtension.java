@@ -23,7 +23,13 @@ import java.io.IOException;
  */
 public interface ServerExtension extends AutoCloseable {
 
-  /** Starts the extension; the server's stores, zones and bound addresses are readable. */
+  /**
+   * Starts the extension; the server's stores, zones and bound addresses are readable.
+   *
+   * @param server the server, running
+   * @throws IOException when the extension cannot start (its socket cannot be bound); the server
+   *     then does not start either
+   */
   default void start(DnsServer server) throws IOException {}
 
   /**
@@ -36,6 +42,8 @@ public interface ServerExtension extends AutoCloseable {
    * Request#maxResponseSize()}. Runs on a transport worker thread.
    *
    * @return true when this extension answered (or deliberately dropped) the request
+   * @param request the request
+   * @param replier sends this extension's answers
    */
   default boolean handle(Request request, Replier replier) {
     return false;

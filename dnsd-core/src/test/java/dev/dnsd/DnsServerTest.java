@@ -147,4 +147,40 @@ class DnsServerTest {
       server.close();
     }
   }
+
+  @Test
+  void toStringNamesTheStateAndTheAddresses() throws IOException {
+    DnsServer.Builder builder = DnsServer.builder().listen("127.0.0.1", 0).listen("::1", 0);
+    DnsServer server = builder.build();
+    assertThat(server).hasToString("DnsServer[new, listen [127.0.0.1:0, [0:0:0:0:0:0:0:1]:0]]");
+    try (server) {
+      server.start();
+      int v4 = server.udpAddresses().get(0).getPort();
+      int v6 = server.udpAddresses().get(1).getPort();
+      assertThat(server)
+          .hasToString(
+              "DnsServer[running, UDP [127.0.0.1:" + v4 + ", [0:0:0:0:0:0:0:1]:" + v6 + "], TCP [127.0.0.1:" + v4
+                  + ", [0:0:0:0:0:0:0:1]:" + v6 + "]]");
+    }
+    assertThat(server.toString()).startsWith("DnsServer[closed, ");
+  }
+
+  @Test
+  void aBindFailureNamesTheAddressItTried() throws IOException {
+    try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      DnsServer server = DnsServer.builder().listen("127.0.0.1", port).build();
+      assertThatThrownBy(server::start)
+          .isInstanceOf(java.net.BindException.class)
+          .hasMessageStartingWith("cannot listen on UDP 127.0.0.1:" + port + ": ");
+      assertThat(server.isRunning()).isFalse();
+    }
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      DnsServer server = DnsServer.builder().listen("127.0.0.1", port).build();
+      assertThatThrownBy(server::start)
+          .isInstanceOf(java.net.BindException.class)
+          .hasMessageStartingWith("cannot listen on TCP 127.0.0.1:" + port + ": ");
+    }
+  }
 }

@@ -16,7 +16,13 @@ public final class ClientPrefix {
    * 64 bits (longer prefixes are cut to 64); an IPv4 key is {@code 0x000001LL_AAAAAAAA} (L the
    * length, A the masked address), which as IPv6 would lie in ::/8, reserved (RFC 4291 §2.4),
    * so no IPv6 client in use meets an IPv4 key.
+   *
+   * @param address the client's address
+   * @param v4Bits the prefix length for an IPv4 client
+   * @param v6Bits the prefix length for an IPv6 client
+   * @return the key
    */
+
   public static long of(InetAddress address, int v4Bits, int v6Bits) {
     byte[] a = address.getAddress();
     if (a.length == 16 && isMappedIpv4(a)) {

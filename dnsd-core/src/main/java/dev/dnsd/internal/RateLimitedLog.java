@@ -54,6 +54,11 @@ public final class RateLimitedLog {
     long suppressed;
   }
 
+  /**
+   * Limits the lines that packets make one logger write.
+   *
+   * @param log where the lines go
+   */
   public RateLimitedLog(Logger log) {
     this(log, System::nanoTime, WINDOW);
   }
@@ -66,7 +71,14 @@ public final class RateLimitedLog {
     this.globalStart = nanoClock.getAsLong();
   }
 
-  /** Logs at WARN, unless this source has had its lines for this reason in this window. */
+  /**
+   * Logs at WARN, unless this source has had its lines for this reason in this window.
+   *
+   * @param source the client whose packet this is about
+   * @param reason what went wrong, the key lines are counted under
+   * @param format an SLF4J format
+   * @param args its arguments
+   */
   public void warn(InetAddress source, String reason, String format, Object... args) {
     if (log.isWarnEnabled()) {
       log(false, source, reason, format, args);
@@ -76,7 +88,13 @@ public final class RateLimitedLog {
   /**
    * Logs at ERROR (a failure of ours that a packet set off, with its stack trace as the last
    * argument), under the same limits as {@link #warn}.
+   *
+   * @param source the client whose packet this is about
+   * @param reason what went wrong, the key lines are counted under
+   * @param format an SLF4J format
+   * @param args its arguments, the exception last
    */
+
   public void error(InetAddress source, String reason, String format, Object... args) {
     if (log.isErrorEnabled()) {
       log(true, source, reason, format, args);

@@ -75,13 +75,23 @@ public final class Responder implements QueryHandler {
    */
   private final byte[][] refusedOpt = new byte[4][];
 
+  /**
+   * A responder without expired zones.
+   *
+   * @param zones the zone table, read once per query
+   * @param config the server's settings
+   */
   public Responder(Supplier<ZoneTable> zones, ServerConfig config) {
     this(zones, () -> NONE_EXPIRED, config);
   }
 
   /**
+   * A responder that answers some zones SERVFAIL.
+   *
    * @param expired the origins of zones to answer SERVFAIL, read once per query: secondary zones
    *     whose primary was unreachable for the SOA expire interval
+   * @param zones the zone table, read once per query
+   * @param config the server's settings
    */
   public Responder(Supplier<ZoneTable> zones, Supplier<Set<Name>> expired, ServerConfig config) {
     this.zones = zones;
@@ -111,6 +121,9 @@ public final class Responder implements QueryHandler {
    * answers a signed query itself (it checks the TSIG, then signs this). Extensions are not asked.
    *
    * @throws IllegalArgumentException when the query is not one QUERY question
+   * @param query the query
+   * @param tcp whether it came over TCP
+   * @return the answer, not encoded
    */
   public Message answer(Message query, boolean tcp) {
     if (query.getHeader().getOpcode() != Opcode.QUERY || query.getHeader().getCount(Section.QUESTION) != 1) {

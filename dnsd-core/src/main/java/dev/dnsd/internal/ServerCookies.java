@@ -63,13 +63,26 @@ public final class ServerCookies {
         new Secrets(secret.clone(), null, rotationSeconds == 0 ? Long.MAX_VALUE : secondsNow.getAsLong() + rotationSeconds);
   }
 
-  /** With a fixed secret of 16 bytes, shared by the servers that must accept each other's cookies. */
+  /**
+   * With a fixed secret of 16 bytes, shared by the servers that must accept each other's cookies.
+   *
+   * @param secret 16 bytes
+   * @param secondsNow the time in seconds since the epoch
+   * @return the cookies
+   */
   public static ServerCookies fixed(byte[] secret, LongSupplier secondsNow) {
     checkSecret(secret);
     return new ServerCookies(secret, secondsNow, 0, null);
   }
 
-  /** With a random secret, replaced by a new one every {@code rotation}. */
+  /**
+   * With a random secret, replaced by a new one every {@code rotation}.
+   *
+   * @param rotation how long one secret is used, at least 2 hours
+   * @param secondsNow the time in seconds since the epoch
+   * @return the cookies
+   */
+
   public static ServerCookies random(Duration rotation, LongSupplier secondsNow) {
     if (rotation.getSeconds() < 2 * MAX_AGE) {
       throw new IllegalArgumentException("cookie secret rotation must be at least 2 hours: " + rotation);

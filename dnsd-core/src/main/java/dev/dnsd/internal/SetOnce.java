@@ -25,10 +25,15 @@ import java.util.Map;
 public final class SetOnce {
   private final Map<String, String> given = new HashMap<>();
 
+  /** No setting claimed yet. */
+  public SetOnce() {}
+
   /**
    * Notes that the setting is given this value.
    *
    * @throws IllegalStateException naming the setting and its earlier value when it was given
+   * @param setting the setting's name, as the builder method has it
+   * @param value the value, shown in the message of a second claim
    */
   public void claim(String setting, Object value) {
     String earlier = given.putIfAbsent(setting, String.valueOf(value));
@@ -37,7 +42,11 @@ public final class SetOnce {
     }
   }
 
-  /** As {@link #claim(String, Object)}, for a value the message must not show (a secret). */
+  /**
+   * As {@link #claim(String, Object)}, for a value the message must not show (a secret).
+   *
+   * @param setting the setting's name
+   */
   public void claimSecret(String setting) {
     if (given.putIfAbsent(setting, "(secret)") != null) {
       throw new IllegalStateException(setting + " was already set");

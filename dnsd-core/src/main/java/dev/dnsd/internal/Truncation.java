@@ -28,10 +28,14 @@ public final class Truncation {
   private Truncation() {}
 
   /**
+   * The message encoded within the limit, cut at RRset boundaries with TC set when it does not fit.
+   *
+   * @param message the response
    * @param limit the most bytes the response may have
    * @param requiredAdditional how many of the message's first additional records are required
    * @param reserve bytes to keep free after the message: the size of a TSIG record the caller
    *     appends, else 0
+   * @return the encoded response
    */
   public static byte[] encode(Message message, int limit, int requiredAdditional, int reserve) {
     byte[] whole = message.toWire();

@@ -32,13 +32,24 @@ public abstract class AbstractRecordStore implements RecordStore {
   private volatile ZoneTable current;
   private volatile Map<String, String> meta;
   private volatile boolean closed;
+  /** The one writer allowed, or null for anyone; set and read under the writer lock. */
+  private @Nullable Reservation reservation;
 
-  /** Starts from the state the subclass loaded; its version is the last durable commit's. */
+  /**
+   * Starts from the state the subclass loaded; its version is the last durable commit's.
+   *
+   * @param initial the zones loaded, with the version of the last durable commit
+   */
   protected AbstractRecordStore(ZoneTable initial) {
     this(initial, Map.of());
   }
 
-  /** Starts from the zones and the metadata the subclass loaded. */
+  /**
+   * Starts from the zones and the metadata the subclass loaded.
+   *
+   * @param initial the zones loaded, with the version of the last durable commit
+   * @param initialMeta the metadata loaded
+   */
   protected AbstractRecordStore(ZoneTable initial, Map<String, String> initialMeta) {
     this.current = initial;
     this.meta = Map.copyOf(initialMeta);
@@ -48,6 +59,8 @@ public abstract class AbstractRecordStore implements RecordStore {
    * Makes the changes durable, in order, all or none, each with its {@link Change#meta()} (later
    * values of a key replace earlier ones). When this returns they must survive a crash; when it
    * throws, none may be visible after a restart.
+   *
+   * @param batch the changes, in version order
    */
   protected abstract void persist(List<Change> batch);
 
@@ -56,12 +69,32 @@ public abstract class AbstractRecordStore implements RecordStore {
 
   @Override
   public final Change commit(ChangeSet changes) {
+    return commit(changes, null);
+  }
+
+  @Override
+  public final Committer reserve(String owner) {
+    writer.lock();
+    try {
+      Reservation held = reservation;
+      if (held != null) {
+        throw new IllegalStateException("the store is reserved already, by " + held.owner);
+      }
+      Reservation r = new Reservation(owner);
+      reservation = r;
+      return r;
+    } finally {
+      writer.unlock();
+    }
+  }
+
+  private Change commit(ChangeSet changes, @Nullable Reservation by) {
     if (writer.isHeldByCurrentThread()) {
       // The lock is reentrant: a commit from a listener would publish and announce its change
       // before the other listeners heard of the one being announced, out of version order.
       throw new IllegalStateException("a change listener may not commit; hand the work to another thread");
     }
-    Pending pending = new Pending(changes);
+    Pending pending = new Pending(changes, by);
     queue.add(pending);
     writer.lock();
     try {
@@ -144,6 +177,11 @@ public abstract class AbstractRecordStore implements RecordStore {
     }
   }
 
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return whether the store is closed
+   */
   protected final boolean isClosed() {
     return closed;
   }
@@ -163,6 +201,12 @@ public abstract class AbstractRecordStore implements RecordStore {
     List<Pending> applied = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (Pending p : batch) {
+      RuntimeException refused = refusal(p.by);
+      if (refused != null) {
+        p.error = refused;
+        p.done = true;
+        continue;
+      }
       try {
         ChangeApplier.Applied result =
             ChangeApplier.apply(table, p.changes, table.version() + 1, now, hooks);
@@ -214,6 +258,46 @@ public abstract class AbstractRecordStore implements RecordStore {
     }
   }
 
+  /** Why a commit by this writer (null: anyone) is refused now, or null when it is not. */
+  private @Nullable RuntimeException refusal(@Nullable Reservation by) {
+    Reservation held = reservation;
+    if (held == by) {
+      return null;
+    }
+    if (held == null) {
+      return new IllegalStateException("commit refused: the store's reservation by " + by.owner + " was ended");
+    }
+    return new IllegalStateException(
+        "commit refused: this store is written only by " + held.owner
+            + "; a change committed beside it would make the store diverge from its source");
+  }
+
+  /** The reservation of {@link #reserve}: commits through it pass, others are refused. */
+  private final class Reservation implements Committer {
+    final String owner;
+
+    Reservation(String owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public Change commit(ChangeSet changes) {
+      return AbstractRecordStore.this.commit(changes, this);
+    }
+
+    @Override
+    public void close() {
+      writer.lock();
+      try {
+        if (reservation == this) {
+          reservation = null;
+        }
+      } finally {
+        writer.unlock();
+      }
+    }
+  }
+
   private static void fail(List<Pending> batch, RuntimeException error) {
     for (Pending p : batch) {
       p.error = error;
@@ -224,13 +308,15 @@ public abstract class AbstractRecordStore implements RecordStore {
 
   private static final class Pending {
     final ChangeSet changes;
+    final @Nullable Reservation by;
     // Written under the writer lock and read after the committing thread took that lock.
     boolean done;
     @Nullable Change result;
     @Nullable RuntimeException error;
 
-    Pending(ChangeSet changes) {
+    Pending(ChangeSet changes, @Nullable Reservation by) {
       this.changes = changes;
+      this.by = by;
     }
   }
 }

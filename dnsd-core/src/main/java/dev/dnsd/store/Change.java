@@ -16,17 +16,35 @@ import java.util.Map;
  */
 public record Change(
     long version, long committedAtMillis, List<ZoneChange> zones, Map<String, String> meta) {
+  /**
+   * Copies the lists and the metadata.
+   *
+   * @param version the store's version after this change
+   * @param committedAtMillis wall-clock time of the commit
+   * @param zones what happened to each zone
+   * @param meta the store metadata the change set set
+   */
   public Change {
     zones = List.copyOf(zones);
     meta = Map.copyOf(meta);
   }
 
-  /** A change that set no metadata. */
+  /**
+   * A change that set no metadata.
+   *
+   * @param version the store's version after this change
+   * @param committedAtMillis wall-clock time of the commit
+   * @param zones what happened to each zone
+   */
   public Change(long version, long committedAtMillis, List<ZoneChange> zones) {
     this(version, committedAtMillis, zones, Map.of());
   }
 
-  /** Whether the change set changed nothing; such a change has the store's current version. */
+  /**
+   * Whether the change set changed nothing; such a change has the store's current version.
+   *
+   * @return whether nothing changed
+   */
   public boolean isEmpty() {
     return zones.isEmpty() && meta.isEmpty();
   }

@@ -9,5 +9,11 @@ import dev.dnsd.zone.ZoneTable;
  */
 @FunctionalInterface
 public interface ChangeListener {
+  /**
+   * Hears of one commit.
+   *
+   * @param change the committed change
+   * @param after the zone table the change published
+   */
   void committed(Change change, ZoneTable after);
 }

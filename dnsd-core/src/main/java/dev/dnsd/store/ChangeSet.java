@@ -16,10 +16,18 @@ import org.xbill.DNS.Record;
  * counting zones created earlier in the same change set.
  *
  * <pre>{@code
- * store.commit(ChangeSet.builder()
- *     .add(Record.fromString(name, Type.A, DClass.IN, 300, "192.0.2.1", Name.root))
- *     .removeRRset(other, Type.TXT)
- *     .build());
+ * Name origin = Name.fromString("example.com.");
+ * try (RecordStore store = new InMemoryRecordStore()) {
+ *   store.commit(ChangeSet.builder()
+ *       .createZone(origin, List.of(
+ *           Record.fromString(origin, Type.SOA, DClass.IN, 3600, "ns1 hostmaster 1 7200 3600 1209600 300", origin),
+ *           Record.fromString(origin, Type.NS, DClass.IN, 3600, "ns1", origin)))
+ *       .build());
+ *   store.commit(ChangeSet.builder()    // both edits, or neither
+ *       .add(Record.fromString(Name.fromString("www", origin), Type.A, DClass.IN, 300, "192.0.2.1", origin))
+ *       .removeRRset(origin, Type.TXT)
+ *       .build());
+ * }
  * }</pre>
  *
  * <p>Each zone a change set modifies gets its SOA serial increased by one (RFC 1982 arithmetic),
@@ -35,28 +43,65 @@ public final class ChangeSet {
   /** One edit. The records are the sync protocol's and the log's unit, so they stay plain data. */
   public sealed interface Op {}
 
-  /** Creates a zone from its records; fails when the zone exists. */
+  /**
+   * Creates a zone from its records; fails when the zone exists.
+   *
+   * @param origin the zone's origin
+   * @param records its records
+   */
   public record CreateZone(Name origin, List<Record> records) implements Op {}
 
-  /** Creates a zone or replaces all of its content, as one change. */
+  /**
+   * Creates a zone or replaces all of its content, as one change.
+   *
+   * @param origin the zone's origin
+   * @param records its records
+   */
   public record ReplaceZone(Name origin, List<Record> records) implements Op {}
 
-  /** Deletes a zone and everything in it; fails when there is no such zone. */
+  /**
+   * Deletes a zone and everything in it; fails when there is no such zone.
+   *
+   * @param origin the zone's origin
+   */
   public record DeleteZone(Name origin) implements Op {}
 
-  /** Adds a record; the RRset takes its TTL; an SOA, CNAME or DNAME replaces the one there. */
+  /**
+   * Adds a record; the RRset takes its TTL; an SOA, CNAME or DNAME replaces the one there.
+   *
+   * @param record the record
+   */
   public record Add(Record record) implements Op {}
 
-  /** Removes the record with the same owner, type and data; absent records are ignored. */
+  /**
+   * Removes the record with the same owner, type and data; absent records are ignored.
+   *
+   * @param record the record
+   */
   public record Remove(Record record) implements Op {}
 
-  /** Removes the RRset of a type at a name. */
+  /**
+   * Removes the RRset of a type at a name.
+   *
+   * @param owner the name
+   * @param type the type
+   */
   public record RemoveRRset(Name owner, int type) implements Op {}
 
-  /** Replaces the RRset of a type at a name with these records. */
+  /**
+   * Replaces the RRset of a type at a name with these records.
+   *
+   * @param owner the name
+   * @param type the type
+   * @param records the new records
+   */
   public record SetRRset(Name owner, int type, List<Record> records) implements Op {}
 
-  /** Removes every RRset at a name. */
+  /**
+   * Removes every RRset at a name.
+   *
+   * @param owner the name
+   */
   public record RemoveName(Name owner) implements Op {}
 
   private final List<Op> ops;
@@ -67,6 +112,11 @@ public final class ChangeSet {
     this.meta = Map.copyOf(meta);
   }
 
+  /**
+   * A new builder of an empty change set.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -74,6 +124,9 @@ public final class ChangeSet {
   /**
    * The change set that makes another store's committed change happen here with the same result,
    * SOA serials included: how a secondary applies what its primary sends.
+   *
+   * @param change a committed change, from this store or another
+   * @return the change set
    */
   public static ChangeSet replaying(Change change) {
     Builder b = builder();
@@ -90,15 +143,29 @@ public final class ChangeSet {
     return b.build();
   }
 
+  /**
+   * The operations, in the order they apply.
+   *
+   * @return the operations
+   */
   public List<Op> ops() {
     return ops;
   }
 
-  /** The metadata this change set sets; see {@link Builder#meta}. */
+  /**
+   * The metadata this change set sets; see {@link Builder#meta}.
+   *
+   * @return the metadata, by key
+   */
   public Map<String, String> meta() {
     return meta;
   }
 
+  /**
+   * Whether it holds no operation and no metadata.
+   *
+   * @return whether it is empty
+   */
   public boolean isEmpty() {
     return ops.isEmpty() && meta.isEmpty();
   }
@@ -115,11 +182,25 @@ public final class ChangeSet {
 
     private Builder() {}
 
+    /**
+     * Creates a zone from its records; fails when the zone exists.
+     *
+     * @param origin the zone's origin
+     * @param records its records, an SOA and NS records at the apex among them
+     * @return this builder
+     */
     public Builder createZone(Name origin, Collection<? extends Record> records) {
       ops.add(new CreateZone(origin, List.copyOf(records)));
       return this;
     }
 
+    /**
+     * Creates the zone, or replaces the records of the one there.
+     *
+     * @param origin the zone's origin
+     * @param records its records, an SOA and NS records at the apex among them
+     * @return this builder
+     */
     public Builder replaceZone(Name origin, Collection<? extends Record> records) {
       ops.add(new ReplaceZone(origin, List.copyOf(records)));
       return this;
@@ -129,42 +210,90 @@ public final class ChangeSet {
      * Creates the zone or replaces all of its content with this snapshot's records. Where the
      * store does not hold the zone yet, it takes the snapshot as it is rather than building it
      * again from the records: the cheap way to load a large zone.
+     *
+     * @param zone the zone
+     * @return this builder
      */
     public Builder replaceZone(Zone zone) {
       ops.add(new ReplaceZone(zone.origin(), new ZoneRecords(zone)));
       return this;
     }
 
+    /**
+     * Deletes a zone and all its records.
+     *
+     * @param origin the zone's origin
+     * @return this builder
+     */
     public Builder deleteZone(Name origin) {
       ops.add(new DeleteZone(origin));
       return this;
     }
 
+    /**
+     * Adds a record to the zone it is in; the RRset takes its TTL (RFC 2181 §5.2).
+     *
+     * @param record the record
+     * @return this builder
+     */
     public Builder add(Record record) {
       ops.add(new Add(record));
       return this;
     }
 
+    /**
+     * Removes a record from the zone it is in.
+     *
+     * @param record the record
+     * @return this builder
+     */
     public Builder remove(Record record) {
       ops.add(new Remove(record));
       return this;
     }
 
+    /**
+     * Removes an RRset.
+     *
+     * @param owner its owner
+     * @param type its type
+     * @return this builder
+     */
     public Builder removeRRset(Name owner, int type) {
       ops.add(new RemoveRRset(owner, type));
       return this;
     }
 
+    /**
+     * Replaces an RRset with these records (removes it when there are none).
+     *
+     * @param owner its owner
+     * @param type its type
+     * @param records the new records, of that owner and type
+     * @return this builder
+     */
     public Builder setRRset(Name owner, int type, Collection<? extends Record> records) {
       ops.add(new SetRRset(owner, type, List.copyOf(records)));
       return this;
     }
 
+    /**
+     * Removes every record of an owner.
+     *
+     * @param owner the owner
+     * @return this builder
+     */
     public Builder removeName(Name owner) {
       ops.add(new RemoveName(owner));
       return this;
     }
 
+    /**
+     * Adds an operation, as another change set has it ({@link ChangeSet#ops()}).
+     *
+     * @param op the operation
+     * @return this builder
+     */
     public Builder op(Op op) {
       ops.add(op);
       return this;
@@ -173,6 +302,10 @@ public final class ChangeSet {
     /**
      * Sets a store metadata entry in the same commit as the edits; the last value set wins. Keys
      * starting with {@code dnsd.} are reserved for dnsd itself (replication bookkeeping).
+     *
+     * @param key the key
+     * @param value the value
+     * @return this builder
      */
     public Builder meta(String key, String value) {
       if (key.isEmpty()) {
@@ -182,6 +315,11 @@ public final class ChangeSet {
       return this;
     }
 
+    /**
+     * The change set, immutable.
+     *
+     * @return the change set
+     */
     public ChangeSet build() {
       return new ChangeSet(ops, meta);
     }

@@ -27,6 +27,11 @@ public final class InMemoryRecordStore extends AbstractRecordStore {
     this(DEFAULT_HISTORY);
   }
 
+  /**
+   * A store that keeps this many of the latest changes.
+   *
+   * @param historyLimit 0 or more
+   */
   public InMemoryRecordStore(int historyLimit) {
     super(ZoneTable.empty());
     if (historyLimit < 0) {

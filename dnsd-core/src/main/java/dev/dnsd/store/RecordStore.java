@@ -27,22 +27,34 @@ public interface RecordStore extends AutoCloseable {
    * @return the committed change, with its version
    * @throws dev.dnsd.zone.InvalidZoneException when an edit breaks a zone rule; nothing changed
    * @throws StoreException when the change could not be made durable; nothing changed
+   * @param changes what to change
    */
   Change commit(ChangeSet changes);
 
-  /** The current zones; {@link ZoneTable#version()} is the version of the last commit. */
+  /**
+   * The current zones; {@link ZoneTable#version()} is the version of the last commit.
+   *
+   * @return the zone table
+   */
   ZoneTable zones();
 
   /**
    * The value a committed change set last set for this metadata key ({@link
    * ChangeSet.Builder#meta}), as durable as the zones; null when never set. Stores that keep no
    * metadata return null, which makes a secondary on them start from a full copy each time.
+   *
+   * @param key the key
+   * @return the value, or null
    */
   default @Nullable String meta(String key) {
     return null;
   }
 
-  /** The version of the last commit, 0 before the first. */
+  /**
+   * The version of the last commit, 0 before the first.
+   *
+   * @return the version
+   */
   default long version() {
     return zones().version();
   }
@@ -52,6 +64,8 @@ public interface RecordStore extends AutoCloseable {
    *
    * @return empty when the log no longer reaches back to {@code afterVersion} (or that version is
    *     newer than this store's): the caller then needs all of {@link #zones()} instead
+   * @param afterVersion the last version the caller has
+   * @param limit the most changes returned
    */
   Optional<List<Change>> changesSince(long afterVersion, int limit);
 
@@ -59,6 +73,9 @@ public interface RecordStore extends AutoCloseable {
    * Registers a listener for every later commit. The subscription's {@link
    * Subscription#initial()} is the state that the first change it hears about follows, so nothing
    * falls between the two.
+   *
+   * @param listener the listener
+   * @return the subscription
    */
   Subscription subscribe(ChangeListener listener);
 
@@ -69,17 +86,62 @@ public interface RecordStore extends AutoCloseable {
    *
    * @throws UnsupportedOperationException when the store cannot (every {@link
    *     AbstractRecordStore} can)
+   * @param hook the hook
+   * @return the subscription; closing it removes the hook
    */
   default Subscription addZoneListHook(ZoneListHook hook) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no zone list hooks");
+  }
+
+  /**
+   * Reserves this store's commits for one writer that keeps it a copy of another source, such as
+   * a replication secondary: from now on {@link #commit} is refused with an {@link
+   * IllegalStateException} naming the owner, since a change made beside the copy would make it
+   * diverge from its source, and only the returned {@link Committer} commits, until it is closed.
+   *
+   * <pre>{@code
+   * try (RecordStore.Committer committer = store.reserve("secondary ns2 of 192.0.2.1:5300")) {
+   *   committer.commit(changesFromThePrimary);
+   * }
+   * }</pre>
+   *
+   * @param owner who writes the store, as the refusal names it
+   * @throws IllegalStateException when another owner holds it
+   * @return the only committer of the store until it is closed
+   * @throws UnsupportedOperationException when the store cannot (every {@link
+   *     AbstractRecordStore} can)
+   */
+  default Committer reserve(String owner) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be reserved for one writer");
   }
 
   /** Releases the store; commits after close fail. Idempotent. */
   @Override
   void close();
 
+  /** The one writer of a reserved store ({@link #reserve}); closing it ends the reservation. */
+  interface Committer extends AutoCloseable {
+    /**
+     * Commits as {@link RecordStore#commit} does, as the store's owner.
+     *
+     * @throws IllegalStateException when the reservation was ended
+     * @param changes what to change
+     * @return the committed change, with its version
+     */
+    Change commit(ChangeSet changes);
+
+    /** Ends the reservation: the store takes commits from anyone again. Idempotent. */
+    @Override
+    void close();
+  }
+
   /** A registered listener; closing it unregisters it. */
   interface Subscription extends AutoCloseable {
+    /**
+     * The state before the first change the listener hears of.
+     *
+     * @return the zone table
+     */
     ZoneTable initial();
 
     @Override

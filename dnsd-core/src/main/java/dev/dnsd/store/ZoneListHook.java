@@ -23,6 +23,8 @@ import org.xbill.DNS.Name;
 @FunctionalInterface
 public interface ZoneListHook {
   /**
+   * The edits to add to a commit that creates or deletes zones.
+   *
    * @param before the zones before this commit
    * @param created the origins the change set creates (a zone deleted and created again in the
    *     same change set is in neither set)

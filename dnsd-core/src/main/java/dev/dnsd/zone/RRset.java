@@ -25,7 +25,13 @@ public final class RRset {
     this.records = records;
   }
 
-  /** An RRset of the given records, which must share owner and type; TTLs are set to {@code ttl}. */
+  /**
+   * An RRset of the given records, which must share owner and type; TTLs are set to {@code ttl}.
+   *
+   * @param ttl the TTL of every record
+   * @param records the records, of one owner, type and class
+   * @return the RRset
+   */
   public static RRset of(long ttl, List<Record> records) {
     if (records.isEmpty()) {
       throw new IllegalArgumentException("an RRset has at least one record");
@@ -56,23 +62,47 @@ public final class RRset {
     }
   }
 
+  /**
+   * The owner of every record.
+   *
+   * @return the owner
+   */
   public Name owner() {
     return owner;
   }
 
+  /**
+   * The type of every record.
+   *
+   * @return the type
+   */
   public int type() {
     return type;
   }
 
+  /**
+   * The TTL every record has.
+   *
+   * @return the TTL
+   */
   public long ttl() {
     return ttl;
   }
 
+  /**
+   * The records.
+   *
+   * @return the records, unmodifiable
+   */
   public List<Record> records() {
     return records;
   }
 
-  /** The first record; CNAME, DNAME and SOA RRsets hold exactly one. */
+  /**
+   * The first record; CNAME, DNAME and SOA RRsets hold exactly one.
+   *
+   * @return the first record
+   */
   public Record first() {
     return records.get(0);
   }

@@ -48,7 +48,12 @@ public final class Zone {
     this.recordCount = recordCount;
   }
 
-  /** A zone with no data, only useful as the start of an {@link #edit()}. */
+  /**
+   * A zone with no data, only useful as the start of an {@link #edit()}.
+   *
+   * @param origin the zone's origin
+   * @return the zone, with no record
+   */
   public static Zone empty(Name origin) {
     if (!origin.isAbsolute()) {
       throw new InvalidZoneException("zone origin must be absolute: " + origin);
@@ -56,7 +61,13 @@ public final class Zone {
     return new Zone(origin, PersistentMap.<Name, Node>empty().put(origin, Node.EMPTY), 0);
   }
 
-  /** Builds a whole zone from records, checking every rule that a commit checks. */
+  /**
+   * Builds a whole zone from records, checking every rule that a commit checks.
+   *
+   * @param origin the zone's origin
+   * @param records its records
+   * @return the zone
+   */
   public static Zone of(Name origin, Collection<Record> records) {
     Editor editor = empty(origin).edit();
     for (Record r : records) {
@@ -65,10 +76,20 @@ public final class Zone {
     return editor.build();
   }
 
+  /**
+   * The zone's origin, its apex.
+   *
+   * @return the origin
+   */
   public Name origin() {
     return origin;
   }
 
+  /**
+   * The SOA record at the apex.
+   *
+   * @return the SOA
+   */
   public SOARecord soa() {
     RRset soa = rrset(origin, Type.SOA);
     if (soa == null) {
@@ -77,6 +98,11 @@ public final class Zone {
     return (SOARecord) soa.first();
   }
 
+  /**
+   * The SOA serial.
+   *
+   * @return the serial
+   */
   public long serial() {
     return soa().getSerial();
   }
@@ -84,32 +110,60 @@ public final class Zone {
   /**
    * A number no other snapshot of any zone in this process has: whoever derived something from a
    * snapshot can tell it is still current by its number, without holding on to the snapshot.
+   *
+   * @return the identity
    */
   public long snapshotId() {
     return snapshotId;
   }
 
-  /** Records in the zone, glue and other data below cuts included. */
+  /**
+   * Records in the zone, glue and other data below cuts included.
+   *
+   * @return the count
+   */
   public int recordCount() {
     return recordCount;
   }
 
+  /**
+   * The RRset of this owner and type.
+   *
+   * @param owner the owner
+   * @param type the type
+   * @return the RRset, or null when there is none
+   */
   public @Nullable RRset rrset(Name owner, int type) {
     Node node = nodes.get(owner);
     return node == null ? null : node.get(type);
   }
 
-  /** The RRsets owned by a name, by type; empty for an empty non-terminal or a missing name. */
+  /**
+   * The RRsets owned by a name, by type; empty for an empty non-terminal or a missing name.
+   *
+   * @param owner the owner
+   * @return the RRsets, none when the name has no data
+   */
   public List<RRset> rrsets(Name owner) {
     Node node = nodes.get(owner);
     return node == null ? List.of() : List.of(node.rrsets);
   }
 
-  /** Whether the name exists: it owns data, or names below it do (an empty non-terminal). */
+  /**
+   * Whether the name exists: it owns data, or names below it do (an empty non-terminal).
+   *
+   * @param name the name
+   * @return whether it exists
+   */
   public boolean exists(Name name) {
     return nodes.get(name) != null;
   }
 
+  /**
+   * Runs the action on every RRset of the zone, in canonical order.
+   *
+   * @param action what to run
+   */
   public void forEachRRset(Consumer<RRset> action) {
     forEachRRset(nodes, action);
   }
@@ -122,7 +176,11 @@ public final class Zone {
     });
   }
 
-  /** Every record, SOA first, then in DNSSEC canonical order of owner and then by type. */
+  /**
+   * Every record, SOA first, then in DNSSEC canonical order of owner and then by type.
+   *
+   * @return the records
+   */
   public List<Record> records() {
     List<RRset> sets = new ArrayList<>();
     forEachRRset(sets::add);
@@ -137,6 +195,11 @@ public final class Zone {
     return out;
   }
 
+  /**
+   * An editor that starts from this zone.
+   *
+   * @return the editor
+   */
   public Editor edit() {
     return new Editor(this);
   }
@@ -171,22 +234,45 @@ public final class Zone {
       this.recordCount = base.recordCount;
     }
 
+    /**
+     * The origin of the zone being edited.
+     *
+     * @return the origin
+     */
     public Name origin() {
       return base.origin;
     }
 
-    /** The RRset as edited so far. */
+    /**
+     * The RRset as edited so far.
+     *
+     * @param owner the owner
+     * @param type the type
+     * @return the RRset, or null
+     */
     public @Nullable RRset rrset(Name owner, int type) {
       Node node = nodes.get(owner);
       return node == null ? null : node.get(type);
     }
 
-    /** The RRsets at a name as edited so far. */
+    /**
+     * The RRsets at a name as edited so far.
+     *
+     * @param owner the owner
+     * @return the RRsets
+     */
     public List<RRset> rrsets(Name owner) {
       Node node = nodes.get(owner);
       return node == null ? List.of() : List.of(node.rrsets);
     }
 
+    /**
+     * Adds a record; its RRset takes the record's TTL.
+     *
+     * @param record the record
+     * @return this editor
+     * @throws InvalidZoneException when the record breaks a zone rule
+     */
     public Editor add(Record record) {
       check(record);
       Name owner = record.getName();
@@ -210,7 +296,12 @@ public final class Zone {
       return this;
     }
 
-    /** Adds the records, all or (when one breaks a rule) none. */
+    /**
+     * Adds the records, all or (when one breaks a rule) none.
+     *
+     * @param records the records
+     * @return this editor
+     */
     public Editor addAll(Collection<? extends Record> records) {
       return atomically(() -> {
         for (Record r : records) {
@@ -219,7 +310,12 @@ public final class Zone {
       });
     }
 
-    /** Removes the record with the same owner, type and data (the TTL is not compared). */
+    /**
+     * Removes the record with the same owner, type and data (the TTL is not compared).
+     *
+     * @param record the record
+     * @return this editor
+     */
     public Editor remove(Record record) {
       RRset existing = rrset(record.getName(), record.getType());
       if (existing == null) {
@@ -238,6 +334,13 @@ public final class Zone {
       return this;
     }
 
+    /**
+     * Removes an RRset.
+     *
+     * @param owner its owner
+     * @param type its type
+     * @return this editor
+     */
     public Editor removeRRset(Name owner, int type) {
       if (rrset(owner, type) != null) {
         put(owner, type, null);
@@ -245,7 +348,12 @@ public final class Zone {
       return this;
     }
 
-    /** Removes every RRset the name owns; the name may remain as an empty non-terminal. */
+    /**
+     * Removes every RRset the name owns; the name may remain as an empty non-terminal.
+     *
+     * @param owner the owner
+     * @return this editor
+     */
     public Editor removeName(Name owner) {
       for (RRset set : rrsets(owner)) {
         put(owner, set.type(), null);
@@ -253,7 +361,11 @@ public final class Zone {
       return this;
     }
 
-    /** Removes every RRset in the zone, to refill it. */
+    /**
+     * Removes every RRset in the zone, to refill it.
+     *
+     * @return this editor
+     */
     public Editor clear() {
       List<RRset> all = new ArrayList<>();
       nodes.forEach((name, node) -> all.addAll(List.of(node.rrsets)));
@@ -263,7 +375,14 @@ public final class Zone {
       return this;
     }
 
-    /** Replaces an RRset with the given records (none: removes it). */
+    /**
+     * Replaces an RRset with the given records (none: removes it).
+     *
+     * @param owner the owner
+     * @param type the type
+     * @param records the new records
+     * @return this editor
+     */
     public Editor setRRset(Name owner, int type, Collection<? extends Record> records) {
       return atomically(() -> {
         removeRRset(owner, type);
@@ -296,7 +415,11 @@ public final class Zone {
       return this;
     }
 
-    /** Checks the apex and returns the new snapshot, or the zone edited when nothing changed. */
+    /**
+     * Checks the apex and returns the new snapshot, or the zone edited when nothing changed.
+     *
+     * @return the new zone
+     */
     public Zone build() {
       Name origin = base.origin;
       Node apex = nodes.get(origin);
@@ -314,7 +437,11 @@ public final class Zone {
       return new Zone(origin, nodes, recordCount);
     }
 
-    /** Records that were in the original zone and are not now, TTL and case changes included. */
+    /**
+     * Records that were in the original zone and are not now, TTL and case changes included.
+     *
+     * @return the records
+     */
     public List<Record> removedRecords() {
       if (base.recordCount == 0) {
         return List.of();
@@ -324,7 +451,11 @@ public final class Zone {
       return out;
     }
 
-    /** Records that are in the zone now and were not in the original, TTL and case changes included. */
+    /**
+     * Records that are in the zone now and were not in the original, TTL and case changes included.
+     *
+     * @return the records
+     */
     public List<Record> addedRecords() {
       List<Record> out = new ArrayList<>();
       if (base.recordCount == 0) {
@@ -335,7 +466,11 @@ public final class Zone {
       return out;
     }
 
-    /** Whether the edit changed anything, comparing records, TTLs and the case of names. */
+    /**
+     * Whether the edit changed anything, comparing records, TTLs and the case of names.
+     *
+     * @return whether it changed
+     */
     public boolean changed() {
       return !removedRecords().isEmpty() || !addedRecords().isEmpty();
     }

@@ -17,13 +17,20 @@ import java.nio.file.Path;
  * }</pre>
  */
 public class ZoneFileException extends InvalidZoneException {
+  /** The file the problem is in. */
   private final Path file;
+  /** The 1-based line, or 0. */
   private final int line;
+  /** The problem, without file and line. */
   private final String problem;
 
   /**
+   * A problem at a line of a file.
+   *
    * @param line the 1-based line, or 0 when the problem is with the file as a whole (a zone
    *     without SOA, say)
+   * @param file the file the problem is in
+   * @param problem what is wrong
    */
   public ZoneFileException(Path file, int line, String problem) {
     super(format(file, line, problem));
@@ -32,6 +39,14 @@ public class ZoneFileException extends InvalidZoneException {
     this.problem = problem;
   }
 
+  /**
+   * A problem with its cause.
+   *
+   * @param file the file the problem is in
+   * @param line the 1-based line, or 0 for the file as a whole
+   * @param problem what is wrong
+   * @param cause the failure underneath
+   */
   public ZoneFileException(Path file, int line, String problem, Throwable cause) {
     super(format(file, line, problem), cause);
     this.file = file;
@@ -43,17 +58,29 @@ public class ZoneFileException extends InvalidZoneException {
     return line > 0 ? file + ":" + line + ": " + problem : file + ": " + problem;
   }
 
-  /** The file the problem is in; an included file when the problem is there. */
+  /**
+   * The file the problem is in; an included file when the problem is there.
+   *
+   * @return the file
+   */
   public Path file() {
     return file;
   }
 
-  /** The 1-based line, or 0 when the problem concerns the whole file. */
+  /**
+   * The 1-based line, or 0 when the problem concerns the whole file.
+   *
+   * @return the line
+   */
   public int line() {
     return line;
   }
 
-  /** The message without file and line. */
+  /**
+   * The message without file and line.
+   *
+   * @return the problem
+   */
   public String problem() {
     return problem;
   }

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -167,6 +168,26 @@ final class ZoneFileReader {
             opener, origin, new Source(file, file.toRealPath(), opener.open(file), origin, -1));
     try {
       return reader.readAll();
+    } finally {
+      for (Source s : reader.sources) {
+        s.close();
+      }
+    }
+  }
+
+  /**
+   * Reads zone text as if it were a file's: errors name {@code label} as their file, and a relative
+   * {@code $INCLUDE} is resolved beside the label, as beside a file. The text is taken as the
+   * bytes a UTF-8 file of it would hold, which is how a file's bytes reach the parser.
+   */
+  static Zone read(Path label, String text, Name origin) throws IOException {
+    String bytes = new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    ZoneFileReader reader =
+        new ZoneFileReader(
+            Opener.FILES, origin,
+            new Source(label, label, new BufferedReader(new StringReader(bytes)), origin, -1));
+    try {
+      return reader.readAll().zone();
     } finally {
       for (Source s : reader.sources) {
         s.close();

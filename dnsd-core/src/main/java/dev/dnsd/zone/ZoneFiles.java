@@ -1,6 +1,8 @@
 package dev.dnsd.zone;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,11 @@ import org.xbill.DNS.TextParseException;
  *
  * <pre>{@code
  * Zone zone = ZoneFiles.load(Path.of("zones/example.com.zone"), Name.fromString("example.com."));
+ * Zone small = ZoneFiles.parse("""
+ *     @   3600 SOA ns1 hostmaster 1 7200 3600 1209600 300
+ *     @   3600 NS  ns1
+ *     ns1 3600 A   192.0.2.1
+ *     """, Name.fromString("example.com."));
  * List<Zone> all = ZoneFiles.loadDirectory(Path.of("zones"));
  * List<Zone> some = ZoneFiles.loadAll(List.of(Path.of("a.example.zone"), Path.of("b.example.zone")));
  * String text = ZoneFiles.toMasterFormat(zone);
@@ -46,6 +53,8 @@ public final class ZoneFiles {
    *     {@code $ORIGIN}
    * @throws ZoneFileException when the file is malformed or its records break a zone rule
    * @throws IOException when the file cannot be read
+   * @param file the file
+   * @return the zone
    */
   public static Zone load(Path file, Name origin) throws IOException {
     return ZoneFileReader.read(file, origin, ZoneFileReader.Opener.FILES).zone();
@@ -58,6 +67,8 @@ public final class ZoneFiles {
    *
    * @throws ZoneFileException when the file is malformed or its records break a zone rule
    * @throws IOException when the file cannot be read
+   * @param file the file
+   * @return the zone
    */
   public static Zone load(Path file) throws IOException {
     return ZoneFileReader.read(file, null, ZoneFileReader.Opener.FILES).zone();
@@ -67,6 +78,8 @@ public final class ZoneFiles {
    * Loads zone files, each with the origin {@link #load(Path)} gives it, in the order given. One
    * zone from two files is an error: which of them would be meant is anyone's guess.
    *
+   * @param files the files
+   * @return the zones, in the files' order
    * @throws ZoneFileException when a file is bad, or names a zone an earlier file holds (the error
    *     names the later file, and the line of its {@code $ORIGIN} when that is what names the zone)
    * @throws IOException when a file cannot be read
@@ -92,12 +105,55 @@ public final class ZoneFiles {
   }
 
   /**
+   * Parses zone text in master format, as {@link #load(Path, Name)} reads a file: for zones written
+   * in code and tests. Errors name the text as the file {@code [ORIGIN text]}, with the line; an
+   * {@code $INCLUDE} of a relative path is relative to the working directory.
+   *
+   * @param origin the zone's origin, and the origin relative names start from until the text sets
+   *     {@code $ORIGIN}
+   * @throws ZoneFileException when the text is malformed or its records break a zone rule
+   * @throws UncheckedIOException when a file it includes cannot be read
+   * @param text the zone in master format
+   * @return the zone
+   */
+  public static Zone parse(String text, Name origin) {
+    try {
+      return ZoneFileReader.read(textLabel(origin), text, origin);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Parses zone text in master format read to its end from {@code text}, as {@link #parse(String,
+   * Name)} does; the reader is not closed.
+   *
+   * @throws ZoneFileException when the text is malformed or its records break a zone rule
+   * @throws IOException when the reader or a file the text includes cannot be read
+   * @param text the zone in master format
+   * @param origin the zone's origin
+   * @return the zone
+   */
+  public static Zone parse(Reader text, Name origin) throws IOException {
+    StringWriter all = new StringWriter();
+    text.transferTo(all);
+    return ZoneFileReader.read(textLabel(origin), all.toString(), origin);
+  }
+
+  /** What errors in zone text name as its file: no file has that name, and it says which zone. */
+  private static Path textLabel(Name origin) {
+    return Path.of("[" + origin + " text]");
+  }
+
+  /**
    * Loads every {@code ORIGIN.zone} file in a directory (not its subdirectories), in order of file
    * name, as {@link #loadAll} does: {@code example.com.zone} holds the zone {@code example.com.},
    * unless the file sets {@code $ORIGIN} before its first record.
    *
    * @throws ZoneFileException when a file is bad, or two files hold the same zone
    * @throws IOException when the directory or a file cannot be read
+   * @param dir the directory
+   * @return the zones
    */
   public static List<Zone> loadDirectory(Path dir) throws IOException {
     List<Path> files;
@@ -111,7 +167,13 @@ public final class ZoneFiles {
     return loadAll(files);
   }
 
-  /** Writes the zone in master format: {@code $ORIGIN}, then every record, SOA first. */
+  /**
+   * Writes the zone in master format: {@code $ORIGIN}, then every record, SOA first.
+   *
+   * @param zone the zone
+   * @param out where to write
+   * @throws IOException when {@code out} fails
+   */
   public static void write(Zone zone, Appendable out) throws IOException {
     Name origin = zone.origin();
     out.append("$ORIGIN ").append(origin.toString()).append('\n');
@@ -125,7 +187,12 @@ public final class ZoneFiles {
     }
   }
 
-  /** The zone in master format, as {@link #write} makes it. */
+  /**
+   * The zone in master format, as {@link #write} makes it.
+   *
+   * @param zone the zone
+   * @return the text
+   */
   public static String toMasterFormat(Zone zone) {
     StringBuilder out = new StringBuilder();
     try {

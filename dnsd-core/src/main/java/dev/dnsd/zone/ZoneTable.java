@@ -22,11 +22,21 @@ public final class ZoneTable {
     this.origins = origins;
   }
 
+  /**
+   * A table with no zone.
+   *
+   * @return the table
+   */
   public static ZoneTable empty() {
     return EMPTY;
   }
 
-  /** The zone whose origin is the longest suffix of the name, or null when none is. */
+  /**
+   * The zone whose origin is the longest suffix of the name, or null when none is.
+   *
+   * @param name the name
+   * @return the zone, or null
+   */
   public @Nullable Zone find(Name name) {
     int labels = name.labels();
     for (int skip = 0; skip < labels; skip++) {
@@ -38,12 +48,22 @@ public final class ZoneTable {
     return null;
   }
 
-  /** The zone with exactly this origin. */
+  /**
+   * The zone with exactly this origin.
+   *
+   * @param origin the origin
+   * @return the zone, or null
+   */
   public @Nullable Zone get(Name origin) {
     return zones.get(origin);
   }
 
-  /** The closest zone strictly above the origin (the parent side of a cut), or null. */
+  /**
+   * The closest zone strictly above the origin (the parent side of a cut), or null.
+   *
+   * @param origin the origin
+   * @return the zone, or null
+   */
   public @Nullable Zone parentOf(Name origin) {
     return origin.labels() <= 1 ? null : find(new Name(origin, 1));
   }
@@ -52,39 +72,77 @@ public final class ZoneTable {
    * What stands for this table's set of origins, compared by identity: tables made from one
    * another by changes to zones' content share it, and creating or deleting a zone gives a new
    * one, so that whoever caches what {@link #find} returned can tell when that may differ now.
+   *
+   * @return the identity of the origin set
    */
   public Object origins() {
     return origins;
   }
 
-  /** The store version whose commit produced this table; 0 for a store that never committed. */
+  /**
+   * The store version whose commit produced this table; 0 for a store that never committed.
+   *
+   * @return the version
+   */
   public long version() {
     return version;
   }
 
+  /**
+   * A copy with another version.
+   *
+   * @param newVersion the version
+   * @return the copy
+   */
   public ZoneTable withVersion(long newVersion) {
     return new ZoneTable(zones, newVersion, origins);
   }
 
+  /**
+   * A copy with this zone, replacing the one of its origin.
+   *
+   * @param zone the zone
+   * @return the copy
+   */
   public ZoneTable with(Zone zone) {
     Object sameOrNew = zones.get(zone.origin()) != null ? origins : new Object();
     return new ZoneTable(zones.put(zone.origin(), zone), version, sameOrNew);
   }
 
+  /**
+   * A copy without the zone of this origin.
+   *
+   * @param origin the origin
+   * @return the copy
+   */
   public ZoneTable without(Name origin) {
     PersistentMap<Name, Zone> left = zones.remove(origin);
     return left == zones ? this : new ZoneTable(left, version, new Object());
   }
 
+  /**
+   * How many zones it holds.
+   *
+   * @return the count
+   */
   public int size() {
     return zones.size();
   }
 
+  /**
+   * Whether it holds no zone.
+   *
+   * @return whether it is empty
+   */
   public boolean isEmpty() {
     return zones.size() == 0;
   }
 
-  /** The zones, in canonical order of their origins. */
+  /**
+   * The zones, in canonical order of their origins.
+   *
+   * @return the zones
+   */
   public List<Zone> zones() {
     List<Zone> out = new ArrayList<>(zones.size());
     zones.forEach((origin, zone) -> out.add(zone));

@@ -71,8 +71,8 @@ final class ControlCommand implements Callable<Integer> {
   @Nullable Path secretFile;
 
   @Option(names = "--wait", paramLabel = "SECONDS", scope = ScopeType.INHERIT, order = 4,
-      description = "after a change, wait this long for the secondaries connected to the primary to "
-          + "apply it; fail if one has not (default 0)")
+      description = "after a change, wait this long for the primary's secondaries (connected or "
+          + "not) to apply it; fail if one has not (default 0)")
   @Nullable String waitSeconds;
 
   @Option(names = "--tls-truststore", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 5,

@@ -127,9 +127,10 @@ class ControlCommandTest {
   }
 
   @Test
-  void waitReportsWhenNoSecondaryIsThere() throws Exception {
-    assertThat(control("--wait", "1", "create-zone", "example.com")).isZero();
+  void waitFailsNamingAConfiguredSecondaryThatIsNotConnected() throws Exception {
+    assertThat(control("--wait", "1", "create-zone", "example.com")).isEqualTo(1);
     assertThat(out()).contains("committed");
+    assertThat(err()).contains("not yet applied by ns2");
   }
 
   @Test

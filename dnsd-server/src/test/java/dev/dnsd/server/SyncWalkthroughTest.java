@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's replication walkthrough, with separate server processes and dig: a zone created by
  * control commands on the primary is answered by it and by every secondary, and so is a later change.
+ * Each step waits for its server as the README's does (ports here are free ones, and there are two
+ * secondaries).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SyncWalkthroughTest {
@@ -31,6 +33,8 @@ class SyncWalkthroughTest {
           "--peer", "ns2:secondary:ns2.secret", "--peer", "ns3:secondary:ns3.secret",
           "--peer", "admin:control:admin.secret");
       Node primary = new Node(p, p.awaitPort(), p.awaitSyncPort());
+      // The README's "until $control list" step: the primary takes commands before any is sent.
+      assertThat(control(primary, "list")).doesNotContain("example.com.");
 
       assertThat(control(primary, "create-zone", "example.com")).contains("committed, version");
       assertThat(control(primary, "add", "example.com", "300", "A", "127.0.0.1")).contains("committed, version");
@@ -43,7 +47,7 @@ class SyncWalkthroughTest {
             () -> digShort(secondary, "example.com").equals("127.0.0.1\n"));
       }
 
-      // --wait returns once the connected secondaries applied the change, so no polling after it.
+      // --wait returns once every secondary applied the change, so no polling after it.
       assertThat(control(primary, "--wait", "10", "add", "www.example.com", "300", "A", "127.0.0.2"))
           .contains("applied by ns2, ns3");
       for (Node node : List.of(primary, ns2, ns3)) {

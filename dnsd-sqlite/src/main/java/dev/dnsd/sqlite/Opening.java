@@ -88,24 +88,44 @@ final class Opening {
 
   /**
    * The zones as of the last commit, through a read-only connection and without the claim, so
-   * that it works beside the process that has the store open. Nothing is written, so a file this
-   * code would have to migrate first is refused rather than read with the wrong schema.
+   * that it works beside the process that has the store open. Nothing is written.
    */
   static ZoneTable readOnly(Path path) {
     Path at = DatabaseFile.existing(path);
-    try (Connection conn = connect(at, true, false)) {
-      int userVersion = identity(conn, at);
-      if (userVersion == 0) {
-        throw DatabaseFile.problem(at, "holds no dnsd store yet");
+    // Beside a running store this reads without SQLite's locks (the store holds the file in
+    // exclusive mode), so a commit during the read could give a mixed picture. The version read
+    // again afterwards tells: if a commit came between, read again.
+    for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+      try {
+        ZoneTable table;
+        try (Connection conn = connect(at, true, false)) {
+          checkReadable(conn, at);
+          table = ZoneLoader.load(conn, at);
+        }
+        try (Connection conn = connect(at, true, false)) {
+          if (ZoneLoader.version(conn, at) == table.version()) {
+            return table;
+          }
+        }
+      } catch (SQLException e) {
+        throw DatabaseFile.failure(at, "cannot be read", e);
       }
-      if (userVersion < Schema.VERSION) {
-        throw DatabaseFile.problem(
-            at, "has the schema of an older dnsd (version " + userVersion
-                + "); serve from it once with this dnsd to bring it up to date");
-      }
-      return ZoneLoader.load(conn, at);
-    } catch (SQLException e) {
-      throw DatabaseFile.failure(at, "cannot be read", e);
+    }
+    throw DatabaseFile.problem(at, "changed during each of " + READ_ATTEMPTS + " reads of it; try again");
+  }
+
+  private static final int READ_ATTEMPTS = 5;
+
+  /** A file this code would have to migrate first is refused rather than read with the wrong schema. */
+  private static void checkReadable(Connection conn, Path at) throws SQLException {
+    int userVersion = identity(conn, at);
+    if (userVersion == 0) {
+      throw DatabaseFile.problem(at, "holds no dnsd store yet");
+    }
+    if (userVersion < Schema.VERSION) {
+      throw DatabaseFile.problem(
+          at, "has the schema of an older dnsd (version " + userVersion
+              + "); serve from it once with this dnsd to bring it up to date");
     }
   }
 

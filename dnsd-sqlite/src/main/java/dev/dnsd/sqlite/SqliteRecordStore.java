@@ -24,8 +24,14 @@ import org.slf4j.LoggerFactory;
  * SQL.
  *
  * <pre>{@code
+ * Name origin = Name.fromString("example.com.");
  * try (SqliteRecordStore store = SqliteRecordStore.open(Path.of("dnsd.db"))) {
- *   store.commit(ChangeSet.builder().createZone(origin, records).build());
+ *   store.commit(ChangeSet.builder()    // durable when it returns
+ *       .replaceZone(ZoneFiles.parse("@ 3600 SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 3600 NS ns1\n", origin))
+ *       .build());
+ * }
+ * try (DnsServer server = DnsServer.builder().store(SqliteRecordStore.open(Path.of("dnsd.db"))).build().start()) {
+ *   // answers example.com. from the file; closing the server closes the store
  * }
  * }</pre>
  *
@@ -102,12 +108,19 @@ public final class SqliteRecordStore extends AbstractRecordStore {
    * @throws StoreException naming the file when it is not a SQLite database, belongs to another
    *     program or to a newer dnsd, is corrupt, or is open in another dnsd process; the file is
    *     then left as it was
+   * @param path the database file
+   * @return the open store
    */
   public static SqliteRecordStore open(Path path) {
     return builder(path).open();
   }
 
-  /** Settings for the store at {@code path}, other than the defaults; {@link Builder#open()} opens it. */
+  /**
+   * Settings for the store at {@code path}, other than the defaults; {@link Builder#open()} opens it.
+   *
+   * @param path the database file
+   * @return the builder
+   */
   public static Builder builder(Path path) {
     return new Builder(path);
   }
@@ -121,6 +134,8 @@ public final class SqliteRecordStore extends AbstractRecordStore {
    * Zone zone = SqliteRecordStore.readZones(Path.of("dnsd.db")).get(origin); // e.g. to export it
    * }</pre>
    *
+   * @param path the database file
+   * @return the zones
    * @throws StoreException naming the file when there is none, it is not a dnsd database, comes
    *     from an older or newer dnsd, or is corrupt
    */
@@ -133,7 +148,11 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     return new SqliteRecordStore(Opening.open(path, options, connector), options, connector);
   }
 
-  /** The database file, absolute and with links resolved. */
+  /**
+   * The database file, absolute and with links resolved.
+   *
+   * @return the path
+   */
   public Path path() {
     return file.path();
   }
@@ -380,6 +399,9 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     /**
      * Keeps at most this many of the latest changes in the log; 0 keeps none. Default {@value
      * RecordStore#DEFAULT_HISTORY}.
+     *
+     * @param count how many of the latest changes to keep
+     * @return this builder
      */
     public Builder historyCount(int count) {
       if (count < 0) {
@@ -390,7 +412,12 @@ public final class SqliteRecordStore extends AbstractRecordStore {
       return this;
     }
 
-    /** Drops changes older than this from the log; by default changes of any age are kept. */
+    /**
+     * Drops changes older than this from the log; by default changes of any age are kept.
+     *
+     * @param age how long a change is kept
+     * @return this builder
+     */
     public Builder historyAge(Duration age) {
       if (age.isNegative() || age.isZero()) {
         throw new IllegalArgumentException("history age must be positive: " + age);
@@ -400,14 +427,23 @@ public final class SqliteRecordStore extends AbstractRecordStore {
       return this;
     }
 
-    /** The clock history age is measured by; a test seam. Default the system clock. */
+    /**
+     * The clock history age is measured by; a test seam. Default the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       once.claim("clock", clock);
       options = new Options(options.historyCount(), options.historyAge(), Objects.requireNonNull(clock, "clock"));
       return this;
     }
 
-    /** Opens the store as {@link SqliteRecordStore#open(Path)} describes. */
+    /**
+     * Opens the store as {@link SqliteRecordStore#open(Path)} describes.
+     *
+     * @return the open store
+     */
     public SqliteRecordStore open() {
       return SqliteRecordStore.open(path, options, Opening.Connector.SQLITE);
     }

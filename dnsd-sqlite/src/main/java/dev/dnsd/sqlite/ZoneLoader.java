@@ -44,6 +44,13 @@ final class ZoneLoader {
     return new ZoneLoader(conn, file).load();
   }
 
+  /** The store's version as of its last commit. */
+  static long version(Connection conn, Path file) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      return new ZoneLoader(conn, file).version(st);
+    }
+  }
+
   /** The store metadata ({@code RecordStore#meta}). */
   static Map<String, String> meta(Connection conn) throws SQLException {
     Map<String, String> meta = new HashMap<>();

@@ -38,7 +38,13 @@ public final class ControlClient implements AutoCloseable {
   private final ScheduledFuture<?> pings;
   private long nextRequest = 1;
 
-  /** What {@link #listZones()} returns for each zone. */
+  /**
+   * What {@link #listZones()} returns for each zone.
+   *
+   * @param origin the zone's origin
+   * @param serial its SOA serial
+   * @param recordCount how many records it holds
+   */
   public record ZoneInfo(Name origin, long serial, int recordCount) {}
 
   private ControlClient(FrameChannel channel, ScheduledFuture<?> pings) {
@@ -46,7 +52,15 @@ public final class ControlClient implements AutoCloseable {
     this.pings = pings;
   }
 
-  /** Connects and authenticates; see {@link #connect(InetSocketAddress, String, byte[], SSLContext)}. */
+  /**
+   * Connects and authenticates; see {@link #connect(InetSocketAddress, String, byte[], SSLContext)}.
+   *
+   * @param primary the primary's sync address
+   * @param name this client's peer name
+   * @param secret the secret shared with the primary
+   * @return the connected client
+   * @throws IOException when the primary cannot be reached
+   */
   public static ControlClient connect(InetSocketAddress primary, String name, byte[] secret) throws IOException {
     return connect(primary, name, secret, null);
   }
@@ -56,6 +70,11 @@ public final class ControlClient implements AutoCloseable {
    *
    * @param tls when not null, the connection uses TLS with this context
    * @throws SyncException when the primary refuses the peer, or does not prove it knows the secret
+   * @param primary the primary's sync address
+   * @param name this client's peer name
+   * @param secret the secret shared with the primary
+   * @return the connected client
+   * @throws IOException when the primary cannot be reached
    */
   public static ControlClient connect(
       InetSocketAddress primary, String name, byte[] secret, @Nullable SSLContext tls) throws IOException {
@@ -84,15 +103,26 @@ public final class ControlClient implements AutoCloseable {
     }
   }
 
-  /** Commits the change set on the primary; returns the primary's version after it. */
+  /**
+   * Commits the change set on the primary; returns the primary's version after it.
+   *
+   * @param changes what to change
+   * @return the primary's version after the commit
+   * @throws IOException when the connection fails
+   */
   public long commit(ChangeSet changes) throws IOException {
     return commit(changes, Duration.ZERO).version();
   }
 
   /**
-   * Commits, then waits until the secondaries connected to the primary at that moment have applied
+   * Commits, then waits until the primary's configured secondaries (connected or not) have applied
    * the change, or the timeout passes; the result names any that had not. A zero timeout does not
    * wait.
+   *
+   * @param changes what to change
+   * @param waitForSecondaries how long to wait
+   * @return the version, and which secondaries applied it
+   * @throws IOException when the connection fails
    */
   public synchronized CommitResult commit(ChangeSet changes, Duration waitForSecondaries) throws IOException {
     long wait = waitForSecondaries.toMillis();
@@ -114,17 +144,35 @@ public final class ControlClient implements AutoCloseable {
     return new CommitResult(version, applied, notApplied);
   }
 
-  /** Creates a zone from its records (an SOA and NS records at the apex at least). */
+  /**
+   * Creates a zone from its records (an SOA and NS records at the apex at least).
+   *
+   * @param origin the zone's origin
+   * @param records its records
+   * @return the primary's version after the commit
+   * @throws IOException when the connection fails
+   */
   public long createZone(Name origin, Collection<? extends Record> records) throws IOException {
     return commit(ChangeSet.builder().createZone(origin, records).build());
   }
 
-  /** Deletes a zone and all its records. */
+  /**
+   * Deletes a zone and all its records.
+   *
+   * @param origin the zone's origin
+   * @return the primary's version after the commit
+   * @throws IOException when the connection fails
+   */
   public long deleteZone(Name origin) throws IOException {
     return commit(ChangeSet.builder().deleteZone(origin).build());
   }
 
-  /** The primary's zones, in canonical order of their origins. */
+  /**
+   * The primary's zones, in canonical order of their origins.
+   *
+   * @return the zones
+   * @throws IOException when the connection fails
+   */
   public synchronized List<ZoneInfo> listZones() throws IOException {
     long id = nextRequest++;
     channel.send(Protocol.LIST_ZONES, new WireWriter().u32(id));
@@ -139,7 +187,13 @@ public final class ControlClient implements AutoCloseable {
     return out;
   }
 
-  /** The primary's zone with this origin, or null when there is none. */
+  /**
+   * The primary's zone with this origin, or null when there is none.
+   *
+   * @param origin the zone's origin
+   * @return the zone, or null
+   * @throws IOException when the connection fails
+   */
   public synchronized @Nullable Zone zone(Name origin) throws IOException {
     long id = nextRequest++;
     channel.send(Protocol.GET_ZONE, new WireWriter().u32(id).name(origin));
@@ -157,6 +211,7 @@ public final class ControlClient implements AutoCloseable {
    * Asks the primary to reload (what that means is the server's {@link ReloadHandler}; the
    * runnable dnsd re-reads its configuration and zone files) and returns its report.
    *
+   * @return the primary's one-line report of what changed
    * @throws SyncException with {@link SyncException.Reason#RELOAD_FAILED} and the server's reason
    *     when the reload failed or the primary has none
    */

@@ -191,12 +191,11 @@ final class PrimaryConnection {
         body.end();
         CommitResult result;
         try {
-          List<String> targets = primary.connectedSecondaries();
           Change change = store.commit(changes);
           result =
               waitMillis == 0
                   ? new CommitResult(change.version(), List.of(), List.of())
-                  : primary.awaitApplied(change.version(), targets, Duration.ofMillis(waitMillis));
+                  : primary.awaitApplied(change.version(), Duration.ofMillis(waitMillis));
         } catch (InvalidZoneException | IllegalArgumentException e) {
           channel.sendError(requestId, SyncException.Reason.INVALID_CHANGE, String.valueOf(e.getMessage()));
           return;

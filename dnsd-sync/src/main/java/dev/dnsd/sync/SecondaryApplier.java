@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,8 @@ final class SecondaryApplier implements Runnable {
   private record Stop() implements Item {}
 
   private final RecordStore store;
+  /** The only way this applier's changes reach the store, which refuses everyone else's. */
+  private final RecordStore.Committer committer;
   private final Runnable disconnect;
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>(10_000);
   private final Object state = new Object();
@@ -52,10 +55,13 @@ final class SecondaryApplier implements Runnable {
   private boolean busy;
 
   /**
+   * @param committer the store's reservation ({@link RecordStore#reserve}), through which alone
+   *     the primary's changes are committed
    * @param disconnect ends the current connection, so that the next one asks for everything
    */
-  SecondaryApplier(RecordStore store, Runnable disconnect) {
+  SecondaryApplier(RecordStore store, RecordStore.Committer committer, Runnable disconnect) {
     this.store = store;
+    this.committer = committer;
     this.disconnect = disconnect;
     String saved = store.meta(Protocol.APPLIED_KEY);
     String id = "";
@@ -106,9 +112,19 @@ final class SecondaryApplier implements Runnable {
   }
 
   boolean awaitVersion(long version, Duration timeout) throws InterruptedException {
+    return await(() -> applied >= version, timeout);
+  }
+
+  /**
+   * Waits until the condition holds, checking it whenever a change is applied or {@link #wake()}
+   * is called.
+   *
+   * @return false when the timeout passed first
+   */
+  boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (state) {
-      while (applied < version) {
+      while (!condition.getAsBoolean()) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -116,6 +132,13 @@ final class SecondaryApplier implements Runnable {
         state.wait(Math.max(1, left / 1_000_000));
       }
       return true;
+    }
+  }
+
+  /** Has {@link #await} check its condition again: something it reads besides the store changed. */
+  void wake() {
+    synchronized (state) {
+      state.notifyAll();
     }
   }
 
@@ -181,7 +204,7 @@ final class SecondaryApplier implements Runnable {
     if (version == applied) {
       return;
     }
-    store.commit(b.meta(Protocol.APPLIED_KEY, id + " " + version).build());
+    committer.commit(b.meta(Protocol.APPLIED_KEY, id + " " + version).build());
     applied(id, version);
   }
 
@@ -207,7 +230,7 @@ final class SecondaryApplier implements Runnable {
         b.deleteZone(zone.origin());
       }
     }
-    store.commit(b.meta(Protocol.APPLIED_KEY, s.primaryId() + " " + s.version()).build());
+    committer.commit(b.meta(Protocol.APPLIED_KEY, s.primaryId() + " " + s.version()).build());
     resyncNeeded = false;
     log.info("copied all {} zone(s) of primary {} at version {}", s.zones().size(), s.primaryId(), s.version());
     applied(s.primaryId(), s.version());

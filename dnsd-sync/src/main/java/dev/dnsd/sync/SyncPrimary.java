@@ -40,13 +40,21 @@ import org.slf4j.LoggerFactory;
  * change to secondaries in real time, and takes commits from control clients.
  *
  * <pre>{@code
+ * byte[] secret = "ns2's secret, 16 bytes or more".getBytes(StandardCharsets.UTF_8);
  * SyncPrimary sync = SyncPrimary.builder()
  *     .listen("127.0.0.1", 5300)
- *     .peer("ns2", secretBytes, Role.SECONDARY)
- *     .peer("admin", adminSecret, Role.CONTROL)
+ *     .peer("ns2", secret, Role.SECONDARY)
  *     .build();
- * DnsServer server = DnsServer.builder().store(store).extension(sync).build().start();
- * CommitResult r = sync.commitAndWait(changes, Duration.ofSeconds(2)); // read-your-writes
+ * SyncSecondary ns2Sync = SyncSecondary.builder().primary("127.0.0.1", 5300).name("ns2").secret(secret).build();
+ * try (DnsServer primary = DnsServer.builder().extension(sync).build().start();
+ *      DnsServer ns2 = DnsServer.builder().extension(ns2Sync).build().start()) {
+ *   sync.awaitConnected(List.of("ns2"), Duration.ofSeconds(5));
+ *   Name origin = Name.fromString("example.com.");
+ *   CommitResult r = sync.commitAndWait(ChangeSet.builder()
+ *       .replaceZone(ZoneFiles.parse("@ 3600 SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 3600 NS ns1\n", origin))
+ *       .build(), Duration.ofSeconds(5));
+ *   // r.allApplied(): ns2 answers example.com. already (read-your-writes)
+ * }
  * }</pre>
  *
  * <p>Thread-safe. Each connection has its own threads, apart from the DNS transports; a secondary
@@ -70,6 +78,7 @@ public final class SyncPrimary implements ServerExtension {
 
   private final InetSocketAddress listen;
   private final Map<String, Peer> peers;
+  private final List<String> secondaries;
   private final @Nullable SSLContext tls;
   private final Duration keepalive;
   private final Duration handshakeTimeout;
@@ -90,6 +99,12 @@ public final class SyncPrimary implements ServerExtension {
   private SyncPrimary(Builder b) {
     this.listen = b.listen;
     this.peers = Map.copyOf(b.peers);
+    this.secondaries =
+        b.peers.values().stream()
+            .filter(p -> p.roles().contains(Role.SECONDARY))
+            .map(Peer::name)
+            .sorted()
+            .toList();
     this.tls = b.tls;
     this.keepalive = b.keepalive;
     this.handshakeTimeout = b.handshakeTimeout;
@@ -97,6 +112,11 @@ public final class SyncPrimary implements ServerExtension {
     this.reloadHandler = b.reloadHandler;
   }
 
+  /**
+   * A new builder.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -142,7 +162,11 @@ public final class SyncPrimary implements ServerExtension {
     log.info("dnsd sync listening on {}{} for {} peer(s)", boundAddress(), tls != null ? " (TLS)" : "", peers.size());
   }
 
-  /** The address the sync listener is bound to (with the port chosen for port 0). */
+  /**
+   * The address the sync listener is bound to (with the port chosen for port 0).
+   *
+   * @return the address
+   */
   public InetSocketAddress boundAddress() {
     TcpListener l = listener;
     if (l == null) {
@@ -151,12 +175,20 @@ public final class SyncPrimary implements ServerExtension {
     return l.address();
   }
 
-  /** This primary's identity: changes when the store is a new one (e.g. in memory, restarted). */
+  /**
+   * This primary's identity: changes when the store is a new one (e.g. in memory, restarted).
+   *
+   * @return the identity
+   */
   public String primaryId() {
     return primaryId;
   }
 
-  /** Names of the secondaries connected now and receiving changes. */
+  /**
+   * Names of the secondaries connected now and receiving changes.
+   *
+   * @return the names, in order
+   */
   public List<String> connectedSecondaries() {
     Set<String> names = new TreeSet<>();
     for (PrimaryConnection c : connections) {
@@ -168,23 +200,93 @@ public final class SyncPrimary implements ServerExtension {
   }
 
   /**
-   * Commits and returns once every secondary connected now has applied the change, or when the
-   * timeout passes; the result names those that had not.
+   * The names of the peers with the secondary role, connected or not, in order of name.
+   *
+   * @return the names
+   */
+  public List<String> secondaries() {
+    return secondaries;
+  }
+
+  /**
+   * Commits and returns once every configured secondary (every peer with the secondary role) has
+   * applied the change, or when the timeout passes; the result names those that had not, connected
+   * or not. A secondary that is not connected cannot have applied it: with one down, this waits
+   * the whole timeout and names it.
    *
    * @throws dev.dnsd.zone.InvalidZoneException when the change set breaks a zone rule
+   * @param changes what to change
+   * @param timeout how long to wait for the secondaries
+   * @return the version, and which secondaries applied it
+   * @throws InterruptedException when interrupted while waiting
    */
   public CommitResult commitAndWait(ChangeSet changes, Duration timeout) throws InterruptedException {
-    RecordStore s = store;
-    if (s == null) {
-      throw new IllegalStateException("SyncPrimary is not started");
+    Change change = store().commit(changes);
+    return awaitApplied(change.version(), timeout);
+  }
+
+  /**
+   * Waits until every configured secondary has applied this version (or a later one), or the
+   * timeout passes.
+   *
+   * @return which secondaries had applied it and which had not when the wait ended
+   * @param version the primary's version
+   * @param timeout how long to wait
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public CommitResult awaitApplied(long version, Duration timeout) throws InterruptedException {
+    return awaitApplied(version, secondaries, timeout);
+  }
+
+  /**
+   * Waits until the named secondary has applied this version (or a later one), or the timeout
+   * passes: {@code awaitApplied("ns2", store.version(), timeout)} waits until it is in sync.
+   *
+   * @return false when the timeout passed first
+   * @throws IllegalArgumentException when no peer of that name has the secondary role
+   * @param secondary the secondary's peer name
+   * @param version the primary's version
+   * @param timeout how long to wait
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public boolean awaitApplied(String secondary, long version, Duration timeout) throws InterruptedException {
+    return awaitApplied(version, List.of(checkSecondary(secondary)), timeout).allApplied();
+  }
+
+  /**
+   * Waits until each named secondary is connected and receiving changes, or the timeout passes.
+   *
+   * @return false when the timeout passed first
+   * @throws IllegalArgumentException when a name is not that of a peer with the secondary role
+   * @param names the secondaries' peer names
+   * @param timeout how long to wait
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public boolean awaitConnected(List<String> names, Duration timeout) throws InterruptedException {
+    names.forEach(this::checkSecondary);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (acked) {
+      while (!connectedSecondaries().containsAll(names)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        acked.wait(Math.max(1, left / 1_000_000));
+      }
+      return true;
     }
-    List<String> targets = connectedSecondaries();
-    Change change = s.commit(changes);
-    return awaitApplied(change.version(), targets, timeout);
+  }
+
+  private String checkSecondary(String name) {
+    if (!secondaries.contains(name)) {
+      throw new IllegalArgumentException("no peer " + name + " with the secondary role; secondaries: " + secondaries);
+    }
+    return name;
   }
 
   /** Waits until each named secondary acknowledged the version, or the timeout passes. */
-  CommitResult awaitApplied(long version, List<String> targets, Duration timeout) throws InterruptedException {
+  private CommitResult awaitApplied(long version, List<String> targets, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (acked) {
       while (true) {
@@ -199,6 +301,13 @@ public final class SyncPrimary implements ServerExtension {
         }
         acked.wait(Math.max(1, left / 1_000_000));
       }
+    }
+  }
+
+  /** Wakes the waits: which secondaries are connected changed. */
+  private void connectionsChanged() {
+    synchronized (acked) {
+      acked.notifyAll();
     }
   }
 
@@ -219,6 +328,7 @@ public final class SyncPrimary implements ServerExtension {
         c.close();
       }
     }
+    connectionsChanged();
   }
 
   /** How many times all zones were sent to a secondary; for tests of catch-up from the log. */
@@ -232,6 +342,7 @@ public final class SyncPrimary implements ServerExtension {
 
   void ended(PrimaryConnection connection) {
     connections.remove(connection);
+    connectionsChanged();
   }
 
   RecordStore store() {
@@ -344,7 +455,12 @@ public final class SyncPrimary implements ServerExtension {
 
     private Builder() {}
 
-    /** The sync listen address; default 127.0.0.1 port 0 (a free port, see {@link #boundAddress()}). */
+    /**
+     * The sync listen address; default 127.0.0.1 port 0 (a free port, see {@link #boundAddress()}).
+     *
+     * @param address the address; port 0 picks a free one
+     * @return this builder
+     */
     public Builder listen(InetSocketAddress address) {
       if (address.isUnresolved()) {
         throw new IllegalArgumentException("sync listen address is unresolved: " + address);
@@ -354,6 +470,13 @@ public final class SyncPrimary implements ServerExtension {
       return this;
     }
 
+    /**
+     * The sync listen address, as {@link #listen(InetSocketAddress)} takes it.
+     *
+     * @param host a host name or address literal, resolved now
+     * @param port the port; 0 picks a free one
+     * @return this builder
+     */
     public Builder listen(String host, int port) {
       try {
         return listen(new InetSocketAddress(InetAddress.getByName(host), port));
@@ -365,6 +488,12 @@ public final class SyncPrimary implements ServerExtension {
     /**
      * Accepts a peer with this name and shared secret (at least {@value #MIN_SECRET_BYTES} bytes;
      * keep it out of command lines and logs) in the given roles.
+     *
+     * @param name the peer's name
+     * @param secret the shared secret
+     * @param role a role
+     * @param moreRoles further roles
+     * @return this builder
      */
     public Builder peer(String name, byte[] secret, Role role, Role... moreRoles) {
       if (peers.containsKey(name)) {
@@ -374,7 +503,12 @@ public final class SyncPrimary implements ServerExtension {
       return this;
     }
 
-    /** Serves TLS with this context (its key manager holds the primary's certificate). */
+    /**
+     * Serves TLS with this context (its key manager holds the primary's certificate).
+     *
+     * @param context the TLS context
+     * @return this builder
+     */
     public Builder tls(SSLContext context) {
       once.claim("tls", context);
       tls = context;
@@ -384,6 +518,9 @@ public final class SyncPrimary implements ServerExtension {
     /**
      * How often each side pings when connected; a peer silent for three intervals is taken as
      * dead. Default 10 s; secondaries and control clients use the primary's interval.
+     *
+     * @param interval the interval
+     * @return this builder
      */
     public Builder keepalive(Duration interval) {
       if (interval.toMillis() < 10 || interval.toMillis() > 0xFFFFFFFFL) {
@@ -394,7 +531,12 @@ public final class SyncPrimary implements ServerExtension {
       return this;
     }
 
-    /** Changes held for a slow secondary before it is disconnected to catch up later; default 100,000. */
+    /**
+     * Changes held for a slow secondary before it is disconnected to catch up later; default 100,000.
+     *
+     * @param max the most changes held
+     * @return this builder
+     */
     public Builder maxQueuedChanges(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxQueuedChanges must be positive: " + max);
@@ -407,6 +549,9 @@ public final class SyncPrimary implements ServerExtension {
     /**
      * What a control client's reload request ({@link ControlClient#reload()}) does; without a
      * handler the request is refused.
+     *
+     * @param handler the handler
+     * @return this builder
      */
     public Builder onReload(ReloadHandler handler) {
       once.claim("onReload", handler);
@@ -414,6 +559,11 @@ public final class SyncPrimary implements ServerExtension {
       return this;
     }
 
+    /**
+     * The primary, not yet started: a server starts it.
+     *
+     * @return the primary
+     */
     public SyncPrimary build() {
       if (peers.isEmpty()) {
         throw new IllegalStateException("a SyncPrimary without peers would refuse everyone; add a peer");

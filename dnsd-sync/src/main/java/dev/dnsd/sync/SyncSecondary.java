@@ -3,6 +3,7 @@ package dev.dnsd.sync;
 import dev.dnsd.DnsServer;
 import dev.dnsd.ServerExtension;
 import dev.dnsd.internal.SetOnce;
+import dev.dnsd.store.RecordStore;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +41,8 @@ import org.xbill.DNS.Record;
  * }</pre>
  *
  * <p>The store belongs to replication: every zone not on the primary is deleted when all zones are
- * copied, so host code must not commit to it. Changes are applied on a thread of their own; queries
+ * copied, and a commit of host code to it is refused ({@link RecordStore#reserve}) until this
+ * secondary is closed; a store that cannot be reserved is refused at start. Changes are applied on a thread of their own; queries
  * are answered throughout and see whole changes of the primary only. Thread-safe; {@link #close()}
  * is idempotent.
  */
@@ -55,11 +57,14 @@ public final class SyncSecondary implements ServerExtension {
   private final Duration maxBackoff;
   private final Duration connectTimeout;
   private volatile @Nullable SecondaryApplier applier;
+  private volatile RecordStore.@Nullable Committer committer;
   private volatile @Nullable FrameChannel channel;
   private volatile @Nullable Thread connector;
   private volatile @Nullable Thread applyThread;
   private volatile boolean connected;
   private volatile long primaryVersion;
+  /** The identity of the primary connected to now, as its handshake gave it. */
+  private volatile String connectedPrimaryId = "";
   private final Object sleeper = new Object();
   private volatile boolean closed;
 
@@ -73,6 +78,11 @@ public final class SyncSecondary implements ServerExtension {
     this.connectTimeout = b.connectTimeout;
   }
 
+  /**
+   * A new builder.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -83,7 +93,11 @@ public final class SyncSecondary implements ServerExtension {
     if (applier != null || closed) {
       throw new IllegalStateException("SyncSecondary was started already");
     }
-    SecondaryApplier a = new SecondaryApplier(server.store(), this::disconnect);
+    RecordStore store = server.store();
+    RecordStore.Committer c =
+        store.reserve("SyncSecondary " + name + ", which keeps it a copy of primary " + primary);
+    committer = c;
+    SecondaryApplier a = new SecondaryApplier(store, c, this::disconnect);
     applier = a;
     Thread apply = new Thread(a, "dnsd-sync-apply");
     apply.setDaemon(true);
@@ -95,18 +109,30 @@ public final class SyncSecondary implements ServerExtension {
     t.start();
   }
 
-  /** The primary version this secondary has applied (durably, in its store); 0 before any. */
+  /**
+   * The primary version this secondary has applied (durably, in its store); 0 before any.
+   *
+   * @return the version
+   */
   public long appliedVersion() {
     SecondaryApplier a = applier;
     return a == null ? 0 : a.applied();
   }
 
-  /** The primary's version as last heard of (at the handshake, or a change received). */
+  /**
+   * The primary's version as last heard of (at the handshake, or a change received).
+   *
+   * @return the version
+   */
   public long primaryVersion() {
     return primaryVersion;
   }
 
-  /** Whether the secondary is connected to the primary and subscribed now. */
+  /**
+   * Whether the secondary is connected to the primary and subscribed now.
+   *
+   * @return whether it is connected
+   */
   public boolean isConnected() {
     return connected;
   }
@@ -115,6 +141,9 @@ public final class SyncSecondary implements ServerExtension {
    * Waits until the primary's change with this version is applied here.
    *
    * @return false when the timeout passed first
+   * @param version the primary's version
+   * @param timeout how long to wait
+   * @throws InterruptedException when interrupted while waiting
    */
   public boolean awaitVersion(long version, Duration timeout) throws InterruptedException {
     SecondaryApplier a = applier;
@@ -122,6 +151,24 @@ public final class SyncSecondary implements ServerExtension {
       throw new IllegalStateException("SyncSecondary is not started");
     }
     return a.awaitVersion(version, timeout);
+  }
+
+  /**
+   * Waits until this secondary is connected and has applied every change of its primary's that it
+   * heard of: at the handshake, and since.
+   *
+   * @return false when the timeout passed first
+   * @param timeout how long to wait
+   * @throws InterruptedException when interrupted while waiting
+   */
+  public boolean awaitInSync(Duration timeout) throws InterruptedException {
+    SecondaryApplier a = applier;
+    if (a == null) {
+      throw new IllegalStateException("SyncSecondary is not started");
+    }
+    return a.await(
+        () -> connected && a.primaryId().equals(connectedPrimaryId) && a.applied() >= primaryVersion,
+        timeout);
   }
 
   String appliedPrimaryId() {
@@ -156,6 +203,10 @@ public final class SyncSecondary implements ServerExtension {
         log.error("secondary {} failed; reconnecting", name, e);
       } finally {
         connected = false;
+        SecondaryApplier a = applier;
+        if (a != null) {
+          a.wake();
+        }
         disconnect();
       }
       long delay = backoff.nextDelayMillis();
@@ -199,12 +250,14 @@ public final class SyncSecondary implements ServerExtension {
       c.setReadTimeout(Keepalive.deadAfterMillis(keepalive));
       pings = Keepalive.start(c, keepalive);
       primaryVersion = welcome.primaryVersion();
+      connectedPrimaryId = welcome.primaryId();
       a.awaitIdle();
       String knownId = a.primaryId();
       long after = knownId.isEmpty() ? 0 : a.applied();
       c.send(Protocol.SUBSCRIBE, new WireWriter().string(knownId).u64(after));
       a.ackTo(c);
       connected = true;
+      a.wake();
       backoff.reset();
       log.info(
           "secondary {} connected to primary {} (version {}); asking for {}",
@@ -311,6 +364,10 @@ public final class SyncSecondary implements ServerExtension {
     if (apply != null) {
       join(apply);
     }
+    RecordStore.Committer c = committer;
+    if (c != null) {
+      c.close();
+    }
   }
 
   private static void join(Thread t) {
@@ -334,13 +391,25 @@ public final class SyncSecondary implements ServerExtension {
 
     private Builder() {}
 
-    /** The primary's sync address. */
+    /**
+     * The primary's sync address.
+     *
+     * @param address the address
+     * @return this builder
+     */
     public Builder primary(InetSocketAddress address) {
       once.claim("primary", address);
       primary = address;
       return this;
     }
 
+    /**
+     * The primary's sync address, as {@link #primary(InetSocketAddress)} takes it.
+     *
+     * @param host a host name or address literal, resolved now
+     * @param port the port
+     * @return this builder
+     */
     public Builder primary(String host, int port) {
       try {
         return primary(new InetSocketAddress(InetAddress.getByName(host), port));
@@ -349,28 +418,49 @@ public final class SyncSecondary implements ServerExtension {
       }
     }
 
-    /** This secondary's peer name, as the primary knows it. */
+    /**
+     * This secondary's peer name, as the primary knows it.
+     *
+     * @param peerName the name
+     * @return this builder
+     */
     public Builder name(String peerName) {
       once.claim("name", peerName);
       name = peerName;
       return this;
     }
 
-    /** The secret shared with the primary for this name. */
+    /**
+     * The secret shared with the primary for this name.
+     *
+     * @param sharedSecret the secret
+     * @return this builder
+     */
     public Builder secret(byte[] sharedSecret) {
       once.claimSecret("secret");
       secret = sharedSecret.clone();
       return this;
     }
 
-    /** Connects with TLS; the context's trust manager decides which primary certificates to trust. */
+    /**
+     * Connects with TLS; the context's trust manager decides which primary certificates to trust.
+     *
+     * @param context the TLS context
+     * @return this builder
+     */
     public Builder tls(SSLContext context) {
       once.claim("tls", context);
       tls = context;
       return this;
     }
 
-    /** Reconnect delays double from {@code initial} up to {@code max}, with jitter. Default 200 ms to 30 s. */
+    /**
+     * Reconnect delays double from {@code initial} up to {@code max}, with jitter. Default 200 ms to 30 s.
+     *
+     * @param initial the first delay
+     * @param max the longest delay
+     * @return this builder
+     */
     public Builder reconnectBackoff(Duration initial, Duration max) {
       if (initial.toMillis() < 1 || max.compareTo(initial) < 0) {
         throw new IllegalArgumentException("backoff must be 1 ms or more and max >= initial: " + initial + ", " + max);
@@ -381,6 +471,11 @@ public final class SyncSecondary implements ServerExtension {
       return this;
     }
 
+    /**
+     * The secondary, not yet started: a server starts it.
+     *
+     * @return the secondary
+     */
     public SyncSecondary build() {
       if (primary == null || name == null || secret == null) {
         throw new IllegalStateException("a SyncSecondary needs primary, name and secret");

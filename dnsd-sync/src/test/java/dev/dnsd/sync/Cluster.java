@@ -42,6 +42,20 @@ final class Cluster implements AutoCloseable {
     if (syncListen != null) {
       b.listen(syncListen);
     }
+    return start(b, store);
+  }
+
+  /** A primary whose only secondaries are these (each with {@link Zones#SECRET}), and admin. */
+  Primary primaryWithSecondaries(String... secondaries) throws IOException {
+    SyncPrimary.Builder b =
+        SyncPrimary.builder().keepalive(KEEPALIVE).peer("admin", Zones.CONTROL_SECRET, Role.CONTROL);
+    for (String name : secondaries) {
+      b.peer(name, Zones.SECRET, Role.SECONDARY);
+    }
+    return start(b, new InMemoryRecordStore());
+  }
+
+  private Primary start(SyncPrimary.Builder b, RecordStore store) throws IOException {
     SyncPrimary sync = b.build();
     DnsServer server = DnsServer.builder().store(store).udpThreads(1).extension(sync).build().start();
     open.add(server);

@@ -61,7 +61,7 @@ class ControlClientTest {
 
   @Test
   void aChangeMadeByAControlClientIsOnEverySecondaryWhenTheWaitingCommitReturns() throws Exception {
-    Cluster.Primary primary = cluster.primary();
+    Cluster.Primary primary = cluster.primaryWithSecondaries("ns2", "ns3");
     Cluster.Secondary ns2 = cluster.secondary("ns2", primary.syncAddress());
     Cluster.Secondary ns3 = cluster.secondary("ns3", primary.syncAddress());
     Await.until("both connected", Cluster.LONG, () -> primary.sync().connectedSecondaries().size() == 2);

@@ -178,7 +178,7 @@ class ReplicationTest {
 
   @Test
   void commitAndWaitNamesTheSecondariesThatDidNotApplyInTime() throws Exception {
-    Cluster.Primary primary = cluster.primary();
+    Cluster.Primary primary = cluster.primaryWithSecondaries("ns2", "ns3");
     primary.server().commit(createZone("example.com"));
     TcpProxy slow = cluster.proxy(primary.syncAddress());
     Cluster.Secondary ns2 = cluster.secondary("ns2", primary.syncAddress());

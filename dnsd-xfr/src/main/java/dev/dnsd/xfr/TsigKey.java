@@ -49,6 +49,9 @@ public final class TsigKey {
    *     hmac-sha384}, {@code hmac-sha512} or {@code hmac-md5}
    * @throws IllegalArgumentException for an unknown algorithm, a bad name, or a secret that is not
    *     base64 or is empty
+   * @param name the key's name
+   * @param base64Secret the secret in base64
+   * @return the key
    */
   public static TsigKey of(String name, String algorithm, String base64Secret) {
     Name alg = ALGORITHMS.get(algorithm.toLowerCase(Locale.ROOT).replaceAll("\\.$", ""));
@@ -73,7 +76,15 @@ public final class TsigKey {
     }
   }
 
-  /** A key whose base64 secret is the content of a file, so that it stays off command lines. */
+  /**
+   * A key whose base64 secret is the content of a file, so that it stays off command lines.
+   *
+   * @param name the key's name
+   * @param algorithm hmac-sha256, hmac-sha512, ...
+   * @param secretFile a file holding the secret in base64
+   * @return the key
+   * @throws IOException when the file cannot be read
+   */
   public static TsigKey fromFile(String name, String algorithm, Path secretFile) throws IOException {
     String content = Files.readString(secretFile, StandardCharsets.US_ASCII);
     try {
@@ -83,11 +94,20 @@ public final class TsigKey {
     }
   }
 
+  /**
+   * The key's name, as requests carry it.
+   *
+   * @return the name
+   */
   public Name name() {
     return name;
   }
 
-  /** The algorithm's name as TSIG records carry it, such as {@code hmac-sha256.}. */
+  /**
+   * The algorithm's name as TSIG records carry it, such as {@code hmac-sha256.}.
+   *
+   * @return the algorithm's name
+   */
   public Name algorithm() {
     return algorithm;
   }

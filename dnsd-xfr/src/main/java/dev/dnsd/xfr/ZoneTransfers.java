@@ -37,17 +37,19 @@ import org.xbill.DNS.Type;
  * zones that follow a primary, and catalog zones (RFC 9432) produced and consumed.
  *
  * <pre>{@code
- * TsigKey key = TsigKey.fromFile("xfr-key", "hmac-sha256", Path.of("xfr.key"));
  * ZoneTransfers xfr = ZoneTransfers.builder()
- *     .tsigKey(key)
- *     .allowTransferKey("example.com", "xfr-key")
- *     .allowTransfer("example.com", "192.0.2.0/24")
- *     .allowUpdate("example.com", "xfr-key")
- *     .notify("example.com", new InetSocketAddress("192.0.2.53", 53)) // signed with xfr-key
- *     .secondaryZone("example.net", new InetSocketAddress("198.51.100.1", 53), "xfr-key")
- *     .catalog("catalog.example")                                       // lists example.com
+ *     .tsigKey(TsigKey.of("xfr-key", "hmac-sha256", "c2VjcmV0IG9mIGF0IGxlYXN0IDE2IGJ5dGVz"))
+ *     .allowTransferKey("example.com", "xfr-key")     // AXFR and IXFR signed with the key
+ *     .allowTransfer("example.com", "127.0.0.0/8")    // or from these addresses
+ *     .allowUpdate("example.com", "xfr-key")          // RFC 2136 UPDATE signed with the key
+ *     .notify("example.com", new InetSocketAddress("127.0.0.1", 10054)) // signed with xfr-key
+ *     .catalog("catalog.example")                     // a catalog zone listing example.com
  *     .build();
- * DnsServer server = DnsServer.builder().store(store).extension(xfr).build().start();
+ * Zone zone = ZoneFiles.parse("@ 3600 SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 3600 NS ns1\n",
+ *     Name.fromString("example.com."));
+ * try (DnsServer server = DnsServer.builder().zone(zone).extension(xfr).build().start()) {
+ *   // dig @127.0.0.1 -p PORT example.com AXFR, with server.port() as PORT
+ * }
  * }</pre>
  *
  * <p>Every request that carries a TSIG record is checked (RFC 8945) and a failure answered
@@ -125,6 +127,11 @@ public final class ZoneTransfers implements ServerExtension {
     this.notifyAttempts = b.notifyAttempts;
   }
 
+  /**
+   * A new builder.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -232,6 +239,9 @@ public final class ZoneTransfers implements ServerExtension {
    * Whether a secondary zone has expired: no refresh from its primary succeeded for the SOA
    * expire interval. False for zones that are not secondary here. The server answers an expired
    * zone SERVFAIL until a refresh succeeds ({@link DnsServer#setExpired}).
+   *
+   * @param zone the zone's origin
+   * @return whether it is expired
    */
   public boolean isExpired(String zone) {
     Handlers h = handlers;
@@ -338,7 +348,12 @@ public final class ZoneTransfers implements ServerExtension {
 
     private Builder() {}
 
-    /** Adds a TSIG key that requests may be signed with; names are unique. */
+    /**
+     * Adds a TSIG key that requests may be signed with; names are unique.
+     *
+     * @param key the key
+     * @return this builder
+     */
     public Builder tsigKey(TsigKey key) {
       if (keys.containsKey(key.name())) {
         throw new IllegalStateException("TSIG key " + key.name() + " was already added");
@@ -347,19 +362,37 @@ public final class ZoneTransfers implements ServerExtension {
       return this;
     }
 
-    /** Allows AXFR and IXFR of the zone to clients in an address prefix ({@code 192.0.2.0/24}, {@code ::1}). */
+    /**
+     * Allows AXFR and IXFR of the zone to clients in an address prefix ({@code 192.0.2.0/24}, {@code ::1}).
+     *
+     * @param zone the zone's origin
+     * @param prefix the address prefix
+     * @return this builder
+     */
     public Builder allowTransfer(String zone, String prefix) {
       transferPrefixes.computeIfAbsent(zoneName(zone), z -> new LinkedHashSet<>()).add(Prefix.parse(prefix));
       return this;
     }
 
-    /** Allows AXFR and IXFR of the zone to requests signed with the named key. */
+    /**
+     * Allows AXFR and IXFR of the zone to requests signed with the named key.
+     *
+     * @param zone the zone's origin
+     * @param keyName the key's name
+     * @return this builder
+     */
     public Builder allowTransferKey(String zone, String keyName) {
       transferKeys.computeIfAbsent(zoneName(zone), z -> new LinkedHashSet<>()).add(keyName(keyName));
       return this;
     }
 
-    /** Allows UPDATE of any name and type in the zone to requests signed with the named key. */
+    /**
+     * Allows UPDATE of any name and type in the zone to requests signed with the named key.
+     *
+     * @param zone the zone's origin
+     * @param keyName the key's name
+     * @return this builder
+     */
     public Builder allowUpdate(String zone, String keyName) {
       return allowUpdate(zone, keyName, List.of(), List.of());
     }
@@ -368,6 +401,12 @@ public final class ZoneTransfers implements ServerExtension {
      * Allows UPDATE to requests signed with the named key, limited to the listed names and the
      * names below them (none listed: any name) and to the listed types such as {@code Type.TXT}
      * (none listed: any type). An UPDATE with any record outside the grant is REFUSED.
+     *
+     * @param zone the zone's origin
+     * @param keyName the key's name
+     * @param names the names granted
+     * @param types the types granted
+     * @return this builder
      */
     public Builder allowUpdate(String zone, String keyName, List<String> names, List<Integer> types) {
       Name z = zoneName(zone);
@@ -393,6 +432,10 @@ public final class ZoneTransfers implements ServerExtension {
      * Sends NOTIFY for the zone to this secondary after every committed change of the zone,
      * signed with the first key {@link #allowTransferKey} names for the zone, if any (a secondary
      * that transfers with a key usually wants its NOTIFYs signed with it too).
+     *
+     * @param zone the zone's origin
+     * @param secondary the secondary's DNS address
+     * @return this builder
      */
     public Builder notify(String zone, InetSocketAddress secondary) {
       return notify(zone, secondary, null);
@@ -402,6 +445,11 @@ public final class ZoneTransfers implements ServerExtension {
      * Sends NOTIFY for the zone to this secondary after every committed change, signed with the
      * named key (null: as {@link #notify(String, InetSocketAddress)}). Only an answer signed with
      * that key counts; anything else leaves the NOTIFY to be retried.
+     *
+     * @param zone the zone's origin
+     * @param secondary the secondary's DNS address
+     * @param keyName the TSIG key's name, or null
+     * @return this builder
      */
     public Builder notify(String zone, InetSocketAddress secondary, @Nullable String keyName) {
       if (secondary.isUnresolved()) {
@@ -412,12 +460,25 @@ public final class ZoneTransfers implements ServerExtension {
       return this;
     }
 
-    /** Makes the zone a secondary of a primary, transferred without TSIG. */
+    /**
+     * Makes the zone a secondary of a primary, transferred without TSIG.
+     *
+     * @param zone the zone's origin
+     * @param primary the primary's DNS address
+     * @return this builder
+     */
     public Builder secondaryZone(String zone, InetSocketAddress primary) {
       return secondaryZone(zone, primary, null);
     }
 
-    /** Makes the zone a secondary of a primary; queries and transfers are signed with the key. */
+    /**
+     * Makes the zone a secondary of a primary; queries and transfers are signed with the key.
+     *
+     * @param zone the zone's origin
+     * @param primary the primary's DNS address
+     * @param keyName the TSIG key's name, or null for none
+     * @return this builder
+     */
     public Builder secondaryZone(String zone, InetSocketAddress primary, @Nullable String keyName) {
       Name z = zoneName(zone);
       if (secondaries.containsKey(z) || consumedCatalogs.containsKey(z)) {
@@ -433,6 +494,9 @@ public final class ZoneTransfers implements ServerExtension {
      * member zone without transfer rules or NOTIFY targets of its own follows the catalog's
      * ({@link #allowTransfer}, {@link #allowTransferKey}, {@link #notify}), so consumers allowed
      * to transfer the catalog may transfer its members and hear of their changes.
+     *
+     * @param zone the catalog zone's name
+     * @return this builder
      */
     public Builder catalog(String zone) {
       Name z = zoneName(zone);
@@ -444,6 +508,10 @@ public final class ZoneTransfers implements ServerExtension {
     /**
      * Gives a member zone of the produced catalog a {@code group} property (RFC 9432 §4.4.2):
      * at most 255 bytes, no white space; how consumers treat a group is theirs to configure.
+     *
+     * @param zone the member zone's origin
+     * @param group the group
+     * @return this builder
      */
     public Builder catalogGroup(String zone, String group) {
       if (group.isEmpty() || group.length() > 255 || group.codePoints().anyMatch(Character::isWhitespace)) {
@@ -459,6 +527,10 @@ public final class ZoneTransfers implements ServerExtension {
      * Marks a member zone of the produced catalog as moving to another catalog: its {@code coo}
      * property (RFC 9432 §4.4.1), so that consumers of both hand it over instead of refusing it
      * as a clash.
+     *
+     * @param zone the member zone's origin
+     * @param newCatalog the catalog it moves to
+     * @return this builder
      */
     public Builder catalogChangeOfOwnership(String zone, String newCatalog) {
       if (catalogCoo.putIfAbsent(zoneName(zone), zoneName(newCatalog)) != null) {
@@ -472,6 +544,11 @@ public final class ZoneTransfers implements ServerExtension {
      * (with the key, when named), and every member zone it lists becomes a secondary zone of the
      * same primary with the same key, added and removed as the catalog changes and kept across
      * restarts with a durable store.
+     *
+     * @param catalogZone the catalog zone's name
+     * @param primary the primary's DNS address
+     * @param keyName the TSIG key's name, or null for none
+     * @return this builder
      */
     public Builder catalogConsumer(String catalogZone, InetSocketAddress primary, @Nullable String keyName) {
       Name z = zoneName(catalogZone);
@@ -489,7 +566,12 @@ public final class ZoneTransfers implements ServerExtension {
       return new NotifyIn.Config(primary, keyName == null ? null : keyName(keyName));
     }
 
-    /** The clock for TSIG times and zone timers; default the system clock (UTC). */
+    /**
+     * The clock for TSIG times and zone timers; default the system clock (UTC).
+     *
+     * @param value the clock
+     * @return this builder
+     */
     public Builder clock(Clock value) {
       once.claim("clock", value);
       clock = value;
@@ -499,6 +581,9 @@ public final class ZoneTransfers implements ServerExtension {
     /**
      * Runs timers, NOTIFY retries and secondary refreshes; default a private two-thread scheduler,
      * shut down on close. A given scheduler is left running on close.
+     *
+     * @param value the scheduler
+     * @return this builder
      */
     public Builder scheduler(ScheduledExecutorService value) {
       once.claim("scheduler", value);
@@ -509,6 +594,10 @@ public final class ZoneTransfers implements ServerExtension {
     /**
      * How NOTIFY is retried until answered: the first retry after {@code firstRetry}, each later
      * one after twice the previous wait, at most {@code attempts} sends. Default 2 s and 8.
+     *
+     * @param firstRetry the first wait
+     * @param attempts the most sends
+     * @return this builder
      */
     public Builder notifyRetry(Duration firstRetry, int attempts) {
       if (firstRetry.isNegative() || firstRetry.isZero() || attempts < 1) {
@@ -520,7 +609,12 @@ public final class ZoneTransfers implements ServerExtension {
       return this;
     }
 
-    /** @throws IllegalStateException when a key is referred to but was not added */
+    /**
+     * The extension, not yet started: a server starts it.
+     *
+     * @return the extension
+     * @throws IllegalStateException when a key is referred to but was not added
+     */
     public ZoneTransfers build() {
       List<Name> referenced = new ArrayList<>();
       transferKeys.values().forEach(referenced::addAll);

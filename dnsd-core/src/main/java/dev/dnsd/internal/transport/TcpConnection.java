@@ -66,20 +66,38 @@ public final class TcpConnection {
     this.idleNanos = loop.limits().idleTimeout().toNanos();
   }
 
+  /**
+   * The client.
+   *
+   * @return its address and port
+   */
   public InetSocketAddress remote() {
     return remote;
   }
 
-  /** Handler state kept with the connection (the sync protocol's handshake, a peer). */
+  /**
+   * Handler state kept with the connection (the sync protocol's handshake, a peer).
+   *
+   * @return what was attached, or null
+   */
   public @Nullable Object attachment() {
     return attachment;
   }
 
+  /**
+   * Keeps handler state with the connection.
+   *
+   * @param value the state, or null to drop it
+   */
   public void attach(@Nullable Object value) {
     attachment = value;
   }
 
-  /** Raises (or lowers) the largest message this connection may send, e.g. once authenticated. */
+  /**
+   * Raises (or lowers) the largest message this connection may receive, e.g. once authenticated.
+   *
+   * @param bytes the largest message
+   */
   public void maxMessage(int bytes) {
     maxMessage = bytes;
   }
@@ -88,7 +106,11 @@ public final class TcpConnection {
     return maxMessage;
   }
 
-  /** How long the connection may be idle (no whole message in, nothing out) before it is closed. */
+  /**
+   * How long the connection may be idle (no whole message in, nothing out) before it is closed.
+   *
+   * @param timeout the idle time
+   */
   public void idleTimeout(Duration timeout) {
     idleNanos = timeout.toNanos();
   }
@@ -97,11 +119,16 @@ public final class TcpConnection {
     return idleNanos;
   }
 
-  /** Closes the connection at this moment unless {@link #clearDeadline()} comes first. */
+  /**
+   * Closes the connection at this moment unless {@link #clearDeadline()} comes first.
+   *
+   * @param fromNow how long from now
+   */
   public void deadline(Duration fromNow) {
     deadline = System.nanoTime() + Math.max(1, fromNow.toNanos());
   }
 
+  /** Cancels the {@link #deadline}. */
   public void clearDeadline() {
     deadline = 0;
   }
@@ -110,16 +137,35 @@ public final class TcpConnection {
     return deadline;
   }
 
+  /**
+   * Whether the connection is closed, by either side.
+   *
+   * @return true once closed
+   */
   public boolean isClosed() {
     return closed;
   }
 
-  /** Sends one message, with its length prefix; see the class comment for when it waits. */
+  /**
+   * Sends one message, with its length prefix; see the class comment for when it waits.
+   *
+   * @param message the message
+   * @throws IOException when the connection is closed or the message too long for its prefix
+   */
   public void send(byte[] message) throws IOException {
     send(message, 0, message.length);
   }
 
+  /**
+   * Sends part of an array as one message.
+   *
+   * @param message the array
+   * @param offset where the message starts
+   * @param length its length
+   * @throws IOException when the connection is closed or the message too long for its prefix
+   */
   public void send(byte[] message, int offset, int length) throws IOException {
+
     int prefix = loop.limits().prefixBytes();
     long maxOut = prefix == 2 ? 0xFFFF : 0x7FFFFFFFL;
     if (length > maxOut) {

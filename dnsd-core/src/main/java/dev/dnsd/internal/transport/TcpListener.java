@@ -63,7 +63,7 @@ public final class TcpListener implements AutoCloseable {
    * What one listener allows.
    *
    * @param prefixBytes the length prefix of each message: 2 or 4
-   * @param maxMessage the largest message a connection may send (a connection may raise its own)
+   * @param maxMessage the largest message a client may send (a connection may raise its own)
    * @param maxConnections connections open at once in all
    * @param maxPerSource connections open at once from one /32 (IPv4) or /64 (IPv6)
    * @param idleTimeout no whole message in and no output for this long: closed
@@ -78,7 +78,7 @@ public final class TcpListener implements AutoCloseable {
       Duration idleTimeout,
       Duration writeTimeout,
       int maxQueuedOutput) {
-    public Limits {
+    private void check() {
       if (prefixBytes != 2 && prefixBytes != 4) {
         throw new IllegalArgumentException("prefixBytes must be 2 or 4: " + prefixBytes);
       }
@@ -93,19 +93,39 @@ public final class TcpListener implements AutoCloseable {
     /**
      * Whether handling this message may block; if so {@link #handle} runs on a worker thread,
      * else on the event loop, which it must then not hold up.
+     *
+     * @param connection where the message came from
+     * @param buffer holds the message
+     * @param offset where it starts
+     * @param length its length
+     * @return whether to handle it on a worker
      */
     boolean mayBlock(TcpConnection connection, byte[] buffer, int offset, int length);
 
     /**
      * Handles one whole message, the bytes from {@code offset}; they are valid only until this
      * returns. Sends answers through the connection. An exception closes the connection.
+     *
+     * @param connection where the message came from
+     * @param buffer holds the message
+     * @param offset where it starts
+     * @param length its length
+     * @throws IOException to close the connection
      */
     void handle(TcpConnection connection, byte[] buffer, int offset, int length) throws IOException;
 
-    /** The connection was accepted; runs on the event loop. */
+    /**
+     * The connection was accepted; runs on the event loop.
+     *
+     * @param connection the new connection
+     */
     default void accepted(TcpConnection connection) {}
 
-    /** The connection was closed, for whatever reason; runs on the event loop. */
+    /**
+     * The connection was closed, for whatever reason; runs on the event loop.
+     *
+     * @param connection the closed connection
+     */
     default void closed(TcpConnection connection) {}
   }
 
@@ -119,11 +139,24 @@ public final class TcpListener implements AutoCloseable {
     this.bound = (InetSocketAddress) server.getLocalAddress();
   }
 
-  /** Binds (port 0 picks a free port) and starts the loop. */
+  /**
+   * Binds (port 0 picks a free port) and starts the loop.
+   *
+   * @param address where to listen
+   * @param limits what the listener allows
+   * @param tls TLS for each connection, or null for plain TCP
+   * @param handler handles each message
+   * @param workers runs the messages that may block
+   * @param name names the loop's thread
+   * @return the listener, accepting
+   * @throws IOException when the address cannot be bound
+   */
   public static TcpListener start(
       InetSocketAddress address, Limits limits, @Nullable SSLContext tls, Handler handler,
       Executor workers, String name) throws IOException {
+    limits.check();
     ServerSocketChannel server = ServerSocketChannel.open();
+
     try {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       server.bind(address, 1024);
@@ -141,12 +174,22 @@ public final class TcpListener implements AutoCloseable {
     }
   }
 
+  /**
+   * The bound address.
+   *
+   * @return the address, with the port chosen
+   */
   public InetSocketAddress address() {
     return bound;
   }
 
-  /** Open connections, for tests and monitoring. */
+  /**
+   * Open connections, for tests and monitoring.
+   *
+   * @return how many are open
+   */
   public int connectionCount() {
+
     return loop.count;
   }
 

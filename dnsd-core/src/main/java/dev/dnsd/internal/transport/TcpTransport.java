@@ -35,10 +35,14 @@ public final class TcpTransport implements AutoCloseable {
   /**
    * Binds (port 0 picks a free port) and starts the event loop.
    *
+   * @param address where to listen
+   * @param handler answers each request
    * @param maxConnections connections in all
    * @param maxPerSource connections from one /32 or /64
    * @param idleTimeout how long a connection may go without a whole query in or an answer out,
    *     and how long an answer may wait for a client that does not read it
+   * @return the transport, accepting
+   * @throws IOException when the address cannot be bound
    */
   public static TcpTransport start(
       InetSocketAddress address, QueryHandler handler, int maxConnections, int maxPerSource, Duration idleTimeout)
@@ -64,11 +68,20 @@ public final class TcpTransport implements AutoCloseable {
     }
   }
 
+  /**
+   * The bound address.
+   *
+   * @return the address, with the port chosen for port 0
+   */
   public InetSocketAddress address() {
     return listener.address();
   }
 
-  /** Open connections, for tests and monitoring. */
+  /**
+   * Open connections, for tests and monitoring.
+   *
+   * @return the count
+   */
   public int connectionCount() {
     return listener.connectionCount();
   }

@@ -36,7 +36,15 @@ public final class UdpTransport implements AutoCloseable {
     this.handler = handler;
   }
 
-  /** Binds the sockets (port 0 picks a free port) and starts the workers. */
+  /**
+   * Binds the sockets (port 0 picks a free port) and starts the workers.
+   *
+   * @param address where to listen
+   * @param threads the number of workers, each with a socket
+   * @param handler answers each request
+   * @return the transport, serving
+   * @throws IOException when the address cannot be bound
+   */
   public static UdpTransport start(InetSocketAddress address, int threads, QueryHandler handler)
       throws IOException {
     DatagramChannel first = open(address, threads > 1);
@@ -84,6 +92,11 @@ public final class UdpTransport implements AutoCloseable {
     }
   }
 
+  /**
+   * The bound address.
+   *
+   * @return the address, with the port chosen for port 0
+   */
   public InetSocketAddress address() {
     return bound;
   }
