@@ -179,7 +179,13 @@ final class DynamicUpdate {
           return;
         }
         Record inZone = Record.newRecord(name, type, DClass.IN, 0, r.rdataToWireCanonical());
+        if (inZone == null) {
+          // Data that no record of this type can have (an empty MX): no such record to delete,
+          // which §3.4.2.4 says is ignored.
+          return;
+        }
         if (apex && type == Type.NS) {
+
           RRset ns = editor.rrset(name, Type.NS);
           if (ns != null && ns.records().size() == 1 && ns.records().contains(inZone)) {
             return; // the last apex NS stays (§3.4.2.4)
