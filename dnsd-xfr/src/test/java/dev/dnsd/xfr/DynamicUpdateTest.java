@@ -241,6 +241,15 @@ class DynamicUpdateTest {
       ttl.add(Record.newRecord(NEW, Type.A, DClass.ANY, 60));
       assertThat(DynamicUpdate.evaluate(ttl, ZONE, r -> true).rcode()).isEqualTo(Rcode.FORMERR);
     }
+
+    @Test
+    void anAddWithoutTheDataOfItsTypeIsFormerrAndChangesNothing() {
+      Update u = update();
+      u.add(Record.newRecord(NEW, Type.A, DClass.IN, 60));
+      DynamicUpdate.Outcome outcome = DynamicUpdate.evaluate(u, ZONE, r -> true);
+      assertThat(outcome.rcode()).isEqualTo(Rcode.FORMERR);
+      assertThat(outcome.changes()).isNull();
+    }
   }
 
   /** Through the extension: keys, grants, and the commit path. */
