@@ -127,7 +127,7 @@ public final class DnsServer implements AutoCloseable {
   private void bind(InetSocketAddress address, QueryHandler handler) throws IOException {
     int attempts = address.getPort() == 0 ? 10 : 1;
     for (int attempt = 1; ; attempt++) {
-      UdpTransport u = UdpTransport.start(address, config.udpThreads(), handler);
+      UdpTransport u = UdpTransport.start(address, config.udpThreads(), config.udpBatch(), handler);
       try {
         InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
         tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(), config.tcpIdleTimeout()));
@@ -286,6 +286,18 @@ public final class DnsServer implements AutoCloseable {
     public Builder udpThreads(int threads) {
       config = config.withUdpThreads(threads);
       once.claim("udpThreads", threads);
+      return this;
+    }
+
+    /**
+     * The most datagrams a UDP worker receives, and answers, per system call (recvmmsg/sendmmsg),
+     * 1 to 1024; default 32. Batching needs Linux (x86-64 or aarch64), JDK 22+ and native access
+     * ({@code java --enable-native-access=ALL-UNNAMED}); elsewhere, and with 1, each datagram
+     * takes a system call of its own. Which one a server uses is logged at debug.
+     */
+    public Builder udpBatch(int datagrams) {
+      config = config.withUdpBatch(datagrams);
+      once.claim("udpBatch", datagrams);
       return this;
     }
 
