@@ -36,6 +36,9 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(Path workDir, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (Runtime.version().feature() >= 22) {
+      command.add("--enable-native-access=ALL-UNNAMED"); // as dnsd.jar's manifest grants it
+    }
     command.add("-cp");
     // Absolute, because the child runs in workDir.
     command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))

@@ -31,10 +31,11 @@ public final class UdpTransport implements AutoCloseable {
 
   private final List<UdpSocket> sockets = new ArrayList<>();
   private final List<Thread> workers = new ArrayList<>();
+  private final InetSocketAddress bound;
   private final boolean batched;
-  private @Nullable InetSocketAddress bound;
 
-  private UdpTransport(boolean batched) {
+  private UdpTransport(InetSocketAddress bound, boolean batched) {
+    this.bound = bound;
     this.batched = batched;
   }
 
@@ -46,14 +47,13 @@ public final class UdpTransport implements AutoCloseable {
    */
   public static UdpTransport start(
       InetSocketAddress address, int threads, int batch, QueryHandler handler) throws IOException {
-    String portable = batch > 1 ? Batching.UNAVAILABLE : "batching is off";
+    String portable = batch > 1 ? Batching.UNAVAILABLE : "batching is off: udpBatch is 1";
     UdpSocket.Factory factory = portable == null ? Batching.FACTORY : ChannelSocket.FACTORY;
-    UdpTransport transport = new UdpTransport(portable == null);
+    UdpSocket first = factory.open(address, threads > 1, batch);
+    InetSocketAddress bound = first.localAddress();
+    UdpTransport transport = new UdpTransport(bound, portable == null);
+    transport.sockets.add(first);
     try {
-      UdpSocket first = factory.open(address, threads > 1, batch);
-      transport.sockets.add(first);
-      InetSocketAddress bound = first.localAddress();
-      transport.bound = bound;
       boolean reusePort = first.canReusePort();
       for (int i = 1; i < threads; i++) {
         // Without SO_REUSEPORT the workers share the one socket; the kernel still hands each
@@ -64,7 +64,6 @@ public final class UdpTransport implements AutoCloseable {
       transport.close();
       throw e;
     }
-    InetSocketAddress bound = transport.address();
     if (portable == null) {
       log.debug("UDP on {}: {} workers, recvmmsg/sendmmsg of up to {} datagrams", bound, threads, batch);
     } else {
@@ -82,11 +81,7 @@ public final class UdpTransport implements AutoCloseable {
   }
 
   public InetSocketAddress address() {
-    InetSocketAddress address = bound;
-    if (address == null) {
-      throw new IllegalStateException("UDP transport was not bound");
-    }
-    return address;
+    return bound;
   }
 
   /** Whether the workers receive and send batches (recvmmsg/sendmmsg). */
