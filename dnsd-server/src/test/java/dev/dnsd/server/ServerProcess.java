@@ -96,9 +96,21 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Waits for the process to exit and for its output to be read to the end. */
   int waitForExit(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("process did not exit within " + timeout);
+    }
+    // The reader thread may still be taking the last lines from the pipe.
+    synchronized (lines) {
+      while (lines.isEmpty() || lines.get(lines.size() - 1) != null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("the output of the process did not end within " + timeout);
+        }
+        lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
     }
     return process.exitValue();
   }
