@@ -19,4 +19,7 @@ module dev.dnsd.core {
       dev.dnsd.sqlite,
       dev.dnsd.sync,
       dev.dnsd.xfr;
+  // The TCP event loop, which the sync port shares with DNS over TCP.
+  exports dev.dnsd.internal.transport to
+      dev.dnsd.sync;
 }

@@ -22,6 +22,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -211,13 +212,14 @@ public final class DnsServer implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       UdpTransport u;
       try {
-        u = UdpTransport.start(address, config.udpThreads(), handler);
+        u = UdpTransport.start(address, config.udpThreads(), config.udpBatch(), handler);
       } catch (BindException e) {
         throw bindFailure("UDP", address, e);
       }
       InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
       try {
-        tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(), config.tcpIdleTimeout()));
+        tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(),
+            config.tcpMaxConnectionsPerSource(), config.tcpIdleTimeout()));
         udp.add(u);
         return;
       } catch (BindException e) {
@@ -506,7 +508,23 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
-     * The most TCP connections open at once per address; more are closed. Default 256.
+     * The most datagrams a UDP worker receives, and answers, per system call (recvmmsg/sendmmsg),
+     * 1 to 1024; default 32. Batching needs Linux (x86-64 or aarch64), JDK 22+ and native access
+     * ({@code java --enable-native-access=ALL-UNNAMED}); elsewhere, and with 1, each datagram
+     * takes a system call of its own. Which one a server uses is logged at debug.
+     *
+     * @param datagrams the most datagrams per system call
+     * @return this builder
+     */
+    public Builder udpBatch(int datagrams) {
+      config = config.withUdpBatch(datagrams);
+      once.claim("udpBatch", datagrams);
+      return this;
+    }
+
+    /**
+     * The most TCP connections open at once per address. When full, the connection idle longest
+     * is closed to make room; only when none is idle is a new one refused. Default 1024.
      *
      * @param max the most connections
      * @return this builder
@@ -514,6 +532,19 @@ public final class DnsServer implements AutoCloseable {
     public Builder tcpMaxConnections(int max) {
       config = config.withTcpMaxConnections(max);
       once.claim("tcpMaxConnections", max);
+      return this;
+    }
+
+    /**
+     * The most TCP connections open at once per address from one /32 (IPv4) or /64 (IPv6)
+     * network, with the same rule when full. Default 64.
+     *
+     * @param max the most connections from one network
+     * @return this builder
+     */
+    public Builder tcpMaxConnectionsPerSource(int max) {
+      config = config.withTcpMaxConnectionsPerSource(max);
+      once.claim("tcpMaxConnectionsPerSource", max);
       return this;
     }
 
@@ -552,6 +583,60 @@ public final class DnsServer implements AutoCloseable {
     public Builder answerCacheBytes(long bytes) {
       config = config.withAnswerCacheBytes(bytes);
       once.claim("answerCacheBytes", bytes);
+      return this;
+    }
+
+    /**
+     * Limits the answers a client network gets over UDP ({@link RateLimit}); off by default.
+     *
+     * @param limit the rates
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimit limit) {
+      config = config.withRateLimit(limit);
+      once.claim("rateLimit", limit);
+      return this;
+    }
+
+    /**
+     * Whether a query that carries a DNS cookie (RFC 7873) gets a server cookie in its answer, so
+     * that the client can prove on later queries that its address is not forged (and is then
+     * exempt from {@link #rateLimit}). On by default.
+     *
+     * @param answer whether to answer with server cookies
+     * @return this builder
+     */
+    public Builder cookies(boolean answer) {
+      config = config.withCookies(answer);
+      once.claim("cookies", answer);
+      return this;
+    }
+
+    /**
+     * The 16-byte secret server cookies are made with (RFC 9018), for servers that must accept
+     * each other's cookies (an anycast set); by default a random secret, replaced every day with
+     * the one before still accepted.
+     *
+     * @param secret 16 bytes
+     * @return this builder
+     */
+    public Builder cookieSecret(byte[] secret) {
+      config = config.withCookieSecret(secret);
+      once.claimSecret("cookieSecret");
+      return this;
+    }
+
+    /**
+     * The time, for server cookie timestamps and the seconds of {@link #rateLimit}; a test seam.
+     * Default the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+
+    public Builder clock(Clock clock) {
+      config = config.withClock(clock);
+      once.claim("clock", clock);
       return this;
     }
 

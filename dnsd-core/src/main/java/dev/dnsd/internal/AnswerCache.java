@@ -34,7 +34,7 @@ import org.xbill.DNS.Name;
  */
 final class AnswerCache {
   /** Bytes an entry costs beyond its arrays' contents: the entry and two array headers. */
-  private static final int ENTRY_OVERHEAD = 112;
+  private static final int ENTRY_OVERHEAD = 128;
   /** Bytes each zone beyond the first that an entry depends on costs, with its arrays' headers. */
   private static final int PER_MORE_SOURCE = 24;
   /** What an entry is assumed to cost on average when the number of slots is chosen. */
@@ -71,6 +71,11 @@ final class AnswerCache {
     final long sourceSnapshot;
     final Name @Nullable [] moreSources;
     final long @Nullable [] moreSnapshots;
+    /** Where the answer's OPT record starts, or -1 without one: where a cookie is added. */
+    final int optStart;
+    /** What the rate limiter counts the answer as, and by which name ({@link RateLimiter}). */
+    final int rrlKind;
+    final long rrlName;
     /**
      * Set on a hit, cleared when an insert passes the entry over: a second chance that keeps hot
      * answers when names seen once collide with them. Racy by design; a lost update only costs
@@ -80,7 +85,10 @@ final class AnswerCache {
 
     Entry(
         int hash, int generation, int qtype, int qclass, int shape, byte[] name, byte[] answer,
-        List<Zone> sources) {
+        List<Zone> sources, int optStart, int rrlKind, long rrlName) {
+      this.optStart = optStart;
+      this.rrlKind = rrlKind;
+      this.rrlName = rrlName;
       this.hash = hash;
       this.generation = generation;
       this.qtype = qtype;
@@ -166,10 +174,10 @@ final class AnswerCache {
   }
 
   /**
-   * The answer cached for this question under this generation, or null; {@code table} is the
+   * The entry cached for this question under this generation, or null; {@code table} is the
    * current table, whose zones must still be the snapshots the answer was read from.
    */
-  byte @Nullable [] get(int generationId, ZoneTable table, byte[] packet, WireQuery q) {
+  @Nullable Entry get(int generationId, ZoneTable table, byte[] packet, WireQuery q) {
     int base = (q.hash & setMask) << 1;
     int shape = q.shape();
     for (int way = 0; way < 2; way++) {
@@ -185,7 +193,7 @@ final class AnswerCache {
         if (!e.referenced) {
           e.referenced = true; // written once, so that hot entries do not bounce between cores
         }
-        return e.answer;
+        return e;
       }
     }
     return null;
@@ -195,13 +203,16 @@ final class AnswerCache {
    * Caches an answer read from these zone snapshots; skipped when it is too large or the budget
    * does not allow it.
    */
-  void put(int generationId, byte[] packet, WireQuery q, byte[] answer, List<Zone> sources) {
+  void put(
+      int generationId, byte[] packet, WireQuery q, byte[] answer, List<Zone> sources, int optStart,
+      int rrlKind, long rrlName) {
     if (answer.length > maxAnswer) {
       return;
     }
     Entry entry =
         new Entry(
-            q.hash, generationId, q.qtype, q.qclass, q.shape(), q.lowerName(packet), answer, sources);
+            q.hash, generationId, q.qtype, q.qclass, q.shape(), q.lowerName(packet), answer, sources,
+            optStart, rrlKind, rrlName);
     int base = (q.hash & setMask) << 1;
     int way = chooseWay(base, generationId, entry);
     Entry old = slots[base + way];

@@ -2,6 +2,7 @@ package dev.dnsd.internal;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.CookieOption;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
@@ -14,10 +15,20 @@ import org.xbill.DNS.WireParseException;
 
 /**
  * The EDNS (RFC 6891) part of a query, and the OPT record of its answer. Only what we implement
- * is echoed: the DO bit and NSID; unknown options and flags are dropped. EXPIRE (RFC 7314) is
- * noted so that an SOA query asking for it goes to the extensions, which know the zone timers.
+ * is echoed: the DO bit, NSID and COOKIE (added to the encoded answer, {@link ServerCookies});
+ * unknown options and flags are dropped. EXPIRE (RFC 7314) is noted so that an SOA query asking
+ * for it goes to the extensions, which know the zone timers.
+ *
+ * @param cookie the data of the query's first COOKIE option (client cookie, then any server
+ *     cookie), or null
  */
-record Edns(int version, int payload, boolean dnssecOk, boolean nsidRequested, boolean expireRequested) {
+record Edns(
+    int version,
+    int payload,
+    boolean dnssecOk,
+    boolean nsidRequested,
+    boolean expireRequested,
+    byte @Nullable [] cookie) {
 
   /** The smallest payload any DNS client accepts over UDP (RFC 1035 §4.2.1). */
   static final int MIN_PAYLOAD = 512;
@@ -52,12 +63,23 @@ record Edns(int version, int payload, boolean dnssecOk, boolean nsidRequested, b
       // RFC 5001 §2.1: a client asks with an empty option; the code and length are 4 bytes.
       nsid |= option.toWire().length == 4;
     }
+    byte[] cookie = null;
+    List<EDNSOption> cookies = opt.getOptions(EDNSOption.Code.COOKIE);
+    if (!cookies.isEmpty()) {
+      CookieOption first = (CookieOption) cookies.get(0); // RFC 7873 §5.2: the first one counts
+      byte[] client = first.getClientCookie();
+      byte[] server = first.getServerCookie().orElse(new byte[0]);
+      cookie = new byte[client.length + server.length];
+      System.arraycopy(client, 0, cookie, 0, client.length);
+      System.arraycopy(server, 0, cookie, client.length, server.length);
+    }
     return new Edns(
         opt.getVersion(),
         opt.getPayloadSize(),
         (opt.getFlags() & ExtendedFlags.DO) != 0,
         nsid,
-        !opt.getOptions(EDNSOption.Code.EDNS_EXPIRE).isEmpty());
+        !opt.getOptions(EDNSOption.Code.EDNS_EXPIRE).isEmpty(),
+        cookie);
   }
 
   /** What {@link #rawDnssecOk} finds when the bytes hold no OPT record it can reach. */
@@ -141,6 +163,11 @@ record Edns(int version, int payload, boolean dnssecOk, boolean nsidRequested, b
    * The answer's OPT record: version 0, our payload size, the high 8 bits of the rcode (the header
    * holds the low 4), DO echoed, and NSID when asked for and configured.
    */
+  /** The length of {@link #answerOpt}'s record in wire form. */
+  int answerOptLength(byte @Nullable [] nsid) {
+    return 11 + (nsidRequested && nsid != null ? 4 + nsid.length : 0);
+  }
+
   OPTRecord answerOpt(int rcode, int serverMax, byte @Nullable [] nsid) {
     int flags = dnssecOk ? ExtendedFlags.DO : 0;
     List<EDNSOption> options =

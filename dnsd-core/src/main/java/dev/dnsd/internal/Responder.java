@@ -1,5 +1,6 @@
 package dev.dnsd.internal;
 
+import dev.dnsd.RateLimit;
 import dev.dnsd.Replier;
 import dev.dnsd.Request;
 import dev.dnsd.ServerExtension;
@@ -7,8 +8,11 @@ import dev.dnsd.internal.transport.QueryHandler;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,6 +57,8 @@ import org.xbill.DNS.Type;
  */
 public final class Responder implements QueryHandler {
   private static final Logger log = LoggerFactory.getLogger(Responder.class);
+  /** A query that makes the lookup fail would, repeated, fill the log with stack traces. */
+  private static final RateLimitedLog ERRORS = new RateLimitedLog(log);
 
   private final Supplier<ZoneTable> zones;
   /** One empty set: the cache tells states apart by the identity of their expired sets. */
@@ -62,7 +68,12 @@ public final class Responder implements QueryHandler {
   private final ServerConfig config;
   private final byte @Nullable [] nsid;
   private final @Nullable AnswerCache cache;
-  /** The OPT record of a REFUSED answer, by {@code (DO ? 1 : 0) | (NSID asked ? 2 : 0)}. */
+  private final @Nullable ServerCookies cookies;
+  private final @Nullable RateLimiter rateLimiter;
+  /**
+   * The OPT record of an answer copied from the query (REFUSED, a rate-limited TC), by {@code (DO
+   * ? 1 : 0) | (NSID asked ? 2 : 0)}; the same for every rcode below 16.
+   */
   private final byte[][] refusedOpt = new byte[4][];
 
   /**
@@ -89,8 +100,19 @@ public final class Responder implements QueryHandler {
     this.config = config;
     this.nsid = config.nsid();
     this.cache = config.answerCacheBytes() == 0 ? null : new AnswerCache(config.answerCacheBytes());
+    byte[] secret = config.cookieSecret();
+    Clock clock = config.clock();
+    LongSupplier seconds = () -> clock.millis() / 1000;
+    this.cookies =
+        !config.cookies()
+            ? null
+            : secret != null
+                ? ServerCookies.fixed(secret, seconds)
+                : ServerCookies.random(Duration.ofDays(1), seconds);
+    RateLimit limit = config.rateLimit();
+    this.rateLimiter = limit == null ? null : new RateLimiter(limit, () -> clock.millis() * 1_000_000);
     for (int i = 0; i < refusedOpt.length; i++) {
-      Edns shape = new Edns(0, Edns.MIN_PAYLOAD, (i & 1) != 0, (i & 2) != 0, false);
+      Edns shape = new Edns(0, Edns.MIN_PAYLOAD, (i & 1) != 0, (i & 2) != 0, false, null);
       refusedOpt[i] = shape.answerOpt(Rcode.REFUSED, config.maxUdpPayload(), nsid).toWire(Section.ADDITIONAL);
     }
   }
@@ -123,10 +145,21 @@ public final class Responder implements QueryHandler {
    */
   private static final class Scratch {
     final WireQuery query = new WireQuery();
+    /** Whether the wire reader took the query (then {@link #query} describes it). */
+    boolean parsed;
     /** The cached answer found. */
-    byte @Nullable [] cached;
+    AnswerCache.@Nullable Entry hit;
     /** The generation a fresh answer is cached under; null when it is not to be cached. */
     AnswerCache.@Nullable Generation generation;
+    /** Where the answer's OPT record starts (-1: none), and how the rate limiter counts it. */
+    int optStart;
+    int rrlKind;
+    long rrlName;
+    /** The query's COOKIE option data: in {@code cookieSource} from {@code cookieAt}; 0 long: none. */
+    byte[] cookieSource = new byte[0];
+    int cookieAt;
+    int cookieLength;
+    final byte[] hashInput = new byte[32];
   }
 
   /**
@@ -141,29 +174,9 @@ public final class Responder implements QueryHandler {
   @Override
   public byte @Nullable [] respond(
       byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier) {
-    if (!acceptable(packet, length)) {
-      return null;
-    }
-    Scratch s = new Scratch();
-    try {
-      ZoneTable table = zones.get();
-      Set<Name> stale = expired.get();
-      switch (fast(s, table, stale, packet, length, tcp)) {
-        case HIT:
-          byte[] cached = s.cached;
-          byte[] hit = new byte[cached.length];
-          patch(cached, packet, s.query, hit);
-          return hit;
-        case REFUSE:
-          byte[] refused = new byte[refusedLength(s.query)];
-          refuse(packet, s.query, refused);
-          return refused;
-        default:
-          return slow(s, table, stale, packet, length, client, tcp, replier);
-      }
-    } catch (RuntimeException e) {
-      return failed(packet, length, client, e);
-    }
+    byte[] out = new byte[65535];
+    int n = answer(new Scratch(), packet, length, client, tcp, replier, out);
+    return n < 0 ? null : Arrays.copyOf(out, n);
   }
 
   /**
@@ -173,25 +186,124 @@ public final class Responder implements QueryHandler {
   @Override
   public QueryHandler.Worker worker() {
     Scratch s = new Scratch();
-    return (packet, length, client, tcp, replier, out) -> {
-      if (!acceptable(packet, length)) {
-        return -1;
+    return new QueryHandler.Worker() {
+      @Override
+      public int respond(
+          byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier, byte[] out) {
+        return answer(s, packet, length, client, tcp, replier, out);
       }
-      try {
-        ZoneTable table = zones.get();
-        Set<Name> stale = expired.get();
-        switch (fast(s, table, stale, packet, length, tcp)) {
-          case HIT:
-            return patch(s.cached, packet, s.query, out);
-          case REFUSE:
-            return refuse(packet, s.query, out);
-          default:
-            return copy(slow(s, table, stale, packet, length, client, tcp, replier), out);
-        }
-      } catch (RuntimeException e) {
-        return copy(failed(packet, length, client, e), out);
+
+      /**
+       * Only a request that is not a plain QUERY can reach an extension (the wire reader takes
+       * plain queries alone); with no extensions, nothing blocks.
+       */
+      @Override
+      public boolean mayBlock(byte[] packet, int length) {
+        return !config.extensions().isEmpty()
+            && acceptable(packet, length)
+            && !s.query.parse(packet, length, true, config.maxUdpPayload());
       }
     };
+  }
+
+  /** The answer into {@code out}: its length, or -1 when nothing is to be sent. */
+  private int answer(
+      Scratch s, byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier, byte[] out) {
+    if (!acceptable(packet, length)) {
+      return -1;
+    }
+    int n;
+    try {
+      ZoneTable table = zones.get();
+      Set<Name> stale = expired.get();
+      switch (fast(s, table, stale, packet, length, tcp)) {
+        case HIT:
+          AnswerCache.Entry hit = s.hit;
+          n = patch(hit.answer, packet, s.query, out);
+          s.optStart = hit.optStart;
+          s.rrlKind = hit.rrlKind;
+          s.rrlName = hit.rrlName;
+          break;
+        case REFUSE:
+          n = copyQuestion(packet, s.query, out, Rcode.REFUSED, false);
+          s.optStart = s.query.edns ? s.query.questionEnd : -1;
+          s.rrlKind = RateLimiter.ERROR;
+          s.rrlName = 0;
+          break;
+        default:
+          byte[] full = slow(s, table, stale, packet, length, client, tcp, replier);
+          if (full == null) {
+            return -1;
+          }
+          n = copy(full, out);
+      }
+    } catch (RuntimeException e) {
+      return copy(failed(packet, length, client, e), out);
+    }
+    return cookies == null && rateLimiter == null ? n : limitAndCookie(s, packet, client, tcp, out, n);
+  }
+
+  /**
+   * Response rate limiting, then the server cookie: a query with a valid server cookie is not
+   * limited (its address is not forged), and a limited one that sent a cookie gets BADCOOKIE with
+   * a fresh one instead of an empty TC answer (RFC 7873 §5.2.3).
+   */
+  private int limitAndCookie(Scratch s, byte[] packet, InetSocketAddress client, boolean tcp, byte[] out, int n) {
+    ServerCookies c = cookies;
+    int verdict = ServerCookies.NONE;
+    if (c != null && s.cookieLength > 0) {
+      verdict = c.check(s.cookieSource, s.cookieAt, s.cookieLength, client.getAddress(), s.hashInput);
+    }
+    RateLimiter limiter = rateLimiter;
+    if (limiter != null && !tcp && verdict != ServerCookies.VALID && verdict != ServerCookies.VALID_STALE) {
+      switch (limiter.check(client.getAddress(), s.rrlKind, s.rrlName)) {
+        case RateLimiter.DROP:
+          return -1;
+        case RateLimiter.SLIP:
+          if (!s.parsed) {
+            byte[] tc = headerOnly(packet, Rcode.NOERROR);
+            tc[2] |= FLAGS_TC;
+            return copy(tc, out);
+          }
+          if (c != null && verdict != ServerCookies.NONE) {
+            return badCookie(c, s, packet, client, out);
+          }
+          return copyQuestion(packet, s.query, out, Rcode.NOERROR, true);
+        default:
+          break;
+      }
+    }
+    if (c != null && verdict != ServerCookies.NONE && s.optStart >= 0) {
+      int rdlength = (out[s.optStart + 9] & 0xFF) << 8 | (out[s.optStart + 10] & 0xFF);
+      rdlength += ServerCookies.OPTION_BYTES;
+      out[s.optStart + 9] = (byte) (rdlength >>> 8);
+      out[s.optStart + 10] = (byte) rdlength;
+      n += c.write(out, n, s.cookieSource, s.cookieAt, verdict, client.getAddress(), s.hashInput);
+    }
+    return n;
+  }
+
+  /** BADCOOKIE (rcode 23) with the question and a fresh server cookie, DO echoed. */
+  private int badCookie(ServerCookies c, Scratch s, byte[] packet, InetSocketAddress client, byte[] out) {
+    WireQuery q = s.query;
+    int n = copyQuestion(packet, q, out, Rcode.BADCOOKIE & 0xF, false);
+    if (q.edns) {
+      n = q.questionEnd; // our own OPT record follows instead of the usual one
+    }
+    out[10] = 0;
+    out[11] = 1;
+    out[n] = 0; // root
+    out[n + 1] = 0;
+    out[n + 2] = 41; // OPT
+    out[n + 3] = (byte) (config.maxUdpPayload() >>> 8);
+    out[n + 4] = (byte) config.maxUdpPayload();
+    out[n + 5] = (byte) (Rcode.BADCOOKIE >>> 4); // the rcode's upper eight bits
+    out[n + 6] = 0; // version
+    out[n + 7] = (byte) (q.dnssecOk ? 0x80 : 0);
+    out[n + 8] = 0;
+    out[n + 9] = 0;
+    out[n + 10] = ServerCookies.OPTION_BYTES;
+    return n + 11 + c.write(out, n + 11, s.cookieSource, s.cookieAt, ServerCookies.INVALID, client.getAddress(), s.hashInput);
   }
 
   /** Whether the answer to this query would come from the cache now; for tests. */
@@ -213,7 +325,8 @@ public final class Responder implements QueryHandler {
   }
 
   private static byte[] failed(byte[] packet, int length, InetSocketAddress client, RuntimeException e) {
-    log.error("Answering a {}-byte query from {} failed; replying SERVFAIL", length, client, e);
+    ERRORS.error(client.getAddress(), "failed", "Answering a {}-byte query from {} failed; replying SERVFAIL",
+        length, client, e);
     return headerOnly(packet, Rcode.SERVFAIL);
   }
 
@@ -231,28 +344,39 @@ public final class Responder implements QueryHandler {
 
   /**
    * The cheap path: reads only the header and question, then finds the answer in the cache
-   * ({@link #HIT}, in {@code s.cached}), or finds the name in no zone ({@link #REFUSE}); on a
+   * ({@link #HIT}, in {@code s.hit}), or finds the name in no zone ({@link #REFUSE}); on a
    * {@link #MISS} {@code s.generation} is set when the full path's answer may be cached.
    */
   private int fast(
       Scratch s, ZoneTable table, Set<Name> stale, byte[] packet, int length, boolean tcp) {
     s.generation = null;
-    s.cached = null;
+    s.hit = null;
     WireQuery q = s.query;
-    if (cache == null || !q.parse(packet, length, tcp, config.maxUdpPayload())) {
+    s.parsed = q.parse(packet, length, tcp, config.maxUdpPayload());
+    s.cookieSource = packet;
+    s.cookieAt = s.parsed ? q.cookieAt : 0;
+    s.cookieLength = s.parsed ? q.cookieLength : 0;
+    if (cache == null || !s.parsed) {
       return MISS;
     }
     AnswerCache.Generation generation = cache.generation(table, stale);
-    byte[] cached = cache.get(generation.id(), table, packet, q);
-    if (cached != null) {
-      s.cached = cached;
+    AnswerCache.Entry hit = cache.get(generation.id(), table, packet, q);
+    if (hit != null) {
+      s.hit = hit;
       return HIT;
     }
-    if (q.qclass == DClass.IN && !generation.origins().mayHold(packet, q) && refusedLength(q) <= q.limit) {
+    if (q.qclass == DClass.IN
+        && !generation.origins().mayHold(packet, q)
+        && refusedLength(q) + cookieRoom(s.cookieLength) <= q.limit) {
       return REFUSE;
     }
     s.generation = generation;
     return MISS;
+  }
+
+  /** What an answer must leave free for the server cookie that will be added to it. */
+  private int cookieRoom(int queryCookieLength) {
+    return cookies != null && queryCookieLength > 0 ? ServerCookies.OPTION_BYTES : 0;
   }
 
   /**
@@ -279,14 +403,15 @@ public final class Responder implements QueryHandler {
   }
 
   /**
-   * REFUSED for a name in no zone here, copied from the query as the full path would encode it:
-   * the header with QR, RD and CD, the question, and our OPT record when the query had EDNS.
+   * An answer with only the question, copied from the query as the full path would encode it: the
+   * header with QR, RD and CD, the question, and our OPT record when the query had EDNS. REFUSED
+   * for a name in no zone here; NOERROR with TC for a rate-limited answer that slips.
    */
-  private int refuse(byte[] packet, WireQuery q, byte[] out) {
+  private int copyQuestion(byte[] packet, WireQuery q, byte[] out, int rcode, boolean truncated) {
     int n = q.questionEnd;
     System.arraycopy(packet, 0, out, 0, n);
-    out[2] = (byte) (0x80 | (packet[2] & 0x01));
-    out[3] = (byte) ((packet[3] & 0x10) | Rcode.REFUSED);
+    out[2] = (byte) (0x80 | (packet[2] & 0x01) | (truncated ? FLAGS_TC : 0));
+    out[3] = (byte) ((packet[3] & 0x10) | rcode);
     out[10] = 0;
     out[11] = 0;
     if (q.edns) {
@@ -297,6 +422,8 @@ public final class Responder implements QueryHandler {
     }
     return n;
   }
+
+  private static final int FLAGS_TC = 0x02; // in the third header byte
 
   /**
    * The full path: dnsjava parses, the request is classified, the lookup runs, dnsjava encodes;
@@ -315,6 +442,11 @@ public final class Responder implements QueryHandler {
       boolean tcp,
       Replier replier) {
     AnswerCache.Generation generation = s.generation;
+    // Until a lookup answers it, the request is an error to the rate limiter and gets no cookie.
+    s.optStart = -1;
+    s.rrlKind = RateLimiter.ERROR;
+    s.rrlName = 0;
+    s.cookieLength = 0;
     byte[] wire = Arrays.copyOf(packet, length);
     Message query;
     Edns edns;
@@ -368,14 +500,52 @@ public final class Responder implements QueryHandler {
         break;
     }
     Answer answer = lookup(question, table, stale, tcp, dnssecOk(edns));
-    byte[] encoded = encode(query, edns, answer, limit);
+    byte[] cookie = edns == null ? null : edns.cookie();
+    if (cookie != null && cookies != null) {
+      s.cookieSource = cookie;
+      s.cookieAt = 0;
+      s.cookieLength = cookie.length;
+    }
+    byte[] encoded = encode(query, edns, answer, limit - cookieRoom(s.cookieLength));
+    s.optStart = edns == null ? -1 : encoded.length - edns.answerOptLength(nsid);
+    s.rrlKind = rateLimitKind(answer);
+    s.rrlName =
+        s.rrlKind == RateLimiter.POSITIVE
+            ? questionKey(packet, s, question)
+            : answer.sources.isEmpty() ? 0 : answer.sources.get(0).origin().hashCode();
     if (generation != null
         && cache != null
         && sameKey(s.query, question, edns, limit)
         && !answer.caseSensitive()) {
-      cache.put(generation.id(), packet, s.query, encoded, answer.sources);
+      cache.put(generation.id(), packet, s.query, encoded, answer.sources, s.optStart, s.rrlKind, s.rrlName);
     }
     return encoded;
+  }
+
+  /**
+   * The name and type of the question, case folded, as one number: what tells positive answers
+   * apart for the rate limiter, whether the query came the cheap way or not.
+   */
+  private static long questionKey(byte[] packet, Scratch s, Record question) {
+    long name =
+        s.parsed
+            ? WireNames.hash64(packet, WireQuery.QNAME, s.query.nameEnd)
+            : WireNames.hash64(question.getName().toWireCanonical(), 0, question.getName().length());
+    return name * 31 + question.getType();
+  }
+
+  /** What the rate limiter counts an answer as: identical answers are limited together. */
+  private static int rateLimitKind(Answer answer) {
+    if (answer.rcode == Rcode.NXDOMAIN) {
+      return RateLimiter.NXDOMAIN;
+    }
+    if (answer.rcode != Rcode.NOERROR) {
+      return RateLimiter.ERROR;
+    }
+    if (!answer.answer.isEmpty()) {
+      return RateLimiter.POSITIVE;
+    }
+    return answer.authoritative ? RateLimiter.NODATA : RateLimiter.REFERRAL;
   }
 
   private static boolean dnssecOk(@Nullable Edns edns) {

@@ -35,6 +35,9 @@ final class WireQuery {
   boolean edns;
   boolean dnssecOk;
   boolean nsidRequested;
+  /** Where the first COOKIE option's data starts in the packet; 0 when there is none. */
+  int cookieAt;
+  int cookieLength;
   boolean tcp;
   /** The most bytes the answer may have: 65535 over TCP, else what EDNS and the server allow. */
   int limit;
@@ -74,6 +77,8 @@ final class WireQuery {
     edns = false;
     dnssecOk = false;
     nsidRequested = false;
+    cookieAt = 0;
+    cookieLength = 0;
     int payload = Edns.NO_EDNS;
     if (additional == 1) {
       payload = readOpt(packet, questionEnd, length);
@@ -131,6 +136,11 @@ final class WireQuery {
     if (version != 0 || end > length) {
       return BAD_OPT;
     }
+    if ((packet[p + 5] & 0x80) != 0) {
+      // An extended rcode of 128 or more sets the TTL's top bit, and dnsjava then reads the whole
+      // TTL as 0 (RFC 2181 §8), DO bit and all: leave such a query to it, so both paths agree.
+      return BAD_OPT;
+    }
     boolean nsid = false;
     for (int o = p + 11; o < end; ) {
       if (o + 4 > end) {
@@ -149,6 +159,10 @@ final class WireQuery {
         case OPTION_COOKIE:
           if (len != 8 && (len < 16 || len > 40)) {
             return BAD_OPT;
+          }
+          if (cookieAt == 0) { // RFC 7873 §5.2: only the first one counts
+            cookieAt = o;
+            cookieLength = len;
           }
           break;
         case OPTION_CLIENT_SUBNET:
@@ -170,7 +184,8 @@ final class WireQuery {
 
   /** The bits of the key that are not the name, type or class. */
   int shape() {
-    return (edns ? 1 : 0) | (dnssecOk ? 2 : 0) | (nsidRequested ? 4 : 0) | (tcp ? 8 : 0) | limit << 8;
+    return (edns ? 1 : 0) | (dnssecOk ? 2 : 0) | (nsidRequested ? 4 : 0) | (tcp ? 8 : 0)
+        | (cookieAt != 0 ? 16 : 0) | limit << 8;
   }
 
   /** Whether the cached name equals the question's name, ignoring ASCII case. */

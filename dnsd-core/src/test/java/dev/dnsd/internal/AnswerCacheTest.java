@@ -60,7 +60,12 @@ class AnswerCacheTest {
               "big TXT \"" + "c".repeat(250) + "\""),
           zone("other.test.", "alias CNAME www.example."));
 
-  private static final ServerConfig CONFIG = ServerConfig.defaults().withNsid(NSID);
+  /** A fixed cookie secret and clock, so that two responders make the same server cookies. */
+  private static final ServerConfig CONFIG =
+      ServerConfig.defaults()
+          .withNsid(NSID)
+          .withCookieSecret(new byte[16])
+          .withClock(java.time.Clock.fixed(java.time.Instant.parse("2026-12-01T10:00:00Z"), java.time.ZoneOffset.UTC));
 
   private static final String[] NAMES = {
     "example.", "EXAMPLE.", "www.example.", "WwW.ExAmPlE.", "mail.example.", "mixed.example.",

@@ -175,7 +175,8 @@ final class ConfigFile {
 
   private void top(Node root) {
     Map<String, Node> top = mapping(root, "",
-        keys("listen", "threads", "store", "zone-files", "tsig-keys", "zones", "catalog", "catalog-consumers", "sync"));
+        keys("listen", "threads", "store", "zone-files", "tsig-keys", "zones", "catalog", "catalog-consumers", "sync",
+            "rate-limit", "cookies", "tcp"));
     top.forEach((key, node) -> {
       switch (key) {
         case "listen" -> {
@@ -203,9 +204,57 @@ final class ConfigFile {
         }
         case "catalog-consumers" -> catalogConsumers(node);
         case "sync" -> sync(node);
+        case "rate-limit" -> rateLimit(node);
+        case "cookies" -> cookies(node);
+        case "tcp" -> tcp(node);
         default -> throw new IllegalStateException(key);
       }
     });
+  }
+
+  private @Nullable At<Integer> number(Map<String, Node> entries, String key, String name, int min, int max) {
+    Node node = entries.get(name);
+    if (node == null) {
+      return null;
+    }
+    Source at = source(node, key + "." + name);
+    try {
+      return new At<>(ServeFlags.between(key + "." + name, text(node, key + "." + name), min, max), at);
+    } catch (UsageException e) {
+      throw at.invalid(e.getMessage());
+    }
+  }
+
+  private void rateLimit(Node node) {
+    Map<String, Node> r = mapping(node, "rate-limit", keys("responses-per-second", "errors-per-second", "slip", "window"));
+    settings.rateLimit = number(r, "rate-limit", "responses-per-second", 1, 1_000_000);
+    if (settings.rateLimit == null) {
+      throw source(node, "rate-limit").invalid("rate-limit needs responses-per-second");
+    }
+    settings.rateLimitErrors = number(r, "rate-limit", "errors-per-second", 1, 1_000_000);
+    settings.rateLimitSlip = number(r, "rate-limit", "slip", 0, 10);
+    settings.rateLimitWindow = number(r, "rate-limit", "window", 1, 3600);
+  }
+
+  private void cookies(Node node) {
+    Map<String, Node> c = mapping(node, "cookies", keys("answer", "secret-file"));
+    Node answer = c.get("answer");
+    if (answer != null) {
+      Source at = source(answer, "cookies.answer");
+      String value = text(answer, "cookies.answer");
+      if (!value.equals("true") && !value.equals("false")) {
+        throw at.invalid("cookies.answer needs true or false: " + value);
+      }
+      settings.cookies = new At<>(value.equals("true"), at);
+    }
+    settings.cookieSecretFile = optionalPath(c, "cookies", "secret-file");
+  }
+
+  private void tcp(Node node) {
+    Map<String, Node> t = mapping(node, "tcp", keys("max-connections", "max-per-source", "idle-timeout"));
+    settings.tcpMaxConnections = number(t, "tcp", "max-connections", 1, 1_000_000);
+    settings.tcpMaxPerSource = number(t, "tcp", "max-per-source", 1, 1_000_000);
+    settings.tcpIdleTimeout = number(t, "tcp", "idle-timeout", 1, 3600);
   }
 
   private void store(Node node) {

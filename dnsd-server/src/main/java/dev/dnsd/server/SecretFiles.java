@@ -48,6 +48,23 @@ final class SecretFiles {
     return text;
   }
 
+  /**
+   * A server cookie secret (RFC 9018): 32 hex digits, the 16 bytes servers that accept each
+   * other's cookies share.
+   *
+   * @throws IOException naming the file when it holds anything else
+   */
+  static byte[] cookieSecret(Path file) throws IOException {
+    byte[] bytes = read(file);
+    String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII).strip();
+    Arrays.fill(bytes, (byte) 0);
+    if (!text.matches("[0-9a-fA-F]{32}")) {
+      throw new IOException("cookie secret file " + file + " must hold 32 hex digits (16 bytes),"
+          + " e.g. head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n' > " + file);
+    }
+    return java.util.HexFormat.of().parseHex(text);
+  }
+
   /** A keystore password: the file's text without a trailing newline. */
   static char[] password(Path file) throws IOException {
     byte[] bytes = read(file);

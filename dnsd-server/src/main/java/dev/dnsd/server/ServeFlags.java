@@ -44,6 +44,53 @@ final class ServeFlags {
     List<String> zones = new ArrayList<>();
   }
 
+  @ArgGroup(validate = false, heading = "%nOn the open internet:%n", order = 6)
+  Guard guard = new Guard();
+
+  static final class Guard {
+    @Option(names = "--rate-limit", paramLabel = "N", order = 1,
+        description = "response rate limiting: at most N identical answers a second to one client "
+            + "network over UDP (/24, /56); off by default")
+    @Nullable String rateLimit;
+
+    @Option(names = "--rate-limit-errors", paramLabel = "N", order = 2,
+        description = "error answers (REFUSED, FORMERR, ...) a second to one client network (default --rate-limit)")
+    @Nullable String rateLimitErrors;
+
+    @Option(names = "--rate-limit-slip", paramLabel = "N", order = 3,
+        description = "every N-th limited answer goes out empty with TC, so real clients retry over TCP; "
+            + "0 drops them all (default 2)")
+    @Nullable String rateLimitSlip;
+
+    @Option(names = "--rate-limit-window", paramLabel = "SECONDS", order = 4,
+        description = "how far into debt a flooding client's account goes: it is answered again that "
+            + "long after the flood stops (default 15)")
+    @Nullable String rateLimitWindow;
+
+    @Option(names = "--no-cookies", order = 5,
+        description = "do not answer DNS cookies (RFC 7873); answered by default")
+    boolean noCookies;
+
+    @Option(names = "--cookie-secret-file", paramLabel = "FILE", order = 6,
+        description = "the 16-byte server cookie secret as 32 hex digits, shared by the servers of an "
+            + "anycast set (RFC 9018); readable by its owner only; default a random one, replaced daily")
+    @Nullable String cookieSecretFile;
+
+    @Option(names = "--tcp-max-connections", paramLabel = "N", order = 7,
+        description = "TCP connections at once per listen address; when full the longest idle one "
+            + "makes room (default 1024)")
+    @Nullable String tcpMaxConnections;
+
+    @Option(names = "--tcp-max-per-source", paramLabel = "N", order = 8,
+        description = "TCP connections at once from one /32 or /64 (default 64)")
+    @Nullable String tcpMaxPerSource;
+
+    @Option(names = "--tcp-idle-timeout", paramLabel = "SECONDS", order = 9,
+        description = "close a TCP connection that sends no whole query, or does not read its "
+            + "answers, for this long (default 10)")
+    @Nullable String tcpIdleTimeout;
+  }
+
   static final class Serving {
     @Option(names = "--listen", paramLabel = "HOST:PORT", order = 1,
         description = "address for UDP and TCP, repeatable (default " + DEFAULT_LISTEN + "; IPv6 as [::1]:10053; port 0 picks a free port)")
@@ -248,7 +295,37 @@ final class ServeFlags {
     s.tlsKeystore = path("--sync-tls-keystore", sync.tlsKeystore);
     s.tlsTruststore = path("--sync-tls-truststore", sync.tlsTruststore);
     s.tlsPasswordFile = path("--sync-tls-password-file", sync.tlsPasswordFile);
+    s.rateLimit = positive("--rate-limit", guard.rateLimit, 1_000_000);
+    s.rateLimitErrors = positive("--rate-limit-errors", guard.rateLimitErrors, 1_000_000);
+    s.rateLimitWindow = positive("--rate-limit-window", guard.rateLimitWindow, 3600);
+    if (guard.rateLimitSlip != null) {
+      s.rateLimitSlip = new At<>(between("--rate-limit-slip", guard.rateLimitSlip, 0, 10), Source.flag("--rate-limit-slip"));
+    }
+    if (guard.noCookies) {
+      s.cookies = new At<>(false, Source.flag("--no-cookies"));
+    }
+    s.cookieSecretFile = path("--cookie-secret-file", guard.cookieSecretFile);
+    s.tcpMaxConnections = positive("--tcp-max-connections", guard.tcpMaxConnections, 1_000_000);
+    s.tcpMaxPerSource = positive("--tcp-max-per-source", guard.tcpMaxPerSource, 1_000_000);
+    s.tcpIdleTimeout = positive("--tcp-idle-timeout", guard.tcpIdleTimeout, 3600);
     return s;
+  }
+
+  private static @Nullable At<Integer> positive(String flag, @Nullable String value, int max) {
+    return value == null ? null : new At<>(between(flag, value, 1, max), Source.flag(flag));
+  }
+
+  /** A whole number from {@code min} to {@code max}, or a usage error naming the flag or key. */
+  static int between(String flag, String value, int min, int max) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new UsageException(flag + " needs a whole number from " + min + " to " + max + ": " + value);
   }
 
   private static @Nullable At<InetSocketAddress> address(String flag, @Nullable String value) {

@@ -1,6 +1,7 @@
 package dev.dnsd.server;
 
 import dev.dnsd.DnsServer;
+import dev.dnsd.RateLimit;
 import dev.dnsd.ServerExtension;
 import dev.dnsd.dnssec.DnssecStatus;
 import dev.dnsd.store.RecordStore;
@@ -10,6 +11,7 @@ import dev.dnsd.xfr.ZoneTransfers;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneFiles;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -139,6 +141,38 @@ final class Serving {
     return 0;
   }
 
+  /** Rate limiting, cookies and TCP limits, as the settings say; the library's defaults otherwise. */
+  private static void guard(Settings settings, DnsServer.Builder builder) throws IOException {
+    if (settings.rateLimit != null) {
+      RateLimit.Builder r = RateLimit.builder().responsesPerSecond(settings.rateLimit.value());
+      if (settings.rateLimitErrors != null) {
+        r.errorsPerSecond(settings.rateLimitErrors.value());
+      }
+      if (settings.rateLimitSlip != null) {
+        r.slip(settings.rateLimitSlip.value());
+      }
+      if (settings.rateLimitWindow != null) {
+        r.window(Duration.ofSeconds(settings.rateLimitWindow.value()));
+      }
+      builder.rateLimit(r.build());
+    }
+    if (settings.cookies != null) {
+      builder.cookies(settings.cookies.value());
+    }
+    if (settings.cookieSecretFile != null) {
+      builder.cookieSecret(SecretFiles.cookieSecret(settings.cookieSecretFile.value()));
+    }
+    if (settings.tcpMaxConnections != null) {
+      builder.tcpMaxConnections(settings.tcpMaxConnections.value());
+    }
+    if (settings.tcpMaxPerSource != null) {
+      builder.tcpMaxConnectionsPerSource(settings.tcpMaxPerSource.value());
+    }
+    if (settings.tcpIdleTimeout != null) {
+      builder.tcpIdleTimeout(Duration.ofSeconds(settings.tcpIdleTimeout.value()));
+    }
+  }
+
   /**
    * Builds and starts the server. In a method of its
    * own so that the zones loaded from files are unreachable once the store holds them: a zone of a
@@ -155,6 +189,7 @@ final class Serving {
       builder.listen(address.value());
     }
     builder.udpThreads(settings.threads == null ? Runtime.getRuntime().availableProcessors() : settings.threads.value());
+    guard(settings, builder);
     if (prepared.xfr() != null) {
       builder.extension(prepared.xfr());
     }

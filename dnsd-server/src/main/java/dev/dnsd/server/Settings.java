@@ -53,6 +53,15 @@ final class Settings {
   @Nullable At<Path> tlsKeystore;
   @Nullable At<Path> tlsTruststore;
   @Nullable At<Path> tlsPasswordFile;
+  @Nullable At<Integer> rateLimit;
+  @Nullable At<Integer> rateLimitErrors;
+  @Nullable At<Integer> rateLimitSlip;
+  @Nullable At<Integer> rateLimitWindow;
+  @Nullable At<Boolean> cookies;
+  @Nullable At<Path> cookieSecretFile;
+  @Nullable At<Integer> tcpMaxConnections;
+  @Nullable At<Integer> tcpMaxPerSource;
+  @Nullable At<Integer> tcpIdleTimeout;
 
   /** A TSIG key whose base64 secret is in a file. */
   record TsigKey(String name, String algorithm, Path secretFile, Source source) {
@@ -211,6 +220,15 @@ final class Settings {
     s.tlsKeystore = either(top.tlsKeystore, tlsKeystore);
     s.tlsTruststore = either(top.tlsTruststore, tlsTruststore);
     s.tlsPasswordFile = either(top.tlsPasswordFile, tlsPasswordFile);
+    s.rateLimit = either(top.rateLimit, rateLimit);
+    s.rateLimitErrors = either(top.rateLimitErrors, rateLimitErrors);
+    s.rateLimitSlip = either(top.rateLimitSlip, rateLimitSlip);
+    s.rateLimitWindow = either(top.rateLimitWindow, rateLimitWindow);
+    s.cookies = either(top.cookies, cookies);
+    s.cookieSecretFile = either(top.cookieSecretFile, cookieSecretFile);
+    s.tcpMaxConnections = either(top.tcpMaxConnections, tcpMaxConnections);
+    s.tcpMaxPerSource = either(top.tcpMaxPerSource, tcpMaxPerSource);
+    s.tcpIdleTimeout = either(top.tcpIdleTimeout, tcpIdleTimeout);
     return s;
   }
 
@@ -235,6 +253,11 @@ final class Settings {
     parts.put("sync", s -> List.of(String.valueOf(s.syncListen), s.peers, s.peersFiles, String.valueOf(s.primary),
         String.valueOf(s.name), String.valueOf(s.secretFile), String.valueOf(s.tlsKeystore),
         String.valueOf(s.tlsTruststore), String.valueOf(s.tlsPasswordFile)));
+    parts.put("rate-limit", s -> List.of(String.valueOf(s.rateLimit), String.valueOf(s.rateLimitErrors),
+        String.valueOf(s.rateLimitSlip), String.valueOf(s.rateLimitWindow)));
+    parts.put("cookies", s -> List.of(String.valueOf(s.cookies), String.valueOf(s.cookieSecretFile)));
+    parts.put("tcp", s -> List.of(String.valueOf(s.tcpMaxConnections), String.valueOf(s.tcpMaxPerSource),
+        String.valueOf(s.tcpIdleTimeout)));
     List<String> changed = new ArrayList<>();
     parts.forEach((key, part) -> {
       if (!part.apply(this).toString().equals(part.apply(running).toString())) {

@@ -24,7 +24,7 @@ final class ChangeStream {
   private static final int PAGE = 1000;
 
   private final String peer;
-  private final FrameChannel channel;
+  private final FrameSink channel;
   private final RecordStore store;
   private final String primaryId;
   private final int maxQueued;
@@ -32,7 +32,7 @@ final class ChangeStream {
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final RecordStore.Subscription subscription;
 
-  ChangeStream(String peer, FrameChannel channel, RecordStore store, String primaryId, int maxQueued, Runnable onSnapshot) {
+  ChangeStream(String peer, FrameSink channel, RecordStore store, String primaryId, int maxQueued, Runnable onSnapshot) {
     this.onSnapshot = onSnapshot;
     this.peer = peer;
     this.channel = channel;

@@ -10,10 +10,11 @@ import java.net.Socket;
 import java.net.SocketAddress;
 
 /**
- * One connection as a sequence of frames: a 4-byte length, a type byte, the body. Any thread may
- * send (frames never interleave); one thread receives.
+ * A client's connection to a primary as a sequence of frames: a 4-byte length, a type byte, the
+ * body, over a blocking socket. Any thread may send (frames never interleave); one thread
+ * receives.
  */
-final class FrameChannel implements Closeable {
+final class FrameChannel implements FrameSink, Closeable {
   record Frame(int type, WireReader body) {}
 
   private final Socket socket;
@@ -34,12 +35,8 @@ final class FrameChannel implements Closeable {
     maxFrame = Protocol.MAX_FRAME;
   }
 
-  void send(int type, WireWriter body) throws IOException {
-    send(type, body, true);
-  }
-
-  /** Sends a frame; without flush it may wait in the buffer for the next flushing send. */
-  void send(int type, WireWriter body, boolean flush) throws IOException {
+  @Override
+  public void send(int type, WireWriter body, boolean flush) throws IOException {
     if (body.length() + 1 > Protocol.MAX_FRAME) {
       throw new IOException("message of " + body.length() + " bytes exceeds the frame limit");
     }
@@ -53,7 +50,8 @@ final class FrameChannel implements Closeable {
     }
   }
 
-  void flush() throws IOException {
+  @Override
+  public void flush() throws IOException {
     synchronized (out) {
       out.flush();
     }
@@ -70,24 +68,17 @@ final class FrameChannel implements Closeable {
     return new Frame(type, new WireReader(body));
   }
 
-  /** Sends an ERROR frame if the connection still takes one; never throws. */
-  void sendError(long requestId, SyncException.Reason reason, String message) {
-    try {
-      send(Protocol.ERROR, new WireWriter().u32(requestId).u8(reason.code).string(message));
-    } catch (IOException | RuntimeException e) {
-      // The peer is gone or not reading; the error was for it alone.
-    }
-  }
-
   void setReadTimeout(int millis) throws IOException {
     socket.setSoTimeout(millis);
   }
 
-  SocketAddress remote() {
+  @Override
+  public SocketAddress remote() {
     return socket.getRemoteSocketAddress();
   }
 
-  boolean isClosed() {
+  @Override
+  public boolean isClosed() {
     return closed;
   }
 

@@ -1,5 +1,6 @@
 package dev.dnsd.sync;
 
+import dev.dnsd.internal.RateLimitedLog;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Handshake {
   private static final Logger log = LoggerFactory.getLogger(Handshake.class);
+  private static final RateLimitedLog WARNINGS = new RateLimitedLog(log);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String CLIENT_LABEL = "dnsd-sync client proof";
   private static final String SERVER_LABEL = "dnsd-sync primary proof";
@@ -77,68 +79,108 @@ final class Handshake {
   }
 
   /**
-   * The primary side. Returns the authenticated peer, or null after refusing the client (an
-   * ERROR was sent and the refusal logged, without the secret).
+   * The primary's half of one handshake, step by step as its frames arrive: {@link #hello} answers
+   * HELLO with CHALLENGE, {@link #proof} checks PROOF and answers WELCOME. Every refusal sends
+   * ERROR and is logged, rate-limited per source, without the secret.
    */
-  static @Nullable Peer serve(
-      FrameChannel channel, Map<String, Peer> peers, NonceCache seen, Welcome welcome) throws IOException {
-    FrameChannel.Frame hello = channel.receive();
-    if (hello.type() != Protocol.HELLO) {
-      return refuse(channel, SyncException.Reason.BAD_MESSAGE, "expected HELLO", "no HELLO", "?");
-    }
-    WireReader body = hello.body();
-    byte[] magic = body.raw(Protocol.MAGIC.length);
-    if (!MessageDigest.isEqual(magic, Protocol.MAGIC)) {
-      return refuse(channel, SyncException.Reason.BAD_MESSAGE, "not a dnsd sync client", "wrong magic", "?");
-    }
-    int min = body.u8();
-    int max = body.u8();
-    String name = body.string();
-    byte[] clientNonce = body.raw(Protocol.NONCE_BYTES);
-    body.end();
-    int version = Math.min(max, Protocol.MAX_VERSION);
-    if (version < Math.max(min, Protocol.MIN_VERSION)) {
-      return refuse(
-          channel,
-          SyncException.Reason.UNSUPPORTED_VERSION,
-          "this primary speaks protocol versions " + Protocol.MIN_VERSION + ".." + Protocol.MAX_VERSION,
-          "client speaks only versions " + min + ".." + max,
-          name);
-    }
-    boolean replayed = !seen.add(clientNonce);
-    byte[] serverNonce = nonce();
-    channel.send(Protocol.CHALLENGE, new WireWriter().u8(version).raw(serverNonce));
-    FrameChannel.Frame proofFrame = expect(channel, Protocol.PROOF);
-    byte[] proof = proofFrame.body().raw(32);
-    proofFrame.body().end();
-    // The same answer for every failure, so a client learns nothing about which names exist.
-    String denied = "authentication failed";
-    if (replayed) {
-      return refuse(channel, SyncException.Reason.AUTH_FAILED, denied, "replayed handshake (client nonce seen before)", name);
-    }
-    Peer peer = peers.get(name);
-    if (peer == null) {
-      return refuse(channel, SyncException.Reason.AUTH_FAILED, denied, "unknown peer", name);
-    }
-    if (!MessageDigest.isEqual(proof, mac(peer.secret(), CLIENT_LABEL, version, name, clientNonce, serverNonce))) {
-      return refuse(channel, SyncException.Reason.AUTH_FAILED, denied, "wrong secret", name);
-    }
-    channel.send(
-        Protocol.WELCOME,
-        new WireWriter()
-            .raw(mac(peer.secret(), SERVER_LABEL, version, name, clientNonce, serverNonce))
-            .u8(peer.roleBits())
-            .u32(welcome.keepaliveMillis())
-            .string(welcome.primaryId())
-            .u64(welcome.primaryVersion()));
-    return peer;
-  }
+  static final class Serving {
+    private final FrameSink channel;
+    private final Map<String, Peer> peers;
+    private final NonceCache seen;
+    private @Nullable String name;
+    private byte @Nullable [] clientNonce;
+    private byte @Nullable [] serverNonce;
+    private int version;
+    private boolean replayed;
 
-  private static @Nullable Peer refuse(
-      FrameChannel channel, SyncException.Reason reason, String toClient, String why, String name) {
-    log.warn("refused sync peer '{}' from {}: {}", printable(name), channel.remote(), why);
-    channel.sendError(0, reason, toClient);
-    return null;
+    Serving(FrameSink channel, Map<String, Peer> peers, NonceCache seen) {
+      this.channel = channel;
+      this.peers = peers;
+      this.seen = seen;
+    }
+
+    /** HELLO: false when the client was refused. */
+    boolean hello(FrameChannel.Frame hello) throws ProtocolException {
+      if (hello.type() != Protocol.HELLO) {
+        return refuse(SyncException.Reason.BAD_MESSAGE, "expected HELLO", "no HELLO");
+      }
+      WireReader body = hello.body();
+      byte[] magic = body.raw(Protocol.MAGIC.length);
+      if (!MessageDigest.isEqual(magic, Protocol.MAGIC)) {
+        return refuse(SyncException.Reason.BAD_MESSAGE, "not a dnsd sync client", "wrong magic");
+      }
+      int min = body.u8();
+      int max = body.u8();
+      String peerName = body.string();
+      byte[] nonce = body.raw(Protocol.NONCE_BYTES);
+      body.end();
+      name = peerName;
+      version = Math.min(max, Protocol.MAX_VERSION);
+      if (version < Math.max(min, Protocol.MIN_VERSION)) {
+        return refuse(
+            SyncException.Reason.UNSUPPORTED_VERSION,
+            "this primary speaks protocol versions " + Protocol.MIN_VERSION + ".." + Protocol.MAX_VERSION,
+            "client speaks only versions " + min + ".." + max);
+      }
+      clientNonce = nonce;
+      replayed = !seen.add(nonce);
+      serverNonce = nonce();
+      try {
+        channel.send(Protocol.CHALLENGE, new WireWriter().u8(version).raw(serverNonce));
+      } catch (IOException e) {
+        return false;
+      }
+      return true;
+    }
+
+    /** PROOF: the authenticated peer (WELCOME sent), or null when refused. */
+    @Nullable Peer proof(FrameChannel.Frame frame, Welcome welcome) throws ProtocolException {
+      if (frame.type() != Protocol.PROOF || clientNonce == null || serverNonce == null || name == null) {
+        throw new ProtocolException("expected PROOF, got message type " + frame.type());
+      }
+      byte[] proof = frame.body().raw(32);
+      frame.body().end();
+      // The same answer for every failure, so a client learns nothing about which names exist.
+      String denied = "authentication failed";
+      if (replayed) {
+        refuse(SyncException.Reason.AUTH_FAILED, denied, "replayed handshake (client nonce seen before)");
+        return null;
+      }
+      Peer peer = peers.get(name);
+      if (peer == null) {
+        refuse(SyncException.Reason.AUTH_FAILED, denied, "unknown peer");
+        return null;
+      }
+      if (!MessageDigest.isEqual(proof, mac(peer.secret(), CLIENT_LABEL, version, name, clientNonce, serverNonce))) {
+        refuse(SyncException.Reason.AUTH_FAILED, denied, "wrong secret");
+        return null;
+      }
+      try {
+        channel.send(
+            Protocol.WELCOME,
+            new WireWriter()
+                .raw(mac(peer.secret(), SERVER_LABEL, version, name, clientNonce, serverNonce))
+                .u8(peer.roleBits())
+                .u32(welcome.keepaliveMillis())
+                .string(welcome.primaryId())
+                .u64(welcome.primaryVersion()));
+      } catch (IOException e) {
+        return null;
+      }
+      return peer;
+    }
+
+    private boolean refuse(SyncException.Reason reason, String toClient, String why) {
+      java.net.SocketAddress remote = channel.remote();
+      String who = name == null ? "?" : printable(name);
+      if (remote instanceof java.net.InetSocketAddress inet) {
+        WARNINGS.warn(inet.getAddress(), why, "refused sync peer '{}' from {}: {}", who, remote, why);
+      } else {
+        log.warn("refused sync peer '{}' from {}: {}", who, remote, why);
+      }
+      channel.sendError(0, reason, toClient);
+      return false;
+    }
   }
 
   private static FrameChannel.Frame expect(FrameChannel channel, int type) throws IOException {

@@ -24,7 +24,7 @@ final class Keepalive {
   private Keepalive() {}
 
   /** Starts pinging; cancel the returned future when the connection ends. */
-  static ScheduledFuture<?> start(FrameChannel channel, Duration interval) {
+  static ScheduledFuture<?> start(FrameSink channel, Duration interval) {
     long ms = interval.toMillis();
     AtomicBoolean inFlight = new AtomicBoolean();
     Runnable ping =

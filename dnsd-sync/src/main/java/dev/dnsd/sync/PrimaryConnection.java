@@ -1,5 +1,7 @@
 package dev.dnsd.sync;
 
+import dev.dnsd.internal.RateLimitedLog;
+import dev.dnsd.internal.transport.TcpConnection;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.RecordStore;
@@ -7,11 +9,9 @@ import dev.dnsd.store.StoreException;
 import dev.dnsd.zone.InvalidZoneException;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.Socket;
+import java.net.InetAddress;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -21,28 +21,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One peer's connection to the primary: the handshake, then either control requests (answered on
- * this thread, one at a time) or a subscription, whose changes a {@link ChangeStream} sends.
+ * One peer's connection to the primary, on the primary's event loop: the handshake, frame by
+ * frame as it arrives, then either control requests (answered on a worker, one at a time) or a
+ * subscription, whose changes a {@link ChangeStream} sends. Until the handshake succeeds the
+ * connection may hold frames of at most 1 KiB and must finish within the handshake timeout.
  */
-final class PrimaryConnection implements Runnable {
+final class PrimaryConnection {
   private static final Logger log = LoggerFactory.getLogger(PrimaryConnection.class);
+  private static final RateLimitedLog WARNINGS = new RateLimitedLog(log);
 
   private final SyncPrimary primary;
-  private final FrameChannel channel;
-  private final Thread thread;
+  private final TcpConnection connection;
+  private final LoopChannel channel;
+  private final Handshake.Serving handshake;
+  private boolean challenged;
   private volatile @Nullable Peer peer;
   private volatile @Nullable ChangeStream stream;
-  private @Nullable ScheduledFuture<?> pings;
+  private volatile @Nullable ScheduledFuture<?> pings;
 
-  PrimaryConnection(SyncPrimary primary, Socket socket) throws IOException {
+  PrimaryConnection(SyncPrimary primary, TcpConnection connection) {
     this.primary = primary;
-    this.channel = new FrameChannel(socket);
-    this.thread = new Thread(this, "dnsd-sync-peer " + socket.getRemoteSocketAddress());
-    thread.setDaemon(true);
-  }
-
-  void start() {
-    thread.start();
+    this.connection = connection;
+    this.channel = new LoopChannel(connection);
+    this.handshake = new Handshake.Serving(channel, primary.peers(), primary.nonces());
+    connection.deadline(primary.handshakeTimeout()); // one deadline for the whole handshake
+    connection.idleTimeout(primary.handshakeTimeout());
   }
 
   boolean isStreaming() {
@@ -58,89 +61,115 @@ final class PrimaryConnection implements Runnable {
     return channel.remote();
   }
 
-  @Override
-  public void run() {
+  /** Whether this frame may block (a control request commits and may wait for secondaries). */
+  boolean mayBlock(int type) {
+    return peer != null
+        && (type == Protocol.COMMIT || type == Protocol.LIST_ZONES || type == Protocol.GET_ZONE
+            || type == Protocol.RELOAD);
+  }
+
+  /** One frame from the peer; a protocol error ends the connection after an ERROR. */
+  void frame(int type, byte[] body) {
     try {
-      channel.setReadTimeout((int) primary.handshakeTimeout().toMillis());
-      RecordStore store = primary.store();
-      Duration keepalive = primary.keepalive();
-      Peer p =
-          Handshake.serve(
-              channel,
-              primary.peers(),
-              primary.nonces(),
-              new Handshake.Welcome(Set.of(), keepalive.toMillis(), primary.primaryId(), store.version()));
+      Peer p = peer;
+      FrameChannel.Frame frame = new FrameChannel.Frame(type, new WireReader(body));
       if (p == null) {
-        return;
+        shake(frame);
+      } else {
+        serve(p, frame);
       }
-      peer = p;
-      channel.authenticated();
-      channel.setReadTimeout(Keepalive.deadAfterMillis(keepalive));
-      pings = Keepalive.start(channel, keepalive);
-      log.info("sync peer {} connected from {} as {}", p.name(), channel.remote(), p.roles());
-      serve(p, store);
-    } catch (SocketTimeoutException e) {
-      log.warn("sync peer {} at {} went silent; closing the connection", peerName(), channel.remote());
     } catch (ProtocolException e) {
-      log.warn("sync peer {} at {} broke the protocol: {}", peerName(), channel.remote(), e.getMessage());
+      warn("protocol", "sync peer {} at {} broke the protocol: {}", peerName(), channel.remote(), e.getMessage());
       channel.sendError(0, SyncException.Reason.BAD_MESSAGE, e.getMessage());
-    } catch (EOFException e) {
-      log.debug("sync peer {} at {} closed the connection", peerName(), channel.remote());
+      connection.closeAfterFlush();
     } catch (IOException e) {
       if (!channel.isClosed()) {
         log.info("sync connection with {} at {} ended: {}", peerName(), channel.remote(), e.toString());
       }
+      close();
     } catch (RuntimeException e) {
-      log.error("sync connection with {} at {} failed", peerName(), channel.remote(), e);
-    } finally {
+      WARNINGS.error(connection.remote().getAddress(), "failed", "sync connection with {} at {} failed",
+          peerName(), channel.remote(), e);
       close();
     }
   }
 
-  private void serve(Peer p, RecordStore store) throws IOException {
-    while (true) {
-      FrameChannel.Frame frame = channel.receive();
-      WireReader body = frame.body();
-      switch (frame.type()) {
-        case Protocol.PING -> body.end();
-        case Protocol.SUBSCRIBE -> {
-          String knownId = body.string();
-          long after = body.u64();
-          body.end();
-          if (!p.roles().contains(Role.SECONDARY)) {
-            refuse(0, "peer " + p.name() + " may not receive changes");
-            return;
-          }
-          if (stream != null) {
-            throw new ProtocolException("SUBSCRIBE sent twice");
-          }
-          subscribe(p, store, knownId, after);
-        }
-        case Protocol.ACK -> {
-          long version = body.u64();
-          body.end();
-          if (stream == null) {
-            throw new ProtocolException("ACK before SUBSCRIBE");
-          }
-          primary.acknowledged(p.name(), version);
-        }
-        case Protocol.COMMIT, Protocol.LIST_ZONES, Protocol.GET_ZONE, Protocol.RELOAD -> {
-          long requestId = body.u32();
-          if (!p.roles().contains(Role.CONTROL)) {
-            refuse(requestId, "peer " + p.name() + " may not change or read zones");
-          } else if (stream != null) {
-            throw new ProtocolException("control request on a subscribed connection");
-          } else {
-            control(frame.type(), requestId, body, store);
-          }
-        }
-        default -> throw new ProtocolException("unexpected message type " + frame.type());
+  private void shake(FrameChannel.Frame frame) throws IOException {
+    if (!challenged) {
+      challenged = true;
+      if (!handshake.hello(frame)) {
+        connection.closeAfterFlush();
       }
+      return;
+    }
+    RecordStore store = primary.store();
+    Duration keepalive = primary.keepalive();
+    Peer p =
+        handshake.proof(
+            frame, new Handshake.Welcome(Set.of(), keepalive.toMillis(), primary.primaryId(), store.version()));
+    InetAddress source = connection.remote().getAddress();
+    if (p == null) {
+      primary.backoff().failed(source, System.nanoTime());
+      connection.closeAfterFlush();
+      return;
+    }
+    primary.backoff().succeeded(source);
+    peer = p;
+    connection.clearDeadline();
+    connection.protect();
+    connection.maxMessage(Protocol.MAX_FRAME);
+    connection.idleTimeout(Duration.ofMillis(Keepalive.deadAfterMillis(keepalive)));
+    pings = Keepalive.start(channel, keepalive);
+    log.info("sync peer {} connected from {} as {}", p.name(), channel.remote(), p.roles());
+  }
+
+  private void serve(Peer p, FrameChannel.Frame frame) throws IOException {
+    RecordStore store = primary.store();
+    WireReader body = frame.body();
+    switch (frame.type()) {
+      case Protocol.PING -> body.end();
+      case Protocol.SUBSCRIBE -> {
+        String knownId = body.string();
+        long after = body.u64();
+        body.end();
+        if (!p.roles().contains(Role.SECONDARY)) {
+          refuse(0, "peer " + p.name() + " may not receive changes");
+          connection.closeAfterFlush();
+          return;
+        }
+        if (stream != null) {
+          throw new ProtocolException("SUBSCRIBE sent twice");
+        }
+        subscribe(p, store, knownId, after);
+      }
+      case Protocol.ACK -> {
+        long version = body.u64();
+        body.end();
+        if (stream == null) {
+          throw new ProtocolException("ACK before SUBSCRIBE");
+        }
+        primary.acknowledged(p.name(), version);
+      }
+      case Protocol.COMMIT, Protocol.LIST_ZONES, Protocol.GET_ZONE, Protocol.RELOAD -> {
+        long requestId = body.u32();
+        if (!p.roles().contains(Role.CONTROL)) {
+          refuse(requestId, "peer " + p.name() + " may not change or read zones");
+        } else if (stream != null) {
+          throw new ProtocolException("control request on a subscribed connection");
+        } else {
+          control(frame.type(), requestId, body, store);
+        }
+      }
+      default -> throw new ProtocolException("unexpected message type " + frame.type());
     }
   }
 
+  private void warn(String reason, String format, Object... args) {
+    WARNINGS.warn(connection.remote().getAddress(), reason, format, args);
+  }
+
   private void refuse(long requestId, String why) {
-    log.warn("refused request of sync peer {} at {}: {}", peerName(), channel.remote(), why);
+    warn("forbidden", "refused request of sync peer {} at {}: {}", peerName(), channel.remote(), why);
     channel.sendError(requestId, SyncException.Reason.FORBIDDEN, why);
   }
 
@@ -243,9 +272,13 @@ final class PrimaryConnection implements Runnable {
     names.forEach(w::string);
   }
 
-  /** Ends the connection and its stream; safe from any thread, more than once. */
+  /** Ends the connection; safe from any thread, more than once. */
   void close() {
     channel.close();
+  }
+
+  /** The loop closed the connection (for whatever reason): its stream and pings end too. */
+  void ended() {
     ScheduledFuture<?> f = pings;
     if (f != null) {
       f.cancel(false);
@@ -253,6 +286,9 @@ final class PrimaryConnection implements Runnable {
     ChangeStream s = stream;
     if (s != null) {
       s.close();
+    }
+    if (peer != null) {
+      log.debug("sync connection with {} at {} closed", peerName(), channel.remote());
     }
     primary.ended(this);
   }

@@ -2,7 +2,10 @@ package dev.dnsd.sync;
 
 import dev.dnsd.DnsServer;
 import dev.dnsd.ServerExtension;
+import dev.dnsd.internal.RateLimitedLog;
 import dev.dnsd.internal.SetOnce;
+import dev.dnsd.internal.transport.TcpConnection;
+import dev.dnsd.internal.transport.TcpListener;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.RecordStore;
@@ -10,10 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +25,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,6 +64,15 @@ import org.slf4j.LoggerFactory;
 public final class SyncPrimary implements ServerExtension {
   private static final Logger log = LoggerFactory.getLogger(SyncPrimary.class);
 
+  private static final RateLimitedLog WARNINGS = new RateLimitedLog(log);
+  /** Connections on the sync port, authenticated or not; idle unauthenticated ones make room. */
+  private static final int MAX_CONNECTIONS = 1024;
+  private static final int MAX_PER_SOURCE = 64;
+  /** Workers for control requests, which commit and may wait for secondaries. */
+  private static final int WORKERS = 16;
+  /** Output queued for a peer before a stream waits for it to read. */
+  private static final int MAX_QUEUED_OUTPUT = 4 << 20;
+
   /** The fewest bytes a peer's shared secret may have: 128 bits, as for an HMAC-SHA256 key. */
   public static final int MIN_SECRET_BYTES = 16;
 
@@ -75,8 +90,9 @@ public final class SyncPrimary implements ServerExtension {
   private final Map<String, Long> acked = new HashMap<>();
   private volatile @Nullable RecordStore store;
   private volatile String primaryId = "";
-  private volatile @Nullable ServerSocket serverSocket;
-  private volatile @Nullable Thread acceptor;
+  private final AuthBackoff backoff = new AuthBackoff();
+  private volatile @Nullable TcpListener listener;
+  private volatile @Nullable ThreadPoolExecutor workers;
   private volatile boolean closed;
   private final java.util.concurrent.atomic.AtomicInteger snapshotsSent = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -122,20 +138,27 @@ public final class SyncPrimary implements ServerExtension {
     }
     primaryId = id;
     store = s;
-    ServerSocket socket =
-        tls != null ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
+            r -> {
+              Thread t = new Thread(r, "dnsd-sync-worker-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    TcpListener.Limits limits =
+        new TcpListener.Limits(
+            4, Protocol.HANDSHAKE_MAX_FRAME, MAX_CONNECTIONS, MAX_PER_SOURCE, handshakeTimeout,
+            Duration.ofMillis(Keepalive.deadAfterMillis(keepalive)), MAX_QUEUED_OUTPUT);
     try {
-      socket.setReuseAddress(true);
-      socket.bind(listen, 64);
+      listener = TcpListener.start(listen, limits, tls, new Peers(), pool, "dnsd-sync");
     } catch (IOException e) {
-      socket.close();
+      pool.shutdownNow();
       throw new IOException("cannot bind the sync listener to " + listen + ": " + e.getMessage(), e);
     }
-    serverSocket = socket;
-    Thread t = new Thread(this::acceptLoop, "dnsd-sync-accept");
-    t.setDaemon(true);
-    acceptor = t;
-    t.start();
+    workers = pool;
     log.info("dnsd sync listening on {}{} for {} peer(s)", boundAddress(), tls != null ? " (TLS)" : "", peers.size());
   }
 
@@ -145,11 +168,11 @@ public final class SyncPrimary implements ServerExtension {
    * @return the address
    */
   public InetSocketAddress boundAddress() {
-    ServerSocket s = serverSocket;
-    if (s == null) {
+    TcpListener l = listener;
+    if (l == null) {
       throw new IllegalStateException("SyncPrimary is not started");
     }
-    return new InetSocketAddress(s.getInetAddress(), s.getLocalPort());
+    return l.address();
   }
 
   /**
@@ -354,33 +377,47 @@ public final class SyncPrimary implements ServerExtension {
     return reloadHandler;
   }
 
-  private void acceptLoop() {
-    ServerSocket s = serverSocket;
-    while (!closed && s != null) {
-      Socket socket;
-      try {
-        socket = s.accept();
-      } catch (IOException e) {
-        if (!closed) {
-          log.error("sync listener failed; no more peers are accepted", e);
-        }
+  AuthBackoff backoff() {
+    return backoff;
+  }
+
+  /**
+   * The connections of the sync port: a source that failed to authenticate lately is held off at
+   * once, every other connection gets its handshake.
+   */
+  private final class Peers implements TcpListener.Handler {
+    @Override
+    public void accepted(TcpConnection c) {
+      if (closed || backoff.holdsOff(c.remote().getAddress(), System.nanoTime())) {
+        WARNINGS.warn(c.remote().getAddress(), "held off",
+            "sync connection from {} closed: it failed to authenticate moments ago", c.remote());
+        c.close();
         return;
       }
-      try {
-        PrimaryConnection connection = new PrimaryConnection(this, socket);
-        connections.add(connection);
-        if (closed) {
-          connection.close();
-          continue;
-        }
-        connection.start();
-      } catch (IOException | RuntimeException e) {
-        log.warn("could not set up sync connection from {}", socket.getRemoteSocketAddress(), e);
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // Already failing.
-        }
+      PrimaryConnection connection = new PrimaryConnection(SyncPrimary.this, c);
+      c.attach(connection);
+      connections.add(connection);
+    }
+
+    @Override
+    public boolean mayBlock(TcpConnection c, byte[] buffer, int offset, int length) {
+      PrimaryConnection connection = (PrimaryConnection) c.attachment();
+      return connection != null && connection.mayBlock(buffer[offset] & 0xFF);
+    }
+
+    @Override
+    public void handle(TcpConnection c, byte[] buffer, int offset, int length) {
+      PrimaryConnection connection = (PrimaryConnection) c.attachment();
+      if (connection != null) {
+        connection.frame(buffer[offset] & 0xFF, Arrays.copyOfRange(buffer, offset + 1, offset + length));
+      }
+    }
+
+    @Override
+    public void closed(TcpConnection c) {
+      PrimaryConnection connection = (PrimaryConnection) c.attachment();
+      if (connection != null) {
+        connection.ended();
       }
     }
   }
@@ -392,24 +429,16 @@ public final class SyncPrimary implements ServerExtension {
       return;
     }
     closed = true;
-    ServerSocket s = serverSocket;
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        // Closing anyway.
-      }
-    }
     for (PrimaryConnection c : connections) {
       c.close();
     }
-    Thread t = acceptor;
-    if (t != null) {
-      try {
-        t.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    TcpListener l = listener;
+    if (l != null) {
+      l.close();
+    }
+    ThreadPoolExecutor pool = workers;
+    if (pool != null) {
+      pool.shutdownNow();
     }
   }
 

@@ -4,6 +4,7 @@ import dev.dnsd.DnsServer;
 import dev.dnsd.Replier;
 import dev.dnsd.Request;
 import dev.dnsd.ServerExtension;
+import dev.dnsd.internal.RateLimitedLog;
 import dev.dnsd.internal.SetOnce;
 import dev.dnsd.store.RecordStore;
 import java.io.IOException;
@@ -67,6 +68,8 @@ import org.xbill.DNS.Type;
  */
 public final class ZoneTransfers implements ServerExtension {
   private static final Logger log = LoggerFactory.getLogger(ZoneTransfers.class);
+  /** Per packet: a flood of badly signed requests must not become a flood of log lines. */
+  private static final RateLimitedLog WARNINGS = new RateLimitedLog(log);
 
   private final Map<Name, TsigKey> keys;
   private final TransferAcl transferAcl;
@@ -287,7 +290,8 @@ public final class ZoneTransfers implements ServerExtension {
     try {
       if (tsig.failed()) {
         TSIGRecord signed = tsig.request();
-        log.warn("TSIG {} from {} for key {}: refused", Rcode.TSIGstring(tsig.error()),
+        WARNINGS.warn(request.client().getAddress(), "TSIG " + Rcode.TSIGstring(tsig.error()),
+            "TSIG {} from {} for key {}: refused", Rcode.TSIGstring(tsig.error()),
             Responses.describe(request.client()), signed == null ? "?" : signed.getName());
         reply.send(Rcode.NOTAUTH);
         return true;
@@ -302,7 +306,8 @@ public final class ZoneTransfers implements ServerExtension {
     } catch (IOException e) {
       log.debug("answering {} failed: {}", Responses.describe(request.client()), e.toString());
     } catch (RuntimeException e) {
-      log.error("answering {} from {} failed; replying SERVFAIL", kind, Responses.describe(request.client()), e);
+      WARNINGS.error(request.client().getAddress(), "failed", "answering {} from {} failed; replying SERVFAIL",
+          kind, Responses.describe(request.client()), e);
       try {
         reply.send(Rcode.SERVFAIL);
       } catch (IOException | RuntimeException ignored) {

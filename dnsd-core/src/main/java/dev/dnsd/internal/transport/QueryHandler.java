@@ -54,5 +54,19 @@ public interface QueryHandler {
      */
     int respond(
         byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier, byte[] out);
+
+    /**
+     * Whether answering this request may block, so that a transport with an event loop answers
+     * it on another thread: when an extension may take it (a transfer, an UPDATE that commits).
+     * By default, always.
+     *
+     * @param packet the request
+     * @param length its length
+     * @return whether to answer it off the event loop
+     */
+
+    default boolean mayBlock(byte[] packet, int length) {
+      return true;
+    }
   }
 }

@@ -31,7 +31,7 @@ class TcpTransportTest {
   private TcpTransport start(QueryHandler handler, int maxConnections, Duration idle) throws IOException {
     transport =
         TcpTransport.start(
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), handler, maxConnections, idle);
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), handler, maxConnections, maxConnections, idle);
     return transport;
   }
 
@@ -120,8 +120,8 @@ class TcpTransportTest {
   }
 
   @Test
-  @DisplayName("connections above the cap are closed at once; those below keep working")
-  void connectionCap() throws Exception {
+  @DisplayName("when full, the connection idle longest is closed to make room (RFC 7766 §6.2.3)")
+  void fullClosesTheLongestIdle() throws Exception {
     start(ECHO, 2, Duration.ofSeconds(10));
     try (Socket a = connect();
         Socket b = connect()) {
@@ -130,11 +130,68 @@ class TcpTransportTest {
       TestDns.write(b, TestDns.a("b.example.").toWire());
       TestDns.read(b);
       try (Socket c = connect()) {
+        TestDns.write(c, TestDns.a("c.example.").toWire());
+        assertThat(new Message(TestDns.read(c)).getQuestion().getName().toString()).isEqualTo("c.example.");
+        assertThat(a.getInputStream().read()).isEqualTo(-1);
+        TestDns.write(b, TestDns.a("b2.example.").toWire());
+        assertThat(new Message(TestDns.read(b)).getQuestion().getName().toString()).isEqualTo("b2.example.");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("when full and no connection is idle, a new one is closed at once; the others keep working")
+  void fullWithNoneIdleRefuses() throws Exception {
+    start(ECHO, 2, Duration.ofSeconds(10));
+    byte[] qa = TestDns.a("a.example.").toWire();
+    byte[] qb = TestDns.a("b.example.").toWire();
+    try (Socket a = connect();
+        Socket b = connect()) {
+      // Half a query each: both have work under way.
+      a.getOutputStream().write(new byte[] {(byte) (qa.length >> 8), (byte) qa.length, qa[0]});
+      b.getOutputStream().write(new byte[] {(byte) (qb.length >> 8), (byte) qb.length, qb[0]});
+      Await.until("both connections are open", Duration.ofSeconds(5), () -> transport.connectionCount() == 2);
+      try (Socket c = connect()) {
         assertThat(c.getInputStream().read()).isEqualTo(-1);
       }
-      TestDns.write(a, TestDns.a("a2.example.").toWire());
-      assertThat(new Message(TestDns.read(a)).getQuestion().getName().toString()).isEqualTo("a2.example.");
+      a.getOutputStream().write(qa, 1, qa.length - 1);
+      assertThat(new Message(TestDns.read(a)).getQuestion().getName().toString()).isEqualTo("a.example.");
+      b.getOutputStream().write(qb, 1, qb.length - 1);
+      assertThat(new Message(TestDns.read(b)).getQuestion().getName().toString()).isEqualTo("b.example.");
     }
+  }
+
+  @Test
+  @DisplayName("a network at its share makes room from its own idle connections, not from others")
+  void perSourceShare() throws Exception {
+    transport =
+        TcpTransport.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), ECHO, 100, 2, Duration.ofSeconds(10));
+    InetAddress other = InetAddress.getByName("127.0.0.2");
+    try (Socket mine = connect();
+        Socket a = connectFrom(other);
+        Socket b = connectFrom(other)) {
+      TestDns.write(mine, TestDns.a("mine.example.").toWire());
+      TestDns.read(mine);
+      for (Socket s : List.of(a, b)) {
+        TestDns.write(s, TestDns.a("x.example.").toWire());
+        TestDns.read(s);
+      }
+      try (Socket c = connectFrom(other)) {
+        TestDns.write(c, TestDns.a("c.example.").toWire());
+        TestDns.read(c);
+        assertThat(a.getInputStream().read()).as("the other network's longest idle").isEqualTo(-1);
+      }
+      TestDns.write(mine, TestDns.a("mine2.example.").toWire());
+      assertThat(new Message(TestDns.read(mine)).getQuestion().getName().toString()).isEqualTo("mine2.example.");
+    }
+  }
+
+  private Socket connectFrom(InetAddress source) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(source, 0));
+    socket.connect(transport.address(), 5000);
+    socket.setSoTimeout(5000);
+    return socket;
   }
 
   @Test
