@@ -171,6 +171,27 @@ public final class TcpConnection {
     }
   }
 
+  /**
+   * Sends one message without ever waiting, however much is queued: for a sender that must not
+   * block (one that runs under a lock of its own) and bounds its output itself, by {@link
+   * #queuedMessages()}.
+   *
+   * @param message the message
+   * @throws IOException when the connection is closed or the message too long for its prefix
+   */
+  public void sendNow(byte[] message) throws IOException {
+    queue(framed(message, 0, message.length));
+  }
+
+  /**
+   * The messages queued for the loop to write, which the socket has not taken whole yet.
+   *
+   * @return how many
+   */
+  public synchronized int queuedMessages() {
+    return out.size();
+  }
+
   private ByteBuffer framed(byte[] message, int offset, int length) throws IOException {
     int prefix = loop.limits().prefixBytes();
     long maxOut = prefix == 2 ? 0xFFFF : 0x7FFFFFFFL;
