@@ -10,6 +10,7 @@ import dev.dnsd.xfr.ZoneTransfers;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneFiles;
 import java.io.IOException;
+import java.net.BindException;
 import java.time.Duration;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -201,6 +202,9 @@ final class Serving {
     DnsServer server = builder.build();
     try {
       server.start();
+    } catch (BindException e) {
+      out.flush();
+      throw e; // it names the protocol and the address already
     } catch (IOException e) {
       out.flush();
       throw new IOException("cannot listen: " + e.getMessage(), e);
