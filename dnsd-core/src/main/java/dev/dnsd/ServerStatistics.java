@@ -192,7 +192,7 @@ public record ServerStatistics(
    *     it answered the last NOTIFY, or took a transfer since
    * @param appliedVersion the last version the secondary is known to have: the store version a
    *     replication peer acknowledged, the SOA serial a standard secondary transferred; -1 unknown
-   * @param lagVersions how many versions (for a zone, serials) it is behind; 0 in sync
+   * @param lagVersions how many versions (for a zone, serials) it is behind; 0 in sync, -1 unknown
    * @param lagMillis how long it has been behind: since the first commit it has not applied; 0 in
    *     sync, -1 unknown
    */
