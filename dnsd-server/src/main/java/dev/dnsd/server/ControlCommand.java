@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ControlCommand.CreateZone.class, ControlCommand.ReplaceZone.class, ControlCommand.DeleteZone.class,
       ControlCommand.Add.class, ControlCommand.Delete.class, ControlCommand.ListZones.class,
-      ControlCommand.Reload.class
+      ControlCommand.Reload.class, ControlCommand.Stats.class
     },
     footerHeading = "%n",
     footer = {
@@ -86,7 +86,7 @@ final class ControlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new UsageException(
-        "control needs a command: create-zone, replace-zone, delete-zone, add, delete, list or reload");
+        "control needs a command: create-zone, replace-zone, delete-zone, add, delete, list, reload or stats");
   }
 
   int run(String command, List<String> words, PrintWriter out, PrintWriter err) throws IOException {
@@ -173,6 +173,14 @@ final class ControlCommand implements Callable<Integer> {
         arity(command, a, 0, 0, "no arguments");
         return (control, wait, out, err) -> {
           out.println(control.reload());
+          return 0;
+        };
+      }
+      case "stats" -> {
+        arity(command, a, 0, 0, "no arguments");
+        return (control, wait, out, err) -> {
+          out.print(PrometheusText.render(control.statistics()));
+          out.flush();
           return 0;
         };
       }
@@ -365,4 +373,14 @@ final class ControlCommand implements Callable<Integer> {
           + "zone files, replaces each changed zone in one commit and prints what changed; a "
           + "bad file changes nothing and the reason is printed (exit 1).")
   static final class Reload extends Leaf {}
+
+  @Command(
+      name = "stats",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] stats",
+      description = "Print the primary's statistics in the Prometheus text format, as its "
+          + "--metrics-listen endpoint serves them: queries by transport, opcode, type and rcode, "
+          + "answer cache, REFUSED, rate limiting, TCP connections, commits, NOTIFY, transfers and "
+          + "each secondary's lag.")
+  static final class Stats extends Leaf {}
 }
