@@ -5,7 +5,7 @@ import dev.dnsd.QueryListener;
 import dev.dnsd.ReceivedQuery;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,7 +14,10 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,6 +60,8 @@ final class DnstapLog implements QueryListener, AutoCloseable {
   /** Messages waiting for the writer at most: about 4 MiB of typical ones. */
   static final int QUEUE = 16_384;
   private static final long RECONNECT_MILLIS = 2_000;
+  /** How long a collector may take to answer READY or STOP. */
+  private static final long ANSWER_MILLIS = 5_000;
 
   // Frame Streams control frames.
   private static final int ACCEPT = 1;
@@ -131,6 +136,11 @@ final class DnstapLog implements QueryListener, AutoCloseable {
   /** Messages dropped because the writer was behind or the collector away. */
   long dropped() {
     return dropped.get();
+  }
+
+  /** Whether the writer thread still runs: after {@link #close()}, only if a sink would not let go. */
+  boolean writing() {
+    return writer.isAlive();
   }
 
   @Override
@@ -242,7 +252,7 @@ final class DnstapLog implements QueryListener, AutoCloseable {
     closed = true;
     try {
       queue.put(END);
-      writer.join(TimeUnit.SECONDS.toMillis(5));
+      writer.join(2 * ANSWER_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -304,10 +314,9 @@ final class DnstapLog implements QueryListener, AutoCloseable {
         c = SocketChannel.open(StandardProtocolFamily.UNIX);
         c.connect(UnixDomainSocketAddress.of(path));
         DataOutputStream o = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(c), 64 * 1024));
-        DataInputStream in = new DataInputStream(Channels.newInputStream(c));
         control(o, READY, true);
         o.flush();
-        expect(in, ACCEPT);
+        expect(c, ACCEPT);
         control(o, START, true);
         o.flush();
         channel = c;
@@ -325,19 +334,46 @@ final class DnstapLog implements QueryListener, AutoCloseable {
       }
     }
 
-    /** Reads a control frame of the given type; its fields are not needed. */
-    private static void expect(DataInputStream in, int type) throws IOException {
-      if (in.readInt() != 0) {
+    /**
+     * Reads a control frame of the given type; its fields are not needed. A collector that does
+     * not answer within {@link #ANSWER_MILLIS} is given up on, so that it cannot stop the writer.
+     */
+    private static void expect(SocketChannel c, int type) throws IOException {
+      ByteBuffer head = ByteBuffer.allocate(12);
+      read(c, head);
+      head.flip();
+      if (head.getInt() != 0) {
         throw new IOException("the collector sent a data frame, not a control frame");
       }
-      int length = in.readInt();
+      int length = head.getInt();
       if (length < 4 || length > 512) {
         throw new IOException("control frame of " + length + " bytes from the collector");
       }
-      int got = in.readInt();
-      in.skipNBytes(length - 4);
+      int got = head.getInt();
+      read(c, ByteBuffer.allocate(length - 4));
       if (got != type) {
         throw new IOException("the collector sent control frame " + got + ", not " + type);
+      }
+    }
+
+    private static void read(SocketChannel c, ByteBuffer into) throws IOException {
+      c.configureBlocking(false);
+      try (Selector selector = Selector.open()) {
+        c.register(selector, SelectionKey.OP_READ);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ANSWER_MILLIS);
+        while (into.hasRemaining()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new IOException("no answer from the collector in " + ANSWER_MILLIS + " ms");
+          }
+          selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          selector.selectedKeys().clear();
+          if (c.read(into) < 0) {
+            throw new EOFException("the collector closed the connection");
+          }
+        }
+      } finally {
+        c.configureBlocking(true); // the selector, closed, has let go of the channel
       }
     }
 
@@ -360,7 +396,7 @@ final class DnstapLog implements QueryListener, AutoCloseable {
       try {
         control(o, STOP, false);
         o.flush();
-        expect(new DataInputStream(Channels.newInputStream(c)), FINISH);
+        expect(c, FINISH);
       } catch (IOException e) {
         log.debug("dnstap: no FINISH from {}", path, e);
       } finally {
