@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Change and read a running primary's zones over the sync protocol, or make it reload.",
+    description = "Change and read a running primary's zones over the sync protocol, make it reload, "
+        + "or read its statistics.",
     subcommands = {
       ControlCommand.CreateZone.class, ControlCommand.ReplaceZone.class, ControlCommand.DeleteZone.class,
       ControlCommand.Add.class, ControlCommand.Delete.class, ControlCommand.ListZones.class,

@@ -56,8 +56,9 @@ final class ServeFlags {
     @Nullable String dnstapFile;
 
     @Option(names = "--dnstap-socket", paramLabel = "PATH", order = 4,
-        description = "send dnstap to the Unix socket a collector listens on (such as "
-            + "'dnstap -u PATH'; bidirectional Frame Streams), reconnecting when it goes away; off by default")
+        description = "send dnstap to the Unix socket a collector listens on (bidirectional Frame "
+            + "Streams, as 'fstrm_capture -t protobuf:dnstap.Dnstap -u PATH' reads), connecting again "
+            + "when it goes away; off by default")
     @Nullable String dnstapSocket;
   }
 
