@@ -157,7 +157,7 @@ public final class DnsServer implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       UdpTransport u;
       try {
-        u = UdpTransport.start(address, config.udpThreads(), handler);
+        u = UdpTransport.start(address, config.udpThreads(), config.udpBatch(), handler);
       } catch (BindException e) {
         throw bindFailure("UDP", address, e);
       }
@@ -472,6 +472,21 @@ public final class DnsServer implements AutoCloseable {
     public Builder udpThreads(int threads) {
       config = config.withUdpThreads(threads);
       once.claim("udpThreads", threads);
+      return this;
+    }
+
+    /**
+     * The most datagrams a UDP worker receives, and answers, per system call (recvmmsg/sendmmsg),
+     * 1 to 1024; default 32. Batching needs Linux (x86-64 or aarch64), JDK 22+ and native access
+     * ({@code java --enable-native-access=ALL-UNNAMED}); elsewhere, and with 1, each datagram
+     * takes a system call of its own. Which one a server uses is logged at debug.
+     *
+     * @param datagrams the most datagrams per system call
+     * @return this builder
+     */
+    public Builder udpBatch(int datagrams) {
+      config = config.withUdpBatch(datagrams);
+      once.claim("udpBatch", datagrams);
       return this;
     }
 

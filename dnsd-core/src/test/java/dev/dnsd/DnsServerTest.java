@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import dev.dnsd.zone.Zone;
 import java.util.List;
 import org.xbill.DNS.DClass;
@@ -23,9 +25,10 @@ import org.xbill.DNS.Type;
 
 class DnsServerTest {
 
-  @Test
-  void portZeroBindsLoopbackAndReportsOnePortForUdpAndTcp() throws IOException {
-    try (DnsServer server = DnsServer.builder().build().start()) {
+  @ParameterizedTest(name = "udpBatch {0}")
+  @ValueSource(ints = {1, 32})
+  void portZeroBindsLoopbackAndReportsOnePortForUdpAndTcp(int udpBatch) throws IOException {
+    try (DnsServer server = DnsServer.builder().udpBatch(udpBatch).build().start()) {
       InetSocketAddress udp = server.udpAddresses().get(0);
       InetSocketAddress tcp = server.tcpAddresses().get(0);
       assertThat(udp.getAddress().isLoopbackAddress()).isTrue();
@@ -37,10 +40,11 @@ class DnsServerTest {
     }
   }
 
-  @Test
-  void servesIpv4AndIpv6SideBySide() throws IOException {
+  @ParameterizedTest(name = "udpBatch {0}")
+  @ValueSource(ints = {1, 32})
+  void servesIpv4AndIpv6SideBySide(int udpBatch) throws IOException {
     try (DnsServer server =
-        DnsServer.builder().listen("127.0.0.1", 0).listen("::1", 0).build().start()) {
+        DnsServer.builder().listen("127.0.0.1", 0).listen("::1", 0).udpBatch(udpBatch).build().start()) {
       assertThat(server.udpAddresses()).hasSize(2);
       for (InetSocketAddress address : server.udpAddresses()) {
         assertThat(TestDns.udp(address, TestDns.a("a.example.")).getHeader().getFlag(Flags.QR)).isTrue();
@@ -52,10 +56,11 @@ class DnsServerTest {
     }
   }
 
-  @Test
-  void closeIsIdempotentReleasesThePortsAndClosesTheStore() throws IOException {
+  @ParameterizedTest(name = "udpBatch {0}")
+  @ValueSource(ints = {1, 32})
+  void closeIsIdempotentReleasesThePortsAndClosesTheStore(int udpBatch) throws IOException {
     InMemoryRecordStore store = new InMemoryRecordStore();
-    DnsServer server = DnsServer.builder().store(store).build().start();
+    DnsServer server = DnsServer.builder().store(store).udpBatch(udpBatch).build().start();
     InetSocketAddress address = server.address();
     server.close();
     server.close();
@@ -75,10 +80,12 @@ class DnsServerTest {
     }
   }
 
-  @Test
-  void aBusyPortFailsStartAndLeavesNothingRunning() throws IOException {
+  @ParameterizedTest(name = "udpBatch {0}")
+  @ValueSource(ints = {1, 32})
+  void aBusyPortFailsStartAndLeavesNothingRunning(int udpBatch) throws IOException {
     try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      DnsServer server = DnsServer.builder().listen("127.0.0.1", taken.getLocalPort()).udpThreads(1).build();
+      DnsServer server =
+          DnsServer.builder().listen("127.0.0.1", taken.getLocalPort()).udpThreads(1).udpBatch(udpBatch).build();
       assertThatThrownBy(server::start).isInstanceOf(IOException.class);
       assertThat(server.isRunning()).isFalse();
     }
@@ -98,10 +105,16 @@ class DnsServerTest {
     assertThatThrownBy(() -> DnsServer.builder().answerCacheBytes(1000)).hasMessageContaining("65536");
     assertThatThrownBy(() -> DnsServer.builder().answerCacheBytes(0).answerCacheBytes(1 << 20))
         .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> DnsServer.builder().udpBatch(0)).hasMessageContaining("udpBatch must be 1..1024");
+    assertThatThrownBy(() -> DnsServer.builder().udpBatch(1025)).hasMessageContaining("1025");
+    assertThatThrownBy(() -> DnsServer.builder().udpBatch(1).udpBatch(32))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("udpBatch was already set to 1");
   }
 
-  @Test
-  void aCommitIsAnsweredAtOnceOverUdpAfterTheOldAnswerWasCached() throws IOException {
+  @ParameterizedTest(name = "udpBatch {0}")
+  @ValueSource(ints = {1, 32})
+  void aCommitIsAnsweredAtOnceOverUdpAfterTheOldAnswerWasCached(int udpBatch) throws IOException {
     Name www = Name.fromConstantString("www.example.");
     Zone zone =
         Zone.empty(Name.fromConstantString("example."))
@@ -110,7 +123,7 @@ class DnsServerTest {
             .add(record("example.", Type.NS, "ns1.example."))
             .add(record("www.example.", Type.A, "192.0.2.1"))
             .build();
-    try (DnsServer server = DnsServer.builder().zone(zone).udpThreads(1).build().start()) {
+    try (DnsServer server = DnsServer.builder().zone(zone).udpThreads(1).udpBatch(udpBatch).build().start()) {
       for (int i = 0; i < 2; i++) {
         assertThat(TestDns.udp(server.address(), TestDns.a("www.example.")).getSection(Section.ANSWER))
             .extracting(Record::rdataToString)

@@ -42,12 +42,26 @@ final class ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    if (Runtime.version().feature() >= 22) {
+      command.add("--enable-native-access=ALL-UNNAMED"); // as dnsd.jar's manifest grants it
+    }
     command.add("-cp");
     // Absolute, because the child runs in workDir.
     command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(entry -> Path.of(entry).toAbsolutePath().toString())
         .collect(Collectors.joining(File.pathSeparator)));
     command.add("dev.dnsd.server.Main");
+    command.addAll(List.of(args));
+    return new ServerProcess(
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start());
+  }
+
+  /** The packaged dnsd.jar as an operator runs it, {@code java -jar dnsd.jar ARGS}. */
+  static ServerProcess startJar(Path jar, Path workDir, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar.toAbsolutePath().toString());
     command.addAll(List.of(args));
     return new ServerProcess(
         new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start());
@@ -106,9 +120,21 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Waits for the process to exit and for its output to be read to the end. */
   int waitForExit(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("process did not exit within " + timeout);
+    }
+    // The reader thread may still be taking the last lines from the pipe.
+    synchronized (lines) {
+      while (lines.isEmpty() || lines.get(lines.size() - 1) != null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("the output of the process did not end within " + timeout);
+        }
+        lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
     }
     return process.exitValue();
   }

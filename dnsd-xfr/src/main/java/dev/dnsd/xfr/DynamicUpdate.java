@@ -3,6 +3,7 @@ package dev.dnsd.xfr;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.zone.RRset;
 import dev.dnsd.zone.Zone;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -126,7 +127,7 @@ final class DynamicUpdate {
       int type = r.getType();
       int dclass = r.getDClass();
       if (dclass == DClass.IN) {
-        if (!Type.isRR(type)) {
+        if (!Type.isRR(type) || !wellFormed(r)) {
           return Rcode.FORMERR;
         }
       } else if (dclass == DClass.ANY) {
@@ -179,7 +180,13 @@ final class DynamicUpdate {
           return;
         }
         Record inZone = Record.newRecord(name, type, DClass.IN, 0, r.rdataToWireCanonical());
+        if (inZone == null) {
+          // Data that no record of this type can have (an empty MX): no such record to delete,
+          // which §3.4.2.4 says is ignored.
+          return;
+        }
         if (apex && type == Type.NS) {
+
           RRset ns = editor.rrset(name, Type.NS);
           if (ns != null && ns.records().size() == 1 && ns.records().contains(inZone)) {
             return; // the last apex NS stays (§3.4.2.4)
@@ -211,6 +218,19 @@ final class DynamicUpdate {
   /** Whether the name owns at least one RRset; an empty non-terminal owns none. */
   private static boolean inUse(Zone zone, Name name) {
     return !zone.rrsets(name).isEmpty();
+  }
+
+  /**
+   * Whether an added record's data is data of its type: an UPDATE may carry an A with no address,
+   * which dnsjava reads (update sections allow empty data) but no zone can hold.
+   */
+  private static boolean wellFormed(Record r) {
+    try {
+      Record.fromWire(r.toWire(Section.ANSWER), Section.ANSWER);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean hasData(Record r) {

@@ -164,8 +164,19 @@ class DynamicUpdateTest {
       assertThat(z.rrsets(name("alias.example.com."))).isEmpty();
     }
 
+    /** A fuzzing find: deleting "an MX with no data" threw instead of deleting nothing. */
+    @Test
+    void deletingDataNoRecordOfItsTypeCanHaveDeletesNothing() {
+      Update u = update();
+      u.add(Record.newRecord(name("mail.example.com."), Type.MX, DClass.NONE));
+      DynamicUpdate.Outcome outcome = DynamicUpdate.evaluate(u, ZONE, r -> true);
+      assertThat(outcome.rcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(outcome.changes()).isNull();
+    }
+
     @Test
     void nothingToDoIsNoerrorWithoutAChange() throws Exception {
+
       Update u = update();
       u.delete(NEW, Type.A, "192.0.2.50");
       DynamicUpdate.Outcome outcome = DynamicUpdate.evaluate(u, ZONE, r -> true);
@@ -229,6 +240,15 @@ class DynamicUpdateTest {
       Update ttl = update();
       ttl.add(Record.newRecord(NEW, Type.A, DClass.ANY, 60));
       assertThat(DynamicUpdate.evaluate(ttl, ZONE, r -> true).rcode()).isEqualTo(Rcode.FORMERR);
+    }
+
+    @Test
+    void anAddWithoutTheDataOfItsTypeIsFormerrAndChangesNothing() {
+      Update u = update();
+      u.add(Record.newRecord(NEW, Type.A, DClass.IN, 60));
+      DynamicUpdate.Outcome outcome = DynamicUpdate.evaluate(u, ZONE, r -> true);
+      assertThat(outcome.rcode()).isEqualTo(Rcode.FORMERR);
+      assertThat(outcome.changes()).isNull();
     }
   }
 
