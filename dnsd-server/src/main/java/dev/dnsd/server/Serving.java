@@ -1,6 +1,7 @@
 package dev.dnsd.server;
 
 import dev.dnsd.DnsServer;
+import dev.dnsd.QueryListener;
 import dev.dnsd.RateLimit;
 import dev.dnsd.ServerExtension;
 import dev.dnsd.store.RecordStore;
@@ -210,8 +211,9 @@ final class Serving {
     }
     builder.udpThreads(settings.threads == null ? Runtime.getRuntime().availableProcessors() : settings.threads.value());
     guard(settings, builder);
-    if (queryLogs.listener() != null) {
-      builder.queryListener(queryLogs.listener());
+    QueryListener queryListener = queryLogs.listener();
+    if (queryListener != null) {
+      builder.queryListener(queryListener);
     }
     if (prepared.xfr() != null) {
       builder.extension(prepared.xfr());
