@@ -11,6 +11,7 @@ import dev.dnsd.xfr.ZoneTransfers;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneFiles;
 import java.io.IOException;
+import java.net.BindException;
 import java.time.Duration;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -235,6 +236,9 @@ final class Serving {
     DnsServer server = builder.build();
     try {
       server.start();
+    } catch (BindException e) {
+      out.flush();
+      throw e; // it names the protocol and the address already
     } catch (IOException e) {
       out.flush();
       throw new IOException("cannot listen: " + e.getMessage(), e);

@@ -117,4 +117,16 @@ class MainTest {
         .contains(second + ":1: zone one.test. is also in " + first);
     assertThat(run("export", "one.test", "--db", db)).isEqualTo(1);
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aListenAddressInUseIsNamedOnce() throws Exception {
+    try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertThat(run("--memory", "--listen", "127.0.0.1:" + port)).isEqualTo(1);
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .contains("cannot listen on UDP 127.0.0.1:" + port + ": ")
+          .doesNotContain("cannot listen: cannot listen");
+    }
+  }
 }
