@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,7 @@ class DnstapSocketTest {
         "--dnstap-socket", socket.toString())) {
       InetSocketAddress dns = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.awaitPort());
       TestDns.udp(dns, TestDns.query("early.demo.test", Type.A)); // nobody listens: dropped
+      server.awaitLine(Pattern.compile("dnstap: cannot connect to"), Duration.ofSeconds(30));
       capture = new ProcessBuilder(CAPTURE.toString(), "-t", DnstapLog.CONTENT_TYPE, "-u", socket.toString(),
           "-w", captured.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("capture.log").toFile()).start();
       Await.until("the collector's socket", Duration.ofSeconds(30), () -> Files.exists(socket));
