@@ -79,6 +79,9 @@ public final class QueryCounters {
   private final List<Cell> cells = new CopyOnWriteArrayList<>();
   private final Cell shared = new Cell(true);
 
+  /** Counters at zero, with no worker's array yet. */
+  public QueryCounters() {}
+
   /** The counters of one thread (or, for the shared one, of any). */
   public static final class Cell {
     private final long[] counts = new long[PAD + SIZE + PAD];
