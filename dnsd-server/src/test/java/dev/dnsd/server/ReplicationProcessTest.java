@@ -30,8 +30,9 @@ import org.xbill.DNS.Name;
 
 /**
  * Replication between separate dnsd.jar processes on SQLite stores: secondaries end with exactly
- * the primary's data after a secondary is killed with kill -9 during a stream of changes, after the
- * primary is, and after connections are cut in the middle of copying all zones.
+ * the primary's data, every commit that returned included, after a secondary is killed with kill -9
+ * (twice) during a stream of changes, after the primary is and both secondaries reconnect to it
+ * restarted, and after connections are cut in the middle of copying all zones.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReplicationProcessTest {
@@ -58,11 +59,15 @@ class ReplicationProcessTest {
       Node ns2 = cluster.secondary("ns2", "ns2.db", primary.syncPort());
       Node ns3 = cluster.secondary("ns3", "ns3.db", primary.syncPort());
       CountDownLatch killed = new CountDownLatch(1);
+      CountDownLatch killedAgain = new CountDownLatch(1);
       Future<?> stream = streamer.submit(() -> {
         for (int i = 1; i <= 600; i++) {
+          // Part of the stream comes after each kill, so each restart has changes to catch up on.
           if (i == 301) {
-            // The rest of the stream comes after the kill, so the restart has changes to catch up on.
             killed.await();
+          }
+          if (i == 451) {
+            killedAgain.await();
           }
           control.commit(change(i));
         }
@@ -72,6 +77,12 @@ class ReplicationProcessTest {
       Await.untilNoException("ns2 applies part of the stream", SyncCluster.LONG, () -> SyncCluster.serial(ns2, EXAMPLE) >= start + 100);
       ns2.process().kill();
       killed.countDown();
+      Node restarted = cluster.secondary("ns2", "ns2.db", primary.syncPort());
+      // Killed again while it catches up from the primary's log and the stream goes on.
+      Await.untilNoException("ns2 catches up after its restart", SyncCluster.LONG,
+          () -> SyncCluster.serial(restarted, EXAMPLE) >= start + 350);
+      restarted.process().kill();
+      killedAgain.countDown();
       Node again = cluster.secondary("ns2", "ns2.db", primary.syncPort());
       stream.get(60, TimeUnit.SECONDS);
 
@@ -88,6 +99,7 @@ class ReplicationProcessTest {
     Node primary = cluster.primary("primary.db", 0);
     int syncPort = primary.syncPort();
     Node ns2 = cluster.secondary("ns2", "ns2.db", syncPort);
+    Node ns3 = cluster.secondary("ns3", "ns3.db", syncPort);
     AtomicInteger lastReturned = new AtomicInteger();
     ControlClient first = cluster.control(primary);
     first.createZone(EXAMPLE, ControlCommand.defaultApex(EXAMPLE));
@@ -115,10 +127,15 @@ class ReplicationProcessTest {
       for (int i = returned + 2; i <= returned + 100; i++) {
         control.commit(change(i));
       }
+      // The restarted primary has every commit that returned: so must each secondary, which
+      // reconnected to it by itself.
       assertStoresEverything(ns2, "ns2.db", control);
-      assertThat(ns2.process().output())
-          .as("the restarted primary kept its identity, so ns2 asked only for newer changes")
-          .contains("asking for changes after");
+      assertStoresEverything(ns3, "ns3.db", control);
+      for (Node node : List.of(ns2, ns3)) {
+        assertThat(node.process().output())
+            .as("the restarted primary kept its identity, so each secondary asked only for newer changes")
+            .contains("asking for changes after");
+      }
     }
   }
 

@@ -5,9 +5,10 @@ import dev.dnsd.store.RecordStore;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * first: the subscription's initial table is the state the first queued change follows, so the
  * catch-up (from the log, or a snapshot of exactly that table) meets the live stream without a gap
  * or an overlap.
+ *
+ * <p>A thread of the stream's own sends the catch-up and the changes queued meanwhile; once it
+ * finds the queue empty the stream is live and the thread ends: from then on the committing thread
+ * sends each change itself, as the store tells of it, with no thread to wake on the way (the
+ * socket takes it at once, or the connection's loop writes it later). Either way a secondary that
+ * falls more than the most changes held behind is disconnected, to catch up from the log later.
  */
 final class ChangeStream {
   private static final Logger log = LoggerFactory.getLogger(ChangeStream.class);
@@ -24,32 +31,75 @@ final class ChangeStream {
   private static final int PAGE = 1000;
 
   private final String peer;
-  private final FrameSink channel;
+  private final LoopChannel channel;
   private final RecordStore store;
   private final String primaryId;
   private final int maxQueued;
+  private final Frames frames;
   private final Runnable onSnapshot;
-  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final Object lock = new Object();
+  /** Changes that came while the stream was catching up; guarded by {@link #lock}. */
+  private final ArrayDeque<Object> queue = new ArrayDeque<>();
+  /** Caught up: the committing thread sends each change; guarded by {@link #lock}. */
+  private boolean live;
+  /** Closed, or failed: nothing more is sent; guarded by {@link #lock}. */
+  private boolean ended;
   private final RecordStore.Subscription subscription;
 
-  ChangeStream(String peer, FrameSink channel, RecordStore store, String primaryId, int maxQueued, Runnable onSnapshot) {
+  /** Each change encoded once for every secondary's stream: the listeners hear of it in turn. */
+  static final class Frames {
+    private @Nullable Change last;
+    private byte[] frame = new byte[0];
+
+    synchronized byte[] of(Change change) throws IOException {
+      if (change != last) {
+        frame = LoopChannel.frame(Protocol.CHANGE, Codec.change(change));
+        last = change;
+      }
+      return frame;
+    }
+  }
+
+  ChangeStream(
+      String peer, LoopChannel channel, RecordStore store, String primaryId, int maxQueued, Frames frames,
+      Runnable onSnapshot) {
     this.onSnapshot = onSnapshot;
     this.peer = peer;
     this.channel = channel;
     this.store = store;
     this.primaryId = primaryId;
     this.maxQueued = maxQueued;
-    // Runs on the committing thread: only queue, never block or write.
-    this.subscription =
-        store.subscribe(
-            (change, after) -> {
-              if (queue.size() >= maxQueued) {
-                queue.clear();
-                queue.add(OVERFLOW);
-              } else {
-                queue.add(change);
-              }
-            });
+    this.frames = frames;
+    // Runs on the committing thread, under the store's writer lock: never blocks.
+    this.subscription = store.subscribe((change, after) -> committed(change));
+  }
+
+  private void committed(Change change) {
+    synchronized (lock) {
+      if (ended) {
+        return;
+      }
+      if (!live) {
+        if (queue.size() >= maxQueued) {
+          queue.clear();
+          queue.add(OVERFLOW);
+        } else {
+          queue.add(change);
+        }
+        lock.notifyAll();
+        return;
+      }
+      if (channel.queuedFrames() >= maxQueued) {
+        overflow();
+        return;
+      }
+      try {
+        channel.sendNow(frames.of(change));
+      } catch (IOException | RuntimeException e) {
+        // The connection's reader logs why it ended.
+        end();
+      }
+    }
   }
 
   void start(String knownId, long after) {
@@ -70,33 +120,59 @@ final class ChangeStream {
         snapshot(initial);
       }
       while (true) {
-        Object item = queue.poll();
-        if (item == null) {
-          channel.flush();
-          item = queue.take();
+        Object item;
+        synchronized (lock) {
+          item = queue.poll();
+          if (item == null) {
+            // What was queued is on its way (each send above queued it on the connection, in
+            // order), so the committing threads may send what follows.
+            live = !ended;
+            return;
+          }
         }
         if (item == END) {
           return;
         }
         if (item == OVERFLOW) {
-          log.warn("secondary {} fell more than {} changes behind; disconnecting it to catch up from the log", peer, maxQueued);
-          channel.sendError(0, SyncException.Reason.OVERLOADED, "too far behind; reconnect to catch up");
-          channel.close();
+          synchronized (lock) {
+            overflow();
+          }
           return;
         }
         channel.send(Protocol.CHANGE, Codec.change((Change) item), false);
       }
     } catch (IOException e) {
       // The connection's reader logs why it ended.
-      channel.close();
-    } catch (InterruptedException e) {
-      channel.close();
+      synchronized (lock) {
+        end();
+      }
     } catch (RuntimeException e) {
       log.error("stream to secondary {} failed", peer, e);
-      channel.close();
-    } finally {
-      subscription.close();
+      synchronized (lock) {
+        end();
+      }
     }
+  }
+
+  /** Disconnects a secondary too far behind; it catches up from the log when it reconnects. */
+  private void overflow() {
+    log.warn("secondary {} fell more than {} changes behind; disconnecting it to catch up from the log", peer, maxQueued);
+    try {
+      // Never waits (this may run under the store's lock); the close may well come first.
+      channel.sendNow(LoopChannel.frame(Protocol.ERROR,
+          new WireWriter().u32(0).u8(SyncException.Reason.OVERLOADED.code).string("too far behind; reconnect to catch up")));
+    } catch (IOException e) {
+      // Gone already.
+    }
+    end();
+  }
+
+  /** Sends nothing more and closes the connection; under {@link #lock}. */
+  private void end() {
+    ended = true;
+    queue.clear();
+    subscription.close();
+    channel.close();
   }
 
   /** Sends the logged changes after {@code after} up to {@code base}; false when the log does not reach. */
@@ -144,9 +220,13 @@ final class ChangeStream {
     log.info("sent all {} zone(s) at version {} to secondary {}", zones.size(), table.version(), peer);
   }
 
+  /** The connection ended: the stream ends too. */
   void close() {
-    subscription.close();
-    queue.clear();
-    queue.add(END);
+    synchronized (lock) {
+      ended = true;
+      subscription.close();
+      queue.clear();
+      queue.add(END);
+    }
   }
 }

@@ -19,13 +19,31 @@ final class LoopChannel implements FrameSink {
 
   @Override
   public void send(int type, WireWriter body, boolean flush) throws IOException {
+    connection.send(frame(type, body));
+  }
+
+  /**
+   * Sends a frame without ever waiting, for a sender under a lock (a store's change listener); it
+   * bounds what is queued itself, by {@link #queuedFrames()}.
+   */
+  void sendNow(byte[] frame) throws IOException {
+    connection.sendNow(frame);
+  }
+
+  /** Frames queued that the peer's socket has not taken yet. */
+  int queuedFrames() {
+    return connection.queuedMessages();
+  }
+
+  /** A frame's type and body, as {@link #sendNow} takes them. */
+  static byte[] frame(int type, WireWriter body) throws IOException {
     if (body.length() + 1 > Protocol.MAX_FRAME) {
       throw new IOException("message of " + body.length() + " bytes exceeds the frame limit");
     }
     byte[] frame = new byte[body.length() + 1];
     frame[0] = (byte) type;
     System.arraycopy(body.buffer(), 0, frame, 1, body.length());
-    connection.send(frame);
+    return frame;
   }
 
   @Override

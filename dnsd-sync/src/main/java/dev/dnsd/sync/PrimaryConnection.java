@@ -176,7 +176,7 @@ final class PrimaryConnection {
   }
 
   private void subscribe(Peer p, RecordStore store, String knownId, long after) {
-    ChangeStream s = new ChangeStream(p.name(), channel, store, primary.primaryId(), primary.maxQueuedChanges(), primary::snapshotSent);
+    ChangeStream s = new ChangeStream(p.name(), channel, store, primary.primaryId(), primary.maxQueuedChanges(), primary.changeFrames(), primary::snapshotSent);
     stream = s;
     primary.subscribed(this);
     if (knownId.equals(primary.primaryId())) {

@@ -84,6 +84,7 @@ public final class SyncPrimary implements ServerExtension {
   private final Duration keepalive;
   private final Duration handshakeTimeout;
   private final int maxQueuedChanges;
+  private final ChangeStream.Frames changeFrames = new ChangeStream.Frames();
   private final @Nullable ReloadHandler reloadHandler;
   private final NonceCache nonces = new NonceCache(100_000);
   private final Set<PrimaryConnection> connections = ConcurrentHashMap.newKeySet();
@@ -416,6 +417,10 @@ public final class SyncPrimary implements ServerExtension {
 
   int maxQueuedChanges() {
     return maxQueuedChanges;
+  }
+
+  ChangeStream.Frames changeFrames() {
+    return changeFrames;
   }
 
   @Nullable ReloadHandler reloadHandler() {

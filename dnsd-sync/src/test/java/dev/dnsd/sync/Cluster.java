@@ -55,6 +55,19 @@ final class Cluster implements AutoCloseable {
     return start(b, new InMemoryRecordStore());
   }
 
+  /**
+   * A primary with secondary ns2 that holds at most {@code maxQueued} changes for a secondary, and
+   * whose keepalive is long enough (10 s) that only that limit ends a stalled stream in a test.
+   */
+  Primary primaryHolding(int maxQueued) throws IOException {
+    SyncPrimary.Builder b =
+        SyncPrimary.builder()
+            .keepalive(Duration.ofSeconds(10))
+            .maxQueuedChanges(maxQueued)
+            .peer("ns2", Zones.SECRET, Role.SECONDARY);
+    return start(b, new InMemoryRecordStore());
+  }
+
   private Primary start(SyncPrimary.Builder b, RecordStore store) throws IOException {
     SyncPrimary sync = b.build();
     DnsServer server = DnsServer.builder().store(store).udpThreads(1).extension(sync).build().start();

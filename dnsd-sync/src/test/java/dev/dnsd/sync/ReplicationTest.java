@@ -18,9 +18,12 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 class ReplicationTest {
@@ -157,6 +160,36 @@ class ReplicationTest {
     }
     Cluster.awaitCaughtUp(primary, ns2);
     assertThat(content(ns2.server().zones())).isEqualTo(content(primary.server().zones()));
+  }
+
+  @Test
+  void aSecondaryThatStopsReadingIsDisconnectedOnceTooFarBehindAndCatchesUpFromTheLog() throws Exception {
+    Cluster.Primary primary = cluster.primaryHolding(50);
+    primary.server().commit(createZone("example.com"));
+    TcpProxy proxy = cluster.proxy(primary.syncAddress());
+    proxy.receiveBuffer(64 * 1024);
+    Cluster.Secondary ns2 = cluster.secondary("ns2", proxy.address());
+    Cluster.awaitCaughtUp(primary, ns2);
+    Await.until("ns2 streaming", Cluster.LONG, () -> primary.sync().connectedSecondaries().contains("ns2"));
+
+    // The stream is live: each commit's thread sends the change itself. With the proxy stalled,
+    // the sockets' buffers fill (some 4 MB; each change is some 40 kB), then changes queue on the
+    // connection until more than 50 are held.
+    proxy.pause();
+    for (int i = 0; i < 300; i++) {
+      List<Record> rrset = new ArrayList<>();
+      for (int j = 0; j < 80; j++) {
+        rrset.add(new TXTRecord(name("big.example.com"), DClass.IN, 300, i + "-" + j + "x".repeat(240)));
+      }
+      primary.server().commit(ChangeSet.builder().setRRset(name("big.example.com"), Type.TXT, rrset).build());
+    }
+    Await.until("ns2 disconnected for being too far behind", Duration.ofSeconds(10),
+        () -> !primary.sync().connectedSecondaries().contains("ns2"));
+
+    proxy.resume();
+    Cluster.awaitCaughtUp(primary, ns2);
+    assertThat(content(ns2.server().zones())).isEqualTo(content(primary.server().zones()));
+    assertThat(primary.sync().snapshotsSent()).as("caught up from the log, not a copy of all zones").isEqualTo(1);
   }
 
   @Test

@@ -25,6 +25,7 @@ final class TcpProxy implements AutoCloseable {
   private final AtomicLong cutAfter = new AtomicLong(Long.MAX_VALUE);
   private final Object pauseLock = new Object();
   private volatile boolean paused;
+  private volatile int receiveBuffer;
   private volatile boolean closed;
 
   TcpProxy(InetSocketAddress target) throws IOException {
@@ -63,6 +64,14 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives each later connection to the primary a receive buffer of this size, so that a pause
+   * stalls the primary after a few MB, not after the tens of MB a buffer grows to by itself.
+   */
+  void receiveBuffer(int bytes) {
+    receiveBuffer = bytes;
+  }
+
   /** Cuts each later connection once this many bytes came from the primary. */
   void cutEachConnectionAfter(long bytes) {
     cutAfter.set(bytes);
@@ -77,7 +86,11 @@ final class TcpProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket client = server.accept();
-        Socket upstream = new Socket(target.getAddress(), target.getPort());
+        Socket upstream = new Socket();
+        if (receiveBuffer > 0) {
+          upstream.setReceiveBufferSize(receiveBuffer);
+        }
+        upstream.connect(target);
         sockets.add(client);
         sockets.add(upstream);
         ByteArrayOutputStream record = new ByteArrayOutputStream();

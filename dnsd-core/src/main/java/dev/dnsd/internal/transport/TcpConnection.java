@@ -16,8 +16,9 @@ import org.jspecify.annotations.Nullable;
  * waits while too much is queued for a client that does not read, so a zone transfer to a slow
  * client holds one worker, not the memory of the whole zone.
  *
- * <p>The loop thread owns the socket, the input buffer and the timers; other threads only queue
- * output and ask for a close.
+ * <p>The loop thread owns the input buffer and the timers, and reads the socket; a sender writes
+ * to it itself only while nothing is queued, else queues its output for the loop (see {@link
+ * #send(byte[], int, int)}); any thread may ask for a close.
  */
 public final class TcpConnection {
   final TcpListener.Loop loop;
@@ -165,7 +166,33 @@ public final class TcpConnection {
    * @throws IOException when the connection is closed or the message too long for its prefix
    */
   public void send(byte[] message, int offset, int length) throws IOException {
+    if (queue(framed(message, offset, length))) {
+      awaitRoom();
+    }
+  }
 
+  /**
+   * Sends one message without ever waiting, however much is queued: for a sender that must not
+   * block (one that runs under a lock of its own) and bounds its output itself, by {@link
+   * #queuedMessages()}.
+   *
+   * @param message the message
+   * @throws IOException when the connection is closed or the message too long for its prefix
+   */
+  public void sendNow(byte[] message) throws IOException {
+    queue(framed(message, 0, message.length));
+  }
+
+  /**
+   * The messages queued for the loop to write, which the socket has not taken whole yet.
+   *
+   * @return how many
+   */
+  public synchronized int queuedMessages() {
+    return out.size();
+  }
+
+  private ByteBuffer framed(byte[] message, int offset, int length) throws IOException {
     int prefix = loop.limits().prefixBytes();
     long maxOut = prefix == 2 ? 0xFFFF : 0x7FFFFFFFL;
     if (length > maxOut) {
@@ -177,12 +204,35 @@ public final class TcpConnection {
     } else {
       framed.putInt(length);
     }
-    framed.put(message, offset, length).flip();
+    return framed.put(message, offset, length).flip();
+  }
+
+  /**
+   * Writes the message at once when nothing is queued before it (the socket is non-blocking, so
+   * this never waits), else queues it for the loop; a partial write queues the rest. Writing on
+   * the sender's thread spares the loop a wakeup and the message the wait for it, which is most
+   * of a small answer's time on a busy machine. The loop writes only while the queue is not empty
+   * and leaves each message in it until written whole, so the two never write at once.
+   *
+   * @return whether the loop has output of this connection to write (the caller may wait for room)
+   */
+  private boolean queue(ByteBuffer framed) throws IOException {
     boolean onLoop = loop.inLoop();
     boolean wake;
     synchronized (this) {
       if (closed) {
         throw new IOException("connection from " + remote + " is closed");
+      }
+      if (out.isEmpty() && tls == null) {
+        try {
+          channel.write(framed);
+        } catch (IOException e) {
+          close();
+          throw e;
+        }
+        if (!framed.hasRemaining()) {
+          return false;
+        }
       }
       out.add(framed);
       queued += framed.remaining();
@@ -191,12 +241,12 @@ public final class TcpConnection {
     }
     if (onLoop) {
       loop.flush(this);
-      return;
+      return false;
     }
     if (wake) {
       loop.execute(() -> loop.flush(this));
     }
-    awaitRoom();
+    return true;
   }
 
   /** Waits while more than the limit is queued; a client that does not read in time is closed. */
@@ -265,9 +315,23 @@ public final class TcpConnection {
     return out.peek();
   }
 
-  synchronized void wrote(int bytes, boolean headDone) {
+  /** Fills the array with the first messages queued; returns how many. */
+  synchronized int peekOut(ByteBuffer[] into) {
+    flushRequested = false;
+    int n = 0;
+    for (ByteBuffer b : out) {
+      if (n == into.length) {
+        break;
+      }
+      into[n++] = b;
+    }
+    return n;
+  }
+
+  /** The socket took this many bytes of the messages queued: those written whole leave the queue. */
+  synchronized void wrote(long bytes) {
     queued -= bytes;
-    if (headDone) {
+    while (!out.isEmpty() && !out.peek().hasRemaining()) {
       out.poll();
     }
     if (queued <= loop.limits().maxQueuedOutput()) {

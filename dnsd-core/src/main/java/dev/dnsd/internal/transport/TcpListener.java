@@ -233,6 +233,8 @@ public final class TcpListener implements AutoCloseable {
     private final LinkedHashSet<TcpConnection> byActivity = new LinkedHashSet<>();
     private final Map<Long, Integer> perSource = new HashMap<>();
     private final CountDownLatch ended = new CountDownLatch(1);
+    /** The messages of one gathering write. */
+    private final ByteBuffer[] gather = new ByteBuffer[64];
     volatile int count;
     // Written by the loop thread alone, so an increment loses nothing; read by counts().
     volatile long accepted;
@@ -621,23 +623,29 @@ public final class TcpListener implements AutoCloseable {
             if (tls.handshaking()) {
               break; // application data waits for the handshake
             }
-          }
-          ByteBuffer head = c.peekOut();
-          if (head == null) {
-            break;
-          }
-          if (tls != null) {
+            ByteBuffer head = c.peekOut();
+            if (head == null) {
+              break;
+            }
             int bytes = head.remaining();
             tls.wrap(head);
-            c.wrote(bytes, true);
+            c.wrote(bytes);
             continue;
           }
-          int w = c.channel.write(head);
+          // Everything queued in one system call: a burst of small messages (a stream of changes,
+          // pipelined answers) goes out together.
+          int n = c.peekOut(gather);
+          if (n == 0) {
+            break;
+          }
+          long w = c.channel.write(gather, 0, n);
+          boolean all = !gather[n - 1].hasRemaining();
+          Arrays.fill(gather, 0, n, null);
           if (w > 0) {
             c.lastWrite = now;
           }
-          c.wrote(w, !head.hasRemaining());
-          if (head.hasRemaining()) {
+          c.wrote(w);
+          if (!all) {
             interest(c, SelectionKey.OP_WRITE, 0);
             return;
           }
