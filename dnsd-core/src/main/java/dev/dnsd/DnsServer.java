@@ -2,12 +2,14 @@ package dev.dnsd;
 
 import dev.dnsd.dnssec.DnssecPolicy;
 import dev.dnsd.dnssec.DnssecStatus;
+import dev.dnsd.internal.QueryCounters;
 import dev.dnsd.internal.QueryReporter;
 import dev.dnsd.internal.Responder;
 import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.internal.SetOnce;
 import dev.dnsd.internal.SigningUpkeep;
 import dev.dnsd.internal.transport.QueryHandler;
+import dev.dnsd.internal.transport.TcpListener;
 import dev.dnsd.internal.transport.TcpTransport;
 import dev.dnsd.internal.transport.UdpTransport;
 import dev.dnsd.store.Change;
@@ -24,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,8 +85,11 @@ public final class DnsServer implements AutoCloseable {
   private @Nullable ScheduledExecutorService ownScheduler;
   private @Nullable SigningUpkeep upkeep;
   private final List<UdpTransport> udp = new ArrayList<>();
-  private final List<TcpTransport> tcp = new ArrayList<>();
+  /** Read by statistics() while start() may still add to it. */
+  private final List<TcpTransport> tcp = new CopyOnWriteArrayList<>();
   private final List<ServerExtension> started = new ArrayList<>();
+  /** The responder's counters; the server's from the start, so a snapshot before start is zeros. */
+  private final QueryCounters counters = new QueryCounters();
   private volatile State state = State.NEW;
   private volatile Set<Name> expired = Set.of();
   private volatile @Nullable Responder responder;
@@ -133,11 +140,10 @@ public final class DnsServer implements AutoCloseable {
       importZones();
       signZones();
       startUpkeep();
-      Responder responder = new Responder(store::zones, () -> expired, config);
+      Responder responder = new Responder(store::zones, () -> expired, config, counters);
       this.responder = responder;
-      QueryHandler handler = QueryReporter.around(responder, config.queryListener());
       for (InetSocketAddress address : config.listen()) {
-        bind(address, handler);
+        bind(address, QueryReporter.around(responder, config.queryListener(), config.clock(), address));
       }
       for (ServerExtension extension : config.extensions()) {
         extension.start(this);
@@ -159,7 +165,7 @@ public final class DnsServer implements AutoCloseable {
     if (zones.isEmpty()) {
       return;
     }
-    ChangeSet.Builder changes = ChangeSet.builder();
+    ChangeSet.Builder changes = ChangeSet.builder().origin("start");
     for (Zone zone : zones) {
       changes.replaceZone(zone);
     }
@@ -217,6 +223,9 @@ public final class DnsServer implements AutoCloseable {
         throw bindFailure("UDP", address, e);
       }
       InetSocketAddress same = new InetSocketAddress(address.getAddress(), u.address().getPort());
+      if (handler instanceof QueryReporter reporter) {
+        reporter.boundTo(same);
+      }
       try {
         tcp.add(TcpTransport.start(same, handler, config.tcpMaxConnections(),
             config.tcpMaxConnectionsPerSource(), config.tcpIdleTimeout()));
@@ -359,6 +368,42 @@ public final class DnsServer implements AutoCloseable {
       throw new IllegalStateException("server is not running");
     }
     return r.answer(query, tcp);
+  }
+
+  /**
+   * A snapshot of the server's counters now: queries by transport, opcode, type and rcode, the
+   * answer cache, rate limiting, TCP connections, commits, and what the extensions add
+   * (secondaries, NOTIFY and transfers). All zero before {@link #start()}; after {@link #close()},
+   * what they were at the end. See {@link ServerStatistics}.
+   *
+   * @return the snapshot
+   */
+  public ServerStatistics statistics() {
+    Instant now = config.clock().instant();
+    QueryCounters counters = this.counters;
+    int open = 0;
+    long accepted = 0;
+    long refused = 0;
+    long evicted = 0;
+    for (TcpTransport t : tcp) {
+      TcpListener.Counts c = t.counts();
+      open += c.open();
+      accepted += c.accepted();
+      refused += c.refused();
+      evicted += c.evicted();
+    }
+    ServerStatistics.Builder b = new ServerStatistics.Builder();
+    for (ServerExtension extension : config.extensions()) {
+      try {
+        extension.statistics(b);
+      } catch (RuntimeException e) {
+        log.warn("extension {} failed to give its statistics", extension, e);
+      }
+    }
+    ZoneTable table = store.zones();
+    return b.build(now, table.version(), table.size(), counters.queries(), counters.fastPath(),
+        counters.rateLimiting(), new ServerStatistics.Tcp(open, accepted, refused, evicted),
+        store.commitStatistics());
   }
 
   /**

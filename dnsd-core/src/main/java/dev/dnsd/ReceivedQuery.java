@@ -1,6 +1,7 @@
 package dev.dnsd;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
@@ -9,8 +10,8 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 
 /**
- * A query as a {@link QueryListener} sees it: the message received, who sent it and how, and the
- * rcode of the answer.
+ * A query as a {@link QueryListener} sees it: the message received, who sent it and how, when, and
+ * the answer: its rcode and bytes. Enough for a query log, dnstap included.
  *
  * <pre>{@code
  * ReceivedQuery q = ...;
@@ -25,9 +26,24 @@ import org.xbill.DNS.Record;
  * @param transport how it came
  * @param rcode the answer's rcode, extended rcodes included ({@code Rcode.BADVERS}); -1 when the
  *     responder sent no answer itself (an extension took the request, or it was dropped)
+ * @param server the address the query came to: the listen address (for a wildcard address, the
+ *     wildcard), with the port bound
+ * @param receivedAt when the server read the query
+ * @param answeredAt when the responder was done with it, before the answer was sent
+ * @param wire exactly the bytes received; this event's own copy
+ * @param response the answer's bytes as sent, this event's own copy; null when the responder sent
+ *     none itself
  */
 public record ReceivedQuery(
-    Message message, InetSocketAddress client, Transport transport, int rcode) {
+    Message message,
+    InetSocketAddress client,
+    Transport transport,
+    int rcode,
+    InetSocketAddress server,
+    Instant receivedAt,
+    Instant answeredAt,
+    byte[] wire,
+    byte @Nullable [] response) {
 
   /** The transport a query came over. */
   public enum Transport {

@@ -49,6 +49,17 @@ public interface ServerExtension extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Adds this extension's part to a statistics snapshot ({@link DnsServer#statistics()}): the
+   * secondaries it feeds, the NOTIFYs and transfers it counted, counters of its own. Called on the
+   * thread taking the snapshot, before and after the extension is started, possibly from several
+   * threads at once; it must be quick and must not block. An exception it throws is logged and the
+   * snapshot goes without this extension's part.
+   *
+   * @param statistics the snapshot being collected
+   */
+  default void statistics(ServerStatistics.Builder statistics) {}
+
   @Override
   default void close() {}
 }

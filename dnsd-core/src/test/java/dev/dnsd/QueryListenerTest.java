@@ -9,6 +9,10 @@ import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,6 +59,7 @@ class QueryListenerTest {
   @Test
   void seesEachQueryWithItsQuestionTransportClientFlagsEdnsAndRcode() throws Exception {
     try (DnsServer server = start(seen::add)) {
+      Instant before = Instant.now();
       Message udp = withEdns(TestDns.query("www.example.com", Type.A), 0, ExtendedFlags.DO);
       udp.getHeader().setFlag(Flags.CD);
       TestDns.udp(server.address(), udp);
@@ -74,6 +79,12 @@ class QueryListenerTest {
       assertThat(first.edns().getPayloadSize()).isEqualTo(1400);
       assertThat(first.edns().getOptions()).hasSize(1);
       assertThat(first.rcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(first.wire()).isEqualTo(udp.toWire());
+      assertThat(first.server()).isEqualTo(server.address());
+      assertThat(new Message(first.response()).getSection(Section.ANSWER)).hasSize(1);
+      assertThat(new Message(first.response()).getHeader().getID()).isEqualTo(udp.getHeader().getID());
+      assertThat(first.answeredAt()).isAfterOrEqualTo(first.receivedAt());
+      assertThat(first.receivedAt()).isBetween(before, Instant.now());
 
       ReceivedQuery second = next();
       assertThat(second.name()).isEqualTo(Name.fromString("nope.example.com."));
@@ -81,6 +92,8 @@ class QueryListenerTest {
       assertThat(second.edns()).isNull();
       assertThat(second.dnssecOk()).isFalse();
       assertThat(second.rcode()).isEqualTo(Rcode.NXDOMAIN);
+      assertThat(second.server()).isEqualTo(server.tcpAddresses().get(0));
+      assertThat(new Message(second.response()).getRcode()).isEqualTo(Rcode.NXDOMAIN);
     }
   }
 
@@ -122,8 +135,9 @@ class QueryListenerTest {
   @Test
   void withoutAListenerTheTransportsGetTheResponderItself() {
     Responder responder = new Responder(ZoneTable::empty, ServerConfig.defaults());
-    assertThat(QueryReporter.around(responder, null)).isSameAs(responder);
-    assertThat(QueryReporter.around(responder, seen::add)).isNotSameAs(responder);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 53);
+    assertThat(QueryReporter.around(responder, null, Clock.systemUTC(), address)).isSameAs(responder);
+    assertThat(QueryReporter.around(responder, seen::add, Clock.systemUTC(), address)).isNotSameAs(responder);
   }
 
   @Test

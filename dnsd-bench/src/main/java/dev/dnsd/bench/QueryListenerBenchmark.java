@@ -7,6 +7,7 @@ import dev.dnsd.internal.Responder;
 import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.internal.transport.QueryHandler;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,6 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class QueryListenerBenchmark {
   private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);
+  private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 53);
 
   private static final Replier NO_REPLIER =
       wire -> {
@@ -69,7 +71,7 @@ public class QueryListenerBenchmark {
           case "noop" -> blackhole::consume;
           default -> throw new IllegalArgumentException("listener must be none or noop: " + listener);
         };
-    handler = QueryReporter.around(responder, chosen);
+    handler = QueryReporter.around(responder, chosen, Clock.systemUTC(), SERVER);
     wires = workload.queries.toArray(new byte[0][]);
   }
 

@@ -6,6 +6,8 @@ import dev.dnsd.Replier;
 import dev.dnsd.internal.transport.QueryHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -19,7 +21,7 @@ import org.xbill.DNS.Message;
  * is: no check, no field read, nothing compiled in.
  *
  * <pre>{@code
- * QueryHandler handler = QueryReporter.around(responder, config.queryListener());
+ * QueryHandler handler = QueryReporter.around(responder, config.queryListener(), config.clock(), address);
  * }</pre>
  */
 public final class QueryReporter implements QueryHandler {
@@ -27,12 +29,17 @@ public final class QueryReporter implements QueryHandler {
 
   private final QueryHandler handler;
   private final QueryListener listener;
+  private final Clock clock;
+  /** The address queries come to; its port is set once bound, when it was 0. */
+  private volatile InetSocketAddress server;
   /** Whether a failure of the listener was logged with its stack; later ones at debug only. */
   private volatile boolean warned;
 
-  private QueryReporter(QueryHandler handler, QueryListener listener) {
+  private QueryReporter(QueryHandler handler, QueryListener listener, Clock clock, InetSocketAddress server) {
     this.handler = handler;
     this.listener = listener;
+    this.clock = clock;
+    this.server = server;
   }
 
   /**
@@ -40,17 +47,30 @@ public final class QueryReporter implements QueryHandler {
    *
    * @param handler the handler to wrap
    * @param listener the listener, or null
+   * @param clock when queries are received and answered
+   * @param server the address the handler's transports listen on
    * @return the handler the transports get
    */
-  public static QueryHandler around(QueryHandler handler, @Nullable QueryListener listener) {
-    return listener == null ? handler : new QueryReporter(handler, listener);
+  public static QueryHandler around(
+      QueryHandler handler, @Nullable QueryListener listener, Clock clock, InetSocketAddress server) {
+    return listener == null ? handler : new QueryReporter(handler, listener, clock, server);
+  }
+
+  /**
+   * The address the transports were bound to, once known: for a listen address with port 0.
+   *
+   * @param bound the bound address
+   */
+  public void boundTo(InetSocketAddress bound) {
+    server = bound;
   }
 
   @Override
   public byte @Nullable [] respond(
       byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier) {
+    Instant received = clock.instant();
     byte[] answer = handler.respond(packet, length, client, tcp, replier);
-    report(packet, length, client, tcp, answer, answer == null ? -1 : answer.length);
+    report(packet, length, client, tcp, answer, answer == null ? -1 : answer.length, received);
     return answer;
   }
 
@@ -58,29 +78,34 @@ public final class QueryReporter implements QueryHandler {
   public Worker worker() {
     Worker inner = handler.worker();
     return (packet, length, client, tcp, replier, out) -> {
+      Instant received = clock.instant();
       int n = inner.respond(packet, length, client, tcp, replier, out);
-      report(packet, length, client, tcp, out, n);
+      report(packet, length, client, tcp, out, n, received);
       return n;
     };
   }
 
   private void report(
       byte[] packet, int length, InetSocketAddress client, boolean tcp, byte @Nullable [] answer,
-      int answerLength) {
+      int answerLength, Instant received) {
     if (length < Header.LENGTH || (packet[2] & 0x80) != 0) {
       return; // not a request: the responder dropped it
     }
+    Instant answered = clock.instant();
+    byte[] wire = Arrays.copyOf(packet, length);
     Message query;
     try {
-      query = new Message(Arrays.copyOf(packet, length));
+      query = new Message(wire);
     } catch (IOException | RuntimeException e) {
       return; // not a DNS message
     }
-    int rcode = answer == null || answerLength < Header.LENGTH ? -1 : rcode(answer, answerLength);
-    ReceivedQuery received =
-        new ReceivedQuery(query, client, tcp ? ReceivedQuery.Transport.TCP : ReceivedQuery.Transport.UDP, rcode);
+    boolean sent = answer != null && answerLength >= Header.LENGTH;
+    int rcode = sent ? rcode(answer, answerLength) : -1;
+    ReceivedQuery q =
+        new ReceivedQuery(query, client, tcp ? ReceivedQuery.Transport.TCP : ReceivedQuery.Transport.UDP, rcode,
+            server, received, answered, wire, sent ? Arrays.copyOf(answer, answerLength) : null);
     try {
-      listener.received(received);
+      listener.received(q);
     } catch (RuntimeException e) {
       if (!warned) {
         warned = true;

@@ -4,7 +4,6 @@ import dev.dnsd.RateLimit;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,8 +34,6 @@ final class RateLimiter {
   /** The second the account was last touched (high half) and its balance (low half). */
   private final AtomicLongArray accounts = new AtomicLongArray(SLOTS);
   private final AtomicInteger limitedInARow = new AtomicInteger();
-  private final LongAdder dropped = new LongAdder();
-  private final LongAdder slipped = new LongAdder();
 
   RateLimiter(RateLimit config, LongSupplier nanoClock) {
     this.config = config;
@@ -78,21 +75,9 @@ final class RateLimiter {
     }
     int slip = config.slip();
     if (slip > 0 && limitedInARow.incrementAndGet() % slip == 0) {
-      slipped.increment();
       return SLIP;
     }
-    dropped.increment();
     return DROP;
-  }
-
-  /** Limited answers dropped so far. */
-  long dropped() {
-    return dropped.sum();
-  }
-
-  /** Limited answers sent empty with TC so far. */
-  long slipped() {
-    return slipped.sum();
   }
 
   private static long mix(long a, long b) {

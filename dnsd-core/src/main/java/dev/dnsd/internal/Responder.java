@@ -70,6 +70,8 @@ public final class Responder implements QueryHandler {
   private final @Nullable AnswerCache cache;
   private final @Nullable ServerCookies cookies;
   private final @Nullable RateLimiter rateLimiter;
+  /** What every request counts into; null only in benchmarks that measure what counting costs. */
+  private final @Nullable QueryCounters counters;
   /**
    * The OPT record of an answer copied from the query (REFUSED, a rate-limited TC), by {@code (DO
    * ? 1 : 0) | (NSID asked ? 2 : 0)}; the same for every rcode below 16.
@@ -95,6 +97,21 @@ public final class Responder implements QueryHandler {
    * @param config the server's settings
    */
   public Responder(Supplier<ZoneTable> zones, Supplier<Set<Name>> expired, ServerConfig config) {
+    this(zones, expired, config, new QueryCounters());
+  }
+
+  /**
+   * A responder that counts into the given counters, or (null) counts nothing: what a benchmark
+   * compares to measure the counters' cost.
+   *
+   * @param zones the zone table, read once per query
+   * @param expired the origins of zones to answer SERVFAIL, read once per query
+   * @param config the server's settings
+   * @param counters where every request is counted, or null for nowhere
+   */
+  public Responder(
+      Supplier<ZoneTable> zones, Supplier<Set<Name>> expired, ServerConfig config, @Nullable QueryCounters counters) {
+    this.counters = counters;
     this.zones = zones;
     this.expired = expired;
     this.config = config;
@@ -115,6 +132,15 @@ public final class Responder implements QueryHandler {
       Edns shape = new Edns(0, Edns.MIN_PAYLOAD, (i & 1) != 0, (i & 2) != 0, false, null);
       refusedOpt[i] = shape.answerOpt(Rcode.REFUSED, config.maxUdpPayload(), nsid).toWire(Section.ADDITIONAL);
     }
+  }
+
+  /**
+   * The counters every request answered here counts into.
+   *
+   * @return the counters, or null when this responder counts nothing
+   */
+  public @Nullable QueryCounters counters() {
+    return counters;
   }
 
   /**
@@ -145,6 +171,14 @@ public final class Responder implements QueryHandler {
    */
   private static final class Scratch {
     final WireQuery query = new WireQuery();
+    /** This worker's counters (null: none); what the request did, for them. */
+    final QueryCounters.@Nullable Cell counts;
+    int path;
+    int limited;
+    /** The question's type as dnsjava read it on the full path; -1 for none. */
+    int qtype;
+    /** The answer's rcode above the header's four bits (BADVERS, BADCOOKIE). */
+    int extendedRcode;
     /** Whether the wire reader took the query (then {@link #query} describes it). */
     boolean parsed;
     /** The cached answer found. */
@@ -160,6 +194,10 @@ public final class Responder implements QueryHandler {
     int cookieAt;
     int cookieLength;
     final byte[] hashInput = new byte[32];
+
+    Scratch(QueryCounters.@Nullable Cell counts) {
+      this.counts = counts;
+    }
   }
 
   /**
@@ -175,7 +213,7 @@ public final class Responder implements QueryHandler {
   public byte @Nullable [] respond(
       byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier) {
     byte[] out = new byte[65535];
-    int n = answer(new Scratch(), packet, length, client, tcp, replier, out);
+    int n = answer(new Scratch(counters == null ? null : counters.shared()), packet, length, client, tcp, replier, out);
     return n < 0 ? null : Arrays.copyOf(out, n);
   }
 
@@ -185,7 +223,7 @@ public final class Responder implements QueryHandler {
    */
   @Override
   public QueryHandler.Worker worker() {
-    Scratch s = new Scratch();
+    Scratch s = new Scratch(counters == null ? null : counters.worker());
     return new QueryHandler.Worker() {
       @Override
       public int respond(
@@ -213,11 +251,16 @@ public final class Responder implements QueryHandler {
       return -1;
     }
     int n;
+    s.path = QueryCounters.NONE;
+    s.limited = QueryCounters.NONE;
+    s.qtype = -1;
+    s.extendedRcode = 0;
     try {
       ZoneTable table = zones.get();
       Set<Name> stale = expired.get();
       switch (fast(s, table, stale, packet, length, tcp)) {
         case HIT:
+          s.path = QueryCounters.CACHE_HIT;
           AnswerCache.Entry hit = s.hit;
           n = patch(hit.answer, packet, s.query, out);
           s.optStart = hit.optStart;
@@ -225,22 +268,35 @@ public final class Responder implements QueryHandler {
           s.rrlName = hit.rrlName;
           break;
         case REFUSE:
+          s.path = QueryCounters.REFUSED;
           n = copyQuestion(packet, s.query, out, Rcode.REFUSED, false);
           s.optStart = s.query.edns ? s.query.questionEnd : -1;
           s.rrlKind = RateLimiter.ERROR;
           s.rrlName = 0;
           break;
         default:
+          s.path = cache != null && s.parsed ? QueryCounters.CACHE_MISS : QueryCounters.NONE;
           byte[] full = slow(s, table, stale, packet, length, client, tcp, replier);
           if (full == null) {
-            return -1;
+            return counted(s, packet, tcp, out, -1);
           }
           n = copy(full, out);
       }
     } catch (RuntimeException e) {
-      return copy(failed(packet, length, client, e), out);
+      return counted(s, packet, tcp, out, copy(failed(packet, length, client, e), out));
     }
-    return cookies == null && rateLimiter == null ? n : limitAndCookie(s, packet, client, tcp, out, n);
+    return counted(s, packet, tcp, out,
+        cookies == null && rateLimiter == null ? n : limitAndCookie(s, packet, client, tcp, out, n));
+  }
+
+  /** Counts the request and what became of it; returns the answer's length. */
+  private static int counted(Scratch s, byte[] packet, boolean tcp, byte[] out, int n) {
+    QueryCounters.Cell c = s.counts;
+    if (c != null) {
+      int rcode = n < Header.LENGTH ? -1 : s.extendedRcode << 4 | (out[3] & 0x0F);
+      c.query(tcp, (packet[2] >>> 3) & 0x0F, s.parsed ? s.query.qtype : s.qtype, rcode, s.path, s.limited);
+    }
+    return n;
   }
 
   /**
@@ -258,14 +314,18 @@ public final class Responder implements QueryHandler {
     if (limiter != null && !tcp && verdict != ServerCookies.VALID && verdict != ServerCookies.VALID_STALE) {
       switch (limiter.check(client.getAddress(), s.rrlKind, s.rrlName)) {
         case RateLimiter.DROP:
+          s.limited = QueryCounters.RRL_DROPPED;
           return -1;
         case RateLimiter.SLIP:
+          s.limited = QueryCounters.RRL_SLIPPED;
           if (!s.parsed) {
             byte[] tc = headerOnly(packet, Rcode.NOERROR);
             tc[2] |= FLAGS_TC;
             return copy(tc, out);
           }
           if (c != null && verdict != ServerCookies.NONE) {
+            s.limited = QueryCounters.RRL_BADCOOKIE;
+            s.extendedRcode = Rcode.BADCOOKIE >>> 4;
             return badCookie(c, s, packet, client, out);
           }
           return copyQuestion(packet, s.query, out, Rcode.NOERROR, true);
@@ -457,11 +517,13 @@ public final class Responder implements QueryHandler {
       return formerr(wire);
     }
     int limit = Edns.responseLimit(tcp, edns, config.maxUdpPayload());
+    Record question = query.getQuestion();
+    s.qtype = question == null ? -1 : question.getType();
     if (edns != null && edns.version() > 0) {
+      s.extendedRcode = Rcode.BADVERS >>> 4;
       return encode(query, edns, Answer.withRcode(Rcode.BADVERS), limit); // RFC 6891 §6.1.3
     }
     Header header = query.getHeader();
-    Record question = query.getQuestion();
     Request.Kind kind =
         Request.Kind.of(header.getOpcode(), question == null ? 0 : question.getType(), query.getTSIG() != null);
     switch (kind) {

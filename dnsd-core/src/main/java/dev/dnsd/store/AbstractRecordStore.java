@@ -4,13 +4,17 @@ import dev.dnsd.dnssec.DnssecStatus;
 import dev.dnsd.zone.ZoneTable;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,9 +34,21 @@ import org.xbill.DNS.Name;
  * <p>DNSSEC: the zones the store signs (see {@link ChangeSet.Sign}) are signed here, in the write
  * path, with their keys and policy kept as {@link SigningRow}s that a subclass persists with the
  * changes ({@link #persist(List, List)}) and hands back when it opens.
+ *
+ * <p>Every commit that changes something is logged at INFO through the logger {@value #AUDIT_LOG}:
+ * its version, who made it ({@link ChangeSet#origin()}) and the zones it touched, e.g. {@code
+ * version 42 by update key xfr-key from 192.0.2.8:5300: example.com. modified}. Commits are counted
+ * and timed ({@link #commitStatistics()}).
  */
 public abstract class AbstractRecordStore implements RecordStore {
   private static final Logger log = LoggerFactory.getLogger(AbstractRecordStore.class);
+
+  /** The name of the logger of the audit lines, one per commit. */
+  public static final String AUDIT_LOG = "dev.dnsd.audit";
+
+  private static final Logger audit = LoggerFactory.getLogger(AUDIT_LOG);
+  /** Zones an audit line names, at most; a commit of more says how many more. */
+  private static final int AUDIT_ZONES = 100;
 
   private final ReentrantLock writer = new ReentrantLock();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -46,6 +62,10 @@ public abstract class AbstractRecordStore implements RecordStore {
   private volatile boolean closed;
   /** The one writer allowed, or null for anyone; set and read under the writer lock. */
   private @Nullable Reservation reservation;
+  private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong failedCommits = new AtomicLong();
+  private final AtomicLong commitNanos = new AtomicLong();
+  private final AtomicLong maxCommitNanos = new AtomicLong();
 
   /**
    * Starts from the state the subclass loaded; its version is the last durable commit's.
@@ -151,6 +171,7 @@ public abstract class AbstractRecordStore implements RecordStore {
       // before the other listeners heard of the one being announced, out of version order.
       throw new IllegalStateException("a change listener may not commit; hand the work to another thread");
     }
+    long start = System.nanoTime();
     Pending pending = new Pending(changes, by);
     queue.add(pending);
     writer.lock();
@@ -162,9 +183,26 @@ public abstract class AbstractRecordStore implements RecordStore {
       writer.unlock();
     }
     if (pending.error != null) {
+      failedCommits.incrementAndGet();
       throw pending.error;
     }
+    long took = System.nanoTime() - start;
+    commits.incrementAndGet();
+    commitNanos.addAndGet(took);
+    maxCommitNanos.accumulateAndGet(took, Math::max);
     return pending.result;
+  }
+
+  /**
+   * The commits since the store was opened and the time they took, each from the call to its
+   * return.
+   *
+   * @return the counts
+   */
+  @Override
+  public final CommitStatistics commitStatistics() {
+    return new CommitStatistics(commits.get(), failedCommits.get(), Duration.ofNanos(commitNanos.get()),
+        Duration.ofNanos(maxCommitNanos.get()));
   }
 
   @Override
@@ -278,6 +316,7 @@ public abstract class AbstractRecordStore implements RecordStore {
     ZoneTable table = current;
     Map<Name, ZoneKeys> keys = signing;
     List<Change> changes = new ArrayList<>();
+    List<String> origins = new ArrayList<>();
     List<ZoneTable> tables = new ArrayList<>();
     List<Pending> applied = new ArrayList<>();
     Map<Name, SigningRow> rows = new LinkedHashMap<>();
@@ -297,6 +336,7 @@ public abstract class AbstractRecordStore implements RecordStore {
         p.result = result.change();
         if (!result.change().isEmpty()) {
           changes.add(result.change());
+          origins.add(p.changes.origin());
           tables.add(table);
         }
         for (SigningRow row : result.rows()) {
@@ -331,6 +371,9 @@ public abstract class AbstractRecordStore implements RecordStore {
     }
     current = table;
     for (int i = 0; i < changes.size(); i++) {
+      audit(changes.get(i), origins.get(i));
+    }
+    for (int i = 0; i < changes.size(); i++) {
       Change change = changes.get(i);
       for (ChangeListener listener : listeners) {
         try {
@@ -343,6 +386,28 @@ public abstract class AbstractRecordStore implements RecordStore {
     for (Pending p : applied) {
       p.done = true;
     }
+  }
+
+  /** The audit line of one commit: version, who, and the zones touched or the metadata set. */
+  private static void audit(Change change, String origin) {
+    if (!audit.isInfoEnabled()) {
+      return;
+    }
+    StringBuilder what = new StringBuilder();
+    List<ZoneChange> zones = change.zones();
+    for (int i = 0; i < zones.size() && i < AUDIT_ZONES; i++) {
+      if (i > 0) {
+        what.append(", ");
+      }
+      what.append(zones.get(i).origin()).append(' ').append(zones.get(i).kind().name().toLowerCase(Locale.ROOT));
+    }
+    if (zones.size() > AUDIT_ZONES) {
+      what.append(" and ").append(zones.size() - AUDIT_ZONES).append(" more zone(s)");
+    }
+    if (zones.isEmpty()) {
+      what.append("no zone changed; metadata ").append(String.join(", ", new TreeSet<>(change.meta().keySet())));
+    }
+    audit.info("version {} by {}: {}", change.version(), origin, what);
   }
 
   /** Why a commit by this writer (null: anyone) is refused now, or null when it is not. */

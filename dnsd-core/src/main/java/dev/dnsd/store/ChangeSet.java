@@ -40,6 +40,12 @@ import org.xbill.DNS.Record;
  * bookkeeping such as "which primary version this secondary has applied" can never disagree with
  * the zone data after a crash. A change set that sets metadata is a change even when it edits no
  * zone.
+ *
+ * <p>A change set says who made it ({@link Builder#origin}, {@value #DEFAULT_ORIGIN} unless told
+ * otherwise): the store's audit log ({@code dev.dnsd.audit}, one line at INFO per commit) names it
+ * beside the version and the zones the commit touched. dnsd's own writers name themselves: {@code
+ * control peer admin from 192.0.2.7:41000}, {@code update key xfr-key from 192.0.2.8:5300}, {@code
+ * replication from primary 192.0.2.1:5300}, {@code reload}.
  */
 public final class ChangeSet {
   /** One edit. The records are the sync protocol's and the log's unit, so they stay plain data. */
@@ -159,12 +165,17 @@ public final class ChangeSet {
    */
   public record MaintainSigning(Name origin) implements Op {}
 
+  /** Who made a change set that does not say: the host program, through the API. */
+  public static final String DEFAULT_ORIGIN = "api";
+
   private final List<Op> ops;
   private final Map<String, String> meta;
+  private final String origin;
 
-  private ChangeSet(List<Op> ops, Map<String, String> meta) {
+  private ChangeSet(List<Op> ops, Map<String, String> meta, String origin) {
     this.ops = List.copyOf(ops);
     this.meta = Map.copyOf(meta);
+    this.origin = origin;
   }
 
   /**
@@ -217,6 +228,15 @@ public final class ChangeSet {
   }
 
   /**
+   * Who made this change set, as the audit log names it ({@link Builder#origin}).
+   *
+   * @return the origin; {@value #DEFAULT_ORIGIN} unless the builder was told
+   */
+  public String origin() {
+    return origin;
+  }
+
+  /**
    * Whether it holds no operation and no metadata.
    *
    * @return whether it is empty
@@ -234,8 +254,24 @@ public final class ChangeSet {
   public static final class Builder {
     private final List<Op> ops = new ArrayList<>();
     private final Map<String, String> meta = new LinkedHashMap<>();
+    private String origin = DEFAULT_ORIGIN;
 
     private Builder() {}
+
+    /**
+     * Says who makes this change, for the audit log: a user, a tool, a process ({@code "admin
+     * console: alice"}). Default {@value ChangeSet#DEFAULT_ORIGIN}.
+     *
+     * @param who one line of text
+     * @return this builder
+     */
+    public Builder origin(String who) {
+      if (who.isBlank() || who.contains("\n") || who.contains("\r")) {
+        throw new IllegalArgumentException("origin must be one line of text: '" + who + "'");
+      }
+      origin = who;
+      return this;
+    }
 
     /**
      * Creates a zone from its records; fails when the zone exists.
@@ -446,7 +482,7 @@ public final class ChangeSet {
      * @return the change set
      */
     public ChangeSet build() {
-      return new ChangeSet(ops, meta);
+      return new ChangeSet(ops, meta, origin);
     }
   }
 }

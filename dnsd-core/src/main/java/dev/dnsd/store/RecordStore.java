@@ -149,6 +149,16 @@ public interface RecordStore extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be reserved for one writer");
   }
 
+  /**
+   * The commits since the store was opened and the time they took ({@link dev.dnsd.DnsServer#statistics()}
+   * reports them). Every {@link AbstractRecordStore} counts; by default a store counts nothing.
+   *
+   * @return the counts
+   */
+  default CommitStatistics commitStatistics() {
+    return CommitStatistics.NONE;
+  }
+
   /** Releases the store; commits after close fail. Idempotent. */
   @Override
   void close();

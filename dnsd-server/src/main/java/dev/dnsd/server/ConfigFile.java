@@ -176,7 +176,7 @@ final class ConfigFile {
   private void top(Node root) {
     Map<String, Node> top = mapping(root, "",
         keys("listen", "threads", "store", "zone-files", "tsig-keys", "zones", "catalog", "catalog-consumers", "sync",
-            "rate-limit", "cookies", "tcp"));
+            "rate-limit", "cookies", "tcp", "metrics", "query-log"));
     top.forEach((key, node) -> {
       switch (key) {
         case "listen" -> {
@@ -207,6 +207,15 @@ final class ConfigFile {
         case "rate-limit" -> rateLimit(node);
         case "cookies" -> cookies(node);
         case "tcp" -> tcp(node);
+        case "metrics" -> {
+          Map<String, Node> m = mapping(node, "metrics", keys("listen"));
+          Node listen = m.get("listen");
+          if (listen == null) {
+            throw source(node, "metrics").invalid("metrics needs listen (HOST:PORT)");
+          }
+          settings.metricsListen = address(listen, "metrics.listen");
+        }
+        case "query-log" -> queryLog(node);
         default -> throw new IllegalStateException(key);
       }
     });
@@ -255,6 +264,24 @@ final class ConfigFile {
     settings.tcpMaxConnections = number(t, "tcp", "max-connections", 1, 1_000_000);
     settings.tcpMaxPerSource = number(t, "tcp", "max-per-source", 1, 1_000_000);
     settings.tcpIdleTimeout = number(t, "tcp", "idle-timeout", 1, 3600);
+  }
+
+  private void queryLog(Node node) {
+    Map<String, Node> q = mapping(node, "query-log", keys("text", "dnstap-file", "dnstap-socket"));
+    Node text = q.get("text");
+    if (text != null) {
+      Source at = source(text, "query-log.text");
+      String value = text(text, "query-log.text");
+      if (!value.equals("true") && !value.equals("false")) {
+        throw at.invalid("query-log.text needs true or false: " + value);
+      }
+      settings.queryLogText = new At<>(value.equals("true"), at);
+    }
+    settings.dnstapFile = optionalPath(q, "query-log", "dnstap-file");
+    settings.dnstapSocket = optionalPath(q, "query-log", "dnstap-socket");
+    if (settings.dnstapFile != null && settings.dnstapSocket != null) {
+      throw settings.dnstapSocket.source().invalid("query-log: give dnstap-file or dnstap-socket, not both");
+    }
   }
 
   private void store(Node node) {

@@ -44,11 +44,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     synopsisSubcommandLabel = "COMMAND",
-    description = "Change and read a running primary's zones over the sync protocol, or make it reload.",
+    description = "Change and read a running primary's zones over the sync protocol, make it reload, "
+        + "or read its statistics.",
     subcommands = {
       ControlCommand.CreateZone.class, ControlCommand.ReplaceZone.class, ControlCommand.DeleteZone.class,
       ControlCommand.Add.class, ControlCommand.Delete.class, ControlCommand.ListZones.class,
-      ControlCommand.Reload.class, ControlCommand.Rollover.class, ControlCommand.ConfirmDs.class
+      ControlCommand.Reload.class, ControlCommand.Rollover.class, ControlCommand.ConfirmDs.class,
+      ControlCommand.Stats.class
     },
     footerHeading = "%n",
     footer = {
@@ -87,7 +89,7 @@ final class ControlCommand implements Callable<Integer> {
   public Integer call() {
     throw new UsageException(
         "control needs a command: create-zone, replace-zone, delete-zone, add, delete, list, reload,"
-            + " rollover or confirm-ds");
+            + " rollover, confirm-ds or stats");
   }
 
   int run(String command, List<String> words, PrintWriter out, PrintWriter err) throws IOException {
@@ -182,6 +184,14 @@ final class ControlCommand implements Callable<Integer> {
         arity(command, a, 0, 0, "no arguments");
         return (control, wait, out, err) -> {
           out.println(control.reload());
+          return 0;
+        };
+      }
+      case "stats" -> {
+        arity(command, a, 0, 0, "no arguments");
+        return (control, wait, out, err) -> {
+          out.print(PrometheusText.render(control.statistics()));
+          out.flush();
           return 0;
         };
       }
@@ -388,4 +398,14 @@ final class ControlCommand implements Callable<Integer> {
       customSynopsis = "java -jar dnsd.jar control [flags] confirm-ds ZONE",
       description = "The parent of ZONE now holds the new KSK's (or CSK's) DS: the old key may go.")
   static final class ConfirmDs extends Leaf {}
+
+  @Command(
+      name = "stats",
+      mixinStandardHelpOptions = true,
+      customSynopsis = "java -jar dnsd.jar control [flags] stats",
+      description = "Print the primary's statistics in the Prometheus text format, as its "
+          + "--metrics-listen endpoint serves them: queries by transport, opcode, type and rcode, "
+          + "answer cache, REFUSED, rate limiting, TCP connections, commits, NOTIFY, transfers and "
+          + "each secondary's lag.")
+  static final class Stats extends Leaf {}
 }

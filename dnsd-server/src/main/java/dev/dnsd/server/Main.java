@@ -54,8 +54,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
       "",
       "SIGHUP or 'control reload' re-reads the config file and the zone files and replaces each "
           + "changed zone in one commit; a bad file changes nothing and the log says why. The other "
-          + "settings (listen, threads, store, TSIG keys, ACLs, NOTIFY, secondary zones, sync) take "
-          + "effect at restart.",
+          + "settings (listen, threads, store, TSIG keys, ACLs, NOTIFY, secondary zones, sync, metrics, "
+          + "query logs) take effect at restart.",
+      "",
+      "Statistics are always counted: --metrics-listen serves them (/metrics, Prometheus text; "
+          + "/health), 'control stats' prints them. Every commit gets an audit line at INFO "
+          + "through the logger dev.dnsd.audit.",
       "",
       "Exit codes: 0 done, 1 failed, 2 bad usage."
     })

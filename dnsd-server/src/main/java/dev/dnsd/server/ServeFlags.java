@@ -47,6 +47,32 @@ final class ServeFlags {
   @ArgGroup(validate = false, heading = "%nOn the open internet:%n", order = 6)
   Guard guard = new Guard();
 
+  @ArgGroup(validate = false, heading = "%nStatistics and query log:%n", order = 6)
+  Operator operator = new Operator();
+
+  static final class Operator {
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", order = 1,
+        description = "serve the statistics over HTTP: /metrics in the Prometheus text format, "
+            + "/health; off by default (port 0 picks a free port)")
+    @Nullable String metricsListen;
+
+    @Option(names = "--query-log", order = 2,
+        description = "log one line per query at INFO through the logger dev.dnsd.querylog; off by default")
+    boolean queryLog;
+
+    @Option(names = "--dnstap-file", paramLabel = "FILE", order = 3,
+        description = "write every query and answer to FILE as dnstap (Frame Streams), which "
+            + "dnstap-read and the tools of BIND, Knot and Unbound read; off by default; FILE is "
+            + "replaced at start")
+    @Nullable String dnstapFile;
+
+    @Option(names = "--dnstap-socket", paramLabel = "PATH", order = 4,
+        description = "send dnstap to the Unix socket a collector listens on (bidirectional Frame "
+            + "Streams, as 'fstrm_capture -t protobuf:dnstap.Dnstap -u PATH' reads), connecting again "
+            + "when it goes away; off by default")
+    @Nullable String dnstapSocket;
+  }
+
   static final class Guard {
     @Option(names = "--rate-limit", paramLabel = "N", order = 1,
         description = "response rate limiting: at most N identical answers a second to one client "
@@ -308,6 +334,15 @@ final class ServeFlags {
     s.tcpMaxConnections = positive("--tcp-max-connections", guard.tcpMaxConnections, 1_000_000);
     s.tcpMaxPerSource = positive("--tcp-max-per-source", guard.tcpMaxPerSource, 1_000_000);
     s.tcpIdleTimeout = positive("--tcp-idle-timeout", guard.tcpIdleTimeout, 3600);
+    s.metricsListen = address("--metrics-listen", operator.metricsListen);
+    if (operator.queryLog) {
+      s.queryLogText = new At<>(true, Source.flag("--query-log"));
+    }
+    s.dnstapFile = path("--dnstap-file", operator.dnstapFile);
+    s.dnstapSocket = path("--dnstap-socket", operator.dnstapSocket);
+    if (s.dnstapFile != null && s.dnstapSocket != null) {
+      throw new UsageException("--dnstap-file and --dnstap-socket: give one of them");
+    }
     return s;
   }
 

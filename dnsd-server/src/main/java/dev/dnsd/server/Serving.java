@@ -1,6 +1,7 @@
 package dev.dnsd.server;
 
 import dev.dnsd.DnsServer;
+import dev.dnsd.QueryListener;
 import dev.dnsd.RateLimit;
 import dev.dnsd.ServerExtension;
 import dev.dnsd.dnssec.DnssecStatus;
@@ -93,7 +94,25 @@ final class Serving {
   static int run(ServeFlags flags, PrintWriter out, PrintWriter err) throws IOException {
     Settings settings = load(flags);
     Reloader reloader = new Reloader(flags, settings);
-    DnsServer server = start(settings, reloader, out);
+    QueryLogs queryLogs = QueryLogs.open(settings);
+    DnsServer server;
+    try {
+      server = start(settings, reloader, queryLogs, out);
+    } catch (IOException | RuntimeException e) {
+      queryLogs.close();
+      throw e;
+    }
+    MetricsEndpoint metrics = null;
+    if (settings.metricsListen != null) {
+      try {
+        metrics = MetricsEndpoint.start(settings.metricsListen.value(), server);
+      } catch (IOException e) {
+        server.close();
+        queryLogs.close();
+        throw e;
+      }
+    }
+    MetricsEndpoint endpoint = metrics;
     RecordStore store = server.store();
     out.println("dnsd: store " + StoreSettings.describe(store) + ", " + store.zones().size() + " zone(s), version " + store.version());
     CountDownLatch stopped = new CountDownLatch(1);
@@ -101,13 +120,24 @@ final class Serving {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (endpoint != null) {
+                    endpoint.close();
+                  }
                   reloader.close();
                   server.close();
+                  queryLogs.close();
                   stopped.countDown();
                 },
                 "dnsd-shutdown"));
     for (InetSocketAddress address : server.udpAddresses()) {
       out.println("dnsd listening on " + HostPort.format(address) + " (UDP and TCP)");
+    }
+    if (endpoint != null) {
+      out.println("dnsd metrics on http://" + HostPort.format(endpoint.address()) + "/metrics and /health");
+    }
+    String logs = queryLogs.describe();
+    if (!logs.isEmpty()) {
+      out.println("dnsd query log: " + logs);
     }
     ServerExtension sync = reloader.sync();
     if (sync instanceof SyncPrimary primary) {
@@ -179,7 +209,7 @@ final class Serving {
    * own so that the zones loaded from files are unreachable once the store holds them: a zone of a
    * million names would otherwise take its memory twice while the server runs.
    */
-  private static DnsServer start(Settings settings, Reloader reloader, PrintWriter out)
+  private static DnsServer start(Settings settings, Reloader reloader, QueryLogs queryLogs, PrintWriter out)
       throws IOException {
     Prepared prepared = prepare(settings, reloader);
     DnsServer.Builder builder = DnsServer.builder();
@@ -191,6 +221,10 @@ final class Serving {
     }
     builder.udpThreads(settings.threads == null ? Runtime.getRuntime().availableProcessors() : settings.threads.value());
     guard(settings, builder);
+    QueryListener queryListener = queryLogs.listener();
+    if (queryListener != null) {
+      builder.queryListener(queryListener);
+    }
     if (prepared.xfr() != null) {
       builder.extension(prepared.xfr());
     }

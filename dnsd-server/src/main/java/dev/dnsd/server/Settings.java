@@ -62,6 +62,10 @@ final class Settings {
   @Nullable At<Integer> tcpMaxConnections;
   @Nullable At<Integer> tcpMaxPerSource;
   @Nullable At<Integer> tcpIdleTimeout;
+  @Nullable At<InetSocketAddress> metricsListen;
+  @Nullable At<Boolean> queryLogText;
+  @Nullable At<Path> dnstapFile;
+  @Nullable At<Path> dnstapSocket;
 
   /** A TSIG key whose base64 secret is in a file. */
   record TsigKey(String name, String algorithm, Path secretFile, Source source) {
@@ -187,7 +191,8 @@ final class Settings {
    * of that name and keep the others; {@code --allow-transfer}, {@code --allow-update}, {@code
    * --notify}, {@code --secondary-zone}, {@code --catalog-group}, {@code --catalog-coo} and {@code
    * --dnssec} replace what the file says of the zones they name, {@code --catalog-consumer} of the
-   * catalog it names.
+   * catalog it names; {@code --dnstap-file} and {@code --dnstap-socket} replace the file's dnstap
+   * output.
    */
   Settings overriddenBy(Settings top) {
     Settings s = new Settings();
@@ -229,6 +234,15 @@ final class Settings {
     s.tcpMaxConnections = either(top.tcpMaxConnections, tcpMaxConnections);
     s.tcpMaxPerSource = either(top.tcpMaxPerSource, tcpMaxPerSource);
     s.tcpIdleTimeout = either(top.tcpIdleTimeout, tcpIdleTimeout);
+    s.metricsListen = either(top.metricsListen, metricsListen);
+    s.queryLogText = either(top.queryLogText, queryLogText);
+    if (top.dnstapFile != null || top.dnstapSocket != null) {
+      s.dnstapFile = top.dnstapFile;
+      s.dnstapSocket = top.dnstapSocket;
+    } else {
+      s.dnstapFile = dnstapFile;
+      s.dnstapSocket = dnstapSocket;
+    }
     return s;
   }
 
@@ -258,6 +272,9 @@ final class Settings {
     parts.put("cookies", s -> List.of(String.valueOf(s.cookies), String.valueOf(s.cookieSecretFile)));
     parts.put("tcp", s -> List.of(String.valueOf(s.tcpMaxConnections), String.valueOf(s.tcpMaxPerSource),
         String.valueOf(s.tcpIdleTimeout)));
+    parts.put("metrics", s -> String.valueOf(s.metricsListen));
+    parts.put("query-log", s -> List.of(String.valueOf(s.queryLogText), String.valueOf(s.dnstapFile),
+        String.valueOf(s.dnstapSocket)));
     List<String> changed = new ArrayList<>();
     parts.forEach((key, part) -> {
       if (!part.apply(this).toString().equals(part.apply(running).toString())) {

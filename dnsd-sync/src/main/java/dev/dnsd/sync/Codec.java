@@ -1,16 +1,19 @@
 package dev.dnsd.sync;
 
 import dev.dnsd.dnssec.KeyRole;
+import dev.dnsd.ServerStatistics;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.ZoneChange;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 
-/** Committed changes and change sets in the protocol's encoding (PROTOCOL.md, "Bodies"). */
+/** Committed changes, change sets and metrics in the protocol's encoding (PROTOCOL.md). */
 final class Codec {
   private Codec() {}
 
@@ -109,9 +112,40 @@ final class Codec {
     };
   }
 
-  static ChangeSet ops(WireReader r) throws ProtocolException {
+  /** One metric of a STATISTICS answer: name, kind, description, tags, value. */
+  static void metric(WireWriter w, ServerStatistics.Metric m) {
+    w.string(m.name()).u8(m.kind() == ServerStatistics.Metric.Kind.COUNTER ? 1 : 2).string(m.description());
+    w.u16(m.tags().size());
+    m.tags().forEach((k, v) -> w.string(k).string(v));
+    w.u64(Double.doubleToLongBits(m.value()));
+  }
+
+  static ServerStatistics.Metric metric(WireReader r) throws ProtocolException {
+    String name = r.string();
+    int kind = r.u8();
+    if (kind != 1 && kind != 2) {
+      throw new ProtocolException("unknown metric kind " + kind);
+    }
+    String description = r.string();
+    int n = r.u16();
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      tags.put(r.string(), r.string());
+    }
+    double value = Double.longBitsToDouble(r.u64());
+    try {
+      return new ServerStatistics.Metric(
+          name, kind == 1 ? ServerStatistics.Metric.Kind.COUNTER : ServerStatistics.Metric.Kind.GAUGE, description,
+          tags, value);
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("bad metric: " + e.getMessage());
+    }
+  }
+
+  /** The change set a COMMIT carries, said to be made by {@code origin} (the control peer). */
+  static ChangeSet ops(WireReader r, String origin) throws ProtocolException {
     int n = r.count();
-    ChangeSet.Builder b = ChangeSet.builder();
+    ChangeSet.Builder b = ChangeSet.builder().origin(origin);
     for (int i = 0; i < n; i++) {
       int code = r.u8();
       switch (code) {

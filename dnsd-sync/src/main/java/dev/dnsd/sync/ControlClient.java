@@ -1,5 +1,6 @@
 package dev.dnsd.sync;
 
+import dev.dnsd.ServerStatistics;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.zone.InvalidZoneException;
 import dev.dnsd.zone.Zone;
@@ -222,6 +223,26 @@ public final class ControlClient implements AutoCloseable {
     String summary = r.string();
     r.end();
     return summary;
+  }
+
+  /**
+   * The primary's server statistics now ({@code DnsServer.statistics()}), as named metrics: what
+   * {@code java -jar dnsd.jar control stats} prints.
+   *
+   * @return the metrics, in the order {@link ServerStatistics#metrics()} gives them
+   * @throws IOException when the connection fails
+   */
+  public synchronized List<ServerStatistics.Metric> statistics() throws IOException {
+    long id = nextRequest++;
+    channel.send(Protocol.STATS, new WireWriter().u32(id));
+    WireReader r = response(id, Protocol.STATISTICS);
+    int n = r.count();
+    List<ServerStatistics.Metric> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(Codec.metric(r));
+    }
+    r.end();
+    return out;
   }
 
   private WireReader response(long id, int type) throws IOException {

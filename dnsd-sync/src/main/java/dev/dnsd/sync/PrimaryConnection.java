@@ -1,6 +1,8 @@
 package dev.dnsd.sync;
 
+import dev.dnsd.ServerStatistics;
 import dev.dnsd.internal.RateLimitedLog;
+import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.internal.transport.TcpConnection;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
@@ -65,7 +67,7 @@ final class PrimaryConnection {
   boolean mayBlock(int type) {
     return peer != null
         && (type == Protocol.COMMIT || type == Protocol.LIST_ZONES || type == Protocol.GET_ZONE
-            || type == Protocol.RELOAD);
+            || type == Protocol.RELOAD || type == Protocol.STATS);
   }
 
   /** One frame from the peer; a protocol error ends the connection after an ERROR. */
@@ -150,7 +152,7 @@ final class PrimaryConnection {
         }
         primary.acknowledged(p.name(), version);
       }
-      case Protocol.COMMIT, Protocol.LIST_ZONES, Protocol.GET_ZONE, Protocol.RELOAD -> {
+      case Protocol.COMMIT, Protocol.LIST_ZONES, Protocol.GET_ZONE, Protocol.RELOAD, Protocol.STATS -> {
         long requestId = body.u32();
         if (!p.roles().contains(Role.CONTROL)) {
           refuse(requestId, "peer " + p.name() + " may not change or read zones");
@@ -187,7 +189,7 @@ final class PrimaryConnection {
     switch (type) {
       case Protocol.COMMIT -> {
         long waitMillis = body.u32();
-        ChangeSet changes = Codec.ops(body);
+        ChangeSet changes = Codec.ops(body, "control peer " + peerName() + " from " + ServerConfig.hostPort(connection.remote()));
         body.end();
         CommitResult result;
         try {
@@ -237,6 +239,13 @@ final class PrimaryConnection {
       case Protocol.RELOAD -> {
         body.end();
         reload(requestId);
+      }
+      case Protocol.STATS -> {
+        body.end();
+        List<ServerStatistics.Metric> metrics = primary.metrics();
+        WireWriter w = new WireWriter().u32(requestId).u32(metrics.size());
+        metrics.forEach(m -> Codec.metric(w, m));
+        channel.send(Protocol.STATISTICS, w);
       }
       default -> throw new IllegalStateException("not a control request: " + type);
     }

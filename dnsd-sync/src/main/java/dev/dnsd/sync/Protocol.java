@@ -38,6 +38,8 @@ final class Protocol {
   static final int ZONE = 0x25;
   static final int RELOAD = 0x26;
   static final int RELOADED = 0x27;
+  static final int STATS = 0x28;
+  static final int STATISTICS = 0x29;
 
   static final int PING = 0x30;
   static final int ERROR = 0x7F;

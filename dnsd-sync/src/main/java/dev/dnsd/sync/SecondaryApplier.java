@@ -45,6 +45,8 @@ final class SecondaryApplier implements Runnable {
   /** The only way this applier's changes reach the store, which refuses everyone else's. */
   private final RecordStore.Committer committer;
   private final Runnable disconnect;
+  /** Who the audit log says made this applier's commits. */
+  private final String origin;
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>(10_000);
   private final Object state = new Object();
   // Written by the applier thread only; read by others.
@@ -57,11 +59,13 @@ final class SecondaryApplier implements Runnable {
   /**
    * @param committer the store's reservation ({@link RecordStore#reserve}), through which alone
    *     the primary's changes are committed
+   * @param origin what the audit log names as the maker of the commits
    * @param disconnect ends the current connection, so that the next one asks for everything
    */
-  SecondaryApplier(RecordStore store, RecordStore.Committer committer, Runnable disconnect) {
+  SecondaryApplier(RecordStore store, RecordStore.Committer committer, String origin, Runnable disconnect) {
     this.store = store;
     this.committer = committer;
+    this.origin = origin;
     this.disconnect = disconnect;
     String saved = store.meta(Protocol.APPLIED_KEY);
     String id = "";
@@ -181,7 +185,7 @@ final class SecondaryApplier implements Runnable {
   }
 
   private void applyChanges(List<ChangeItem> batch) {
-    ChangeSet.Builder b = ChangeSet.builder();
+    ChangeSet.Builder b = ChangeSet.builder().origin(origin);
     String id = primaryId;
     long version = applied;
     for (ChangeItem item : batch) {
@@ -210,7 +214,7 @@ final class SecondaryApplier implements Runnable {
 
   private void applySnapshot(SnapshotItem s) {
     ZoneTable local = store.zones();
-    ChangeSet.Builder b = ChangeSet.builder();
+    ChangeSet.Builder b = ChangeSet.builder().origin(origin + " (all zones)");
     Set<Name> incoming = new HashSet<>();
     for (Map.Entry<Name, List<Record>> e : s.zones().entrySet()) {
       Name origin = e.getKey();

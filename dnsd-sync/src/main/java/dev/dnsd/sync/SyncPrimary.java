@@ -2,6 +2,7 @@ package dev.dnsd.sync;
 
 import dev.dnsd.DnsServer;
 import dev.dnsd.ServerExtension;
+import dev.dnsd.ServerStatistics;
 import dev.dnsd.internal.RateLimitedLog;
 import dev.dnsd.internal.SetOnce;
 import dev.dnsd.internal.transport.TcpConnection;
@@ -90,6 +91,7 @@ public final class SyncPrimary implements ServerExtension {
   // Highest version each secondary (by name) acknowledged; guarded by itself, waited on by commits.
   private final Map<String, Long> acked = new HashMap<>();
   private volatile @Nullable RecordStore store;
+  private volatile @Nullable DnsServer server;
   private volatile String primaryId = "";
   private final AuthBackoff backoff = new AuthBackoff();
   private volatile @Nullable TcpListener listener;
@@ -135,10 +137,11 @@ public final class SyncPrimary implements ServerExtension {
     String id = s.meta(Protocol.PRIMARY_ID_KEY);
     if (id == null) {
       id = UUID.randomUUID().toString();
-      s.commit(ChangeSet.builder().meta(Protocol.PRIMARY_ID_KEY, id).build());
+      s.commit(ChangeSet.builder().origin("replication (the primary's identity)").meta(Protocol.PRIMARY_ID_KEY, id).build());
     }
     primaryId = id;
     store = s;
+    this.server = server;
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -330,6 +333,48 @@ public final class SyncPrimary implements ServerExtension {
       }
     }
     connectionsChanged();
+  }
+
+  /**
+   * Each configured secondary: whether it is connected, the last version it acknowledged, and
+   * how far behind the store it is, in versions and in the time since the first commit it lacks.
+   */
+  @Override
+  public void statistics(ServerStatistics.Builder statistics) {
+    RecordStore s = store;
+    Map<String, Long> applied;
+    synchronized (acked) {
+      applied = new HashMap<>(acked);
+    }
+    List<String> connected = connectedSecondaries();
+    long now = System.currentTimeMillis();
+    for (String name : secondaries) {
+      Long version = applied.get(name);
+      long lagVersions = 0;
+      long lagMillis = -1;
+      if (s != null) {
+        long current = s.version();
+        long have = version == null ? 0 : version;
+        lagVersions = Math.max(0, current - have);
+        lagMillis = lagVersions == 0 ? 0 : firstMissing(s, have).map(c -> Math.max(0, now - c.committedAtMillis())).orElse(-1L);
+      }
+      statistics.secondary(new ServerStatistics.Secondary(
+          name, null, connected.contains(name), version == null ? -1 : version, lagVersions, lagMillis));
+    }
+  }
+
+  /** The first commit after {@code version}, when the store's log still has it. */
+  private static java.util.Optional<Change> firstMissing(RecordStore s, long version) {
+    return s.changesSince(version, 1).flatMap(list -> list.stream().findFirst());
+  }
+
+  /** The server's statistics as metrics, for a control client's STATS request. */
+  List<ServerStatistics.Metric> metrics() {
+    DnsServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("SyncPrimary is not started");
+    }
+    return s.statistics().metrics();
   }
 
   /** How many times all zones were sent to a secondary; for tests of catch-up from the log. */

@@ -2,6 +2,7 @@ package dev.dnsd.sync;
 
 import dev.dnsd.DnsServer;
 import dev.dnsd.ServerExtension;
+import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.internal.SetOnce;
 import dev.dnsd.store.RecordStore;
 import java.io.EOFException;
@@ -97,7 +98,8 @@ public final class SyncSecondary implements ServerExtension {
     RecordStore.Committer c =
         store.reserve("SyncSecondary " + name + ", which keeps it a copy of primary " + primary);
     committer = c;
-    SecondaryApplier a = new SecondaryApplier(store, c, this::disconnect);
+    SecondaryApplier a =
+        new SecondaryApplier(store, c, "replication from primary " + ServerConfig.hostPort(primary), this::disconnect);
     applier = a;
     Thread apply = new Thread(a, "dnsd-sync-apply");
     apply.setDaemon(true);

@@ -52,7 +52,7 @@ class CodecTest {
     WireWriter w = new WireWriter();
     Codec.ops(w, changes);
     WireReader r = new WireReader(w.toByteArray());
-    assertThat(Codec.ops(r).ops()).isEqualTo(changes.ops());
+    assertThat(Codec.ops(r, "test").ops()).isEqualTo(changes.ops());
     r.end();
   }
 
@@ -68,6 +68,6 @@ class CodecTest {
     byte[] longer = Arrays.copyOf(wire, wire.length + 1);
     assertThatThrownBy(() -> Codec.change(new WireReader(longer))).isInstanceOf(ProtocolException.class);
     byte[] hugeCount = new WireWriter().u32(0xFFFFFFFFL).toByteArray();
-    assertThatThrownBy(() -> Codec.ops(new WireReader(hugeCount))).isInstanceOf(ProtocolException.class);
+    assertThatThrownBy(() -> Codec.ops(new WireReader(hugeCount), "test")).isInstanceOf(ProtocolException.class);
   }
 }

@@ -77,7 +77,7 @@ class FrameFuzzTest {
       if (change) {
         Codec.change(new WireReader(body));
       } else {
-        Codec.ops(new WireReader(body));
+        Codec.ops(new WireReader(body), "fuzz");
       }
     } catch (ProtocolException e) {
       // Malformed: refused.

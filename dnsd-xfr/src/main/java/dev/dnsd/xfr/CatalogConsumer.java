@@ -159,7 +159,8 @@ final class CatalogConsumer implements AutoCloseable {
   /** Stops following a member and deletes its data, with the record of who owned it. */
   private void drop(Name member, Owner owner) {
     notifyIn.unfollow(member);
-    ChangeSet.Builder b = ChangeSet.builder().meta(META + member, "");
+    ChangeSet.Builder b = ChangeSet.builder().origin("catalog consumer: " + member + " left its catalog")
+        .meta(META + member, "");
     if (store.zones().get(member) != null && owner.meta().equals(store.meta(META + member))) {
       b.deleteZone(member);
     }

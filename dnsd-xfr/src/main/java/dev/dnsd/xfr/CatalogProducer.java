@@ -105,7 +105,7 @@ final class CatalogProducer implements ZoneListHook, AutoCloseable {
 
   /** The change that makes the catalog list exactly the member zones, with their properties. */
   ChangeSet reconcile(ZoneTable table) {
-    ChangeSet.Builder b = ChangeSet.builder();
+    ChangeSet.Builder b = ChangeSet.builder().origin("catalog " + catalog);
     Zone zone = table.get(catalog);
     List<ChangeSet.Op> ops = new ArrayList<>();
     for (Zone z : table.zones()) {

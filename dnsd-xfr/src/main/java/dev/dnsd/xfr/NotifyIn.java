@@ -38,10 +38,12 @@ final class NotifyIn {
   private final Clock clock;
   private final ScheduledExecutorService timers;
   private volatile boolean closed;
+  private final XfrStatistics stats;
 
   /** Starts following every configured zone; each refreshes at once. */
   NotifyIn(Map<Name, Config> configs, Map<Name, TsigKey> keys, DnsServer server, Clock clock,
-      ScheduledExecutorService timers) {
+      ScheduledExecutorService timers, XfrStatistics stats) {
+    this.stats = stats;
     this.keys = keys;
     this.server = server;
     this.clock = clock;
@@ -59,7 +61,7 @@ final class NotifyIn {
     }
     SecondaryZone zone =
         new SecondaryZone(origin, config.primary(), config.key() == null ? null : keys.get(config.key()),
-            server.store(), clock, timers, server::setExpired, commitMeta);
+            server.store(), clock, timers, server::setExpired, commitMeta, stats);
     zones.put(origin, zone);
     zone.start();
     return true;
@@ -99,6 +101,7 @@ final class NotifyIn {
       rcode = Rcode.REFUSED;
     } else {
       zone.notified();
+      stats.notifyIn.increment();
       rcode = Rcode.NOERROR;
     }
     Message response = Responses.reply(request.message(), rcode);

@@ -65,6 +65,7 @@ final class NotifyOut implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final Map<Key, Pending> pending = new ConcurrentHashMap<>();
   private final AtomicLong lastWarned = new AtomicLong(Long.MIN_VALUE);
+  private final XfrStatistics stats;
   private volatile boolean closed;
 
   private record Key(Name zone, InetSocketAddress secondary) {}
@@ -109,8 +110,10 @@ final class NotifyOut implements AutoCloseable {
       ScheduledExecutorService scheduler,
       Clock clock,
       Duration firstRetry,
-      int maxAttempts)
+      int maxAttempts,
+      XfrStatistics stats)
       throws SocketException {
+    this.stats = stats;
     this.targets = targets;
     this.scheduler = scheduler;
     this.clock = clock;
@@ -139,6 +142,7 @@ final class NotifyOut implements AutoCloseable {
   void notify(SOARecord soa, Target target) {
     Key key = new Key(soa.getName(), target.address());
     Pending p = new Pending(key, target.key(), random.nextInt(0x10000), soa);
+    stats.notifying(key.zone(), key.secondary(), soa.getSerial());
     Pending old = pending.put(key, p);
     if (old != null) {
       cancel(old);
@@ -160,6 +164,7 @@ final class NotifyOut implements AutoCloseable {
       try {
         byte[] wire = p.wire();
         socket.send(new DatagramPacket(wire, wire.length, p.key.secondary()));
+        stats.notifyOut.increment();
       } catch (IOException e) {
         log.warn("NOTIFY for {} to {} could not be sent: {}", p.key.zone(), p.key.secondary(), e.toString());
       }
@@ -178,6 +183,7 @@ final class NotifyOut implements AutoCloseable {
 
   private void giveUp(Pending p) {
     if (pending.remove(p.key, p)) {
+      stats.answered(p.key.zone(), p.key.secondary(), false);
       log.warn("{} did not answer NOTIFY for {} after {} attempts; it will find the change at its"
           + " next SOA refresh", p.key.secondary(), p.key.zone(), p.attempts);
     }
@@ -217,6 +223,7 @@ final class NotifyOut implements AutoCloseable {
     if (pending.remove(key, p)) {
       cancel(p);
       int rcode = answer.getRcode();
+      stats.answered(key.zone(), key.secondary(), rcode == Rcode.NOERROR);
       if (rcode != Rcode.NOERROR) {
         log.warn("{} answered NOTIFY for {} with {}", from, key.zone(), Rcode.string(rcode));
       }

@@ -1,5 +1,6 @@
 package dev.dnsd.xfr;
 
+import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.RecordStore;
 import dev.dnsd.zone.Zone;
@@ -62,6 +63,7 @@ final class SecondaryZone {
   private final BiConsumer<Name, Boolean> expiry;
   /** Store metadata every transfer commits with the zone: a catalog member's bookkeeping. */
   private final Map<String, String> commitMeta;
+  private final XfrStatistics stats;
 
   SecondaryZone(
       Name origin,
@@ -71,7 +73,9 @@ final class SecondaryZone {
       Clock clock,
       ScheduledExecutorService scheduler,
       BiConsumer<Name, Boolean> expiry,
-      Map<String, String> commitMeta) {
+      Map<String, String> commitMeta,
+      XfrStatistics stats) {
+    this.stats = stats;
     this.origin = origin;
     this.commitMeta = Map.copyOf(commitMeta);
     this.expiry = expiry;
@@ -193,12 +197,14 @@ final class SecondaryZone {
       changes = fromDeltas(xfr.getIXFR());
     }
     commitMeta.forEach(changes::meta);
+    changes.origin("transfer (" + (xfr.isAXFR() ? "AXFR" : "IXFR") + ") from primary " + ServerConfig.hostPort(primary));
     synchronized (this) {
       if (closed) {
         return; // no longer followed: a catalog consumer may have just deleted the zone
       }
     }
     store.commit(changes.build());
+    (xfr.isAXFR() ? stats.axfrIn : stats.ixfrIn).increment();
     Zone now = store.zones().get(origin);
     log.info("secondary zone {} transferred from {} by {}, serial {}", origin, primary,
         xfr.isAXFR() ? "AXFR" : "IXFR", now == null ? "?" : now.serial());

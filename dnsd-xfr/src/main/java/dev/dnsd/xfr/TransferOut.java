@@ -41,10 +41,12 @@ final class TransferOut {
 
   private final RecordStore store;
   private final TransferAcl acl;
+  private final XfrStatistics stats;
 
-  TransferOut(RecordStore store, TransferAcl acl) {
+  TransferOut(RecordStore store, TransferAcl acl, XfrStatistics stats) {
     this.store = store;
     this.acl = acl;
+    this.stats = stats;
   }
 
   /** Answers an AXFR or IXFR request whose TSIG, if any, has been checked. */
@@ -72,6 +74,7 @@ final class TransferOut {
     }
     reply.about(zone);
     List<Record> records;
+    long clientSerial = -1;
     if (axfr) {
       records = axfr(zone);
     } else {
@@ -85,13 +88,16 @@ final class TransferOut {
         reply.send(Rcode.FORMERR);
         return;
       }
-      records = ixfr(table, zone, clientSoa.getSerial());
+      clientSerial = clientSoa.getSerial();
+      records = ixfr(table, zone, clientSerial);
     }
     if (request.tcp()) {
       stream(m, records, reply.stream());
     } else {
       udp(m, records, zone.soa(), reply);
     }
+    (axfr ? stats.axfrOut : stats.ixfrOut).increment();
+    stats.transferred(zone.origin(), request.client().getAddress(), clientSerial, zone.serial());
   }
 
   /** AXFR: the SOA, every other record, the SOA again. */

@@ -1,6 +1,7 @@
 package dev.dnsd.xfr;
 
 import dev.dnsd.Request;
+import dev.dnsd.internal.ServerConfig;
 import dev.dnsd.store.Change;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.store.RecordStore;
@@ -62,7 +63,10 @@ final class UpdateIn {
             reply.tsig().verified() && key != null ? "key " + key.name() + " may not change it" : "not signed");
         rcode = Rcode.REFUSED;
       } else {
-        rcode = apply(m, zoneSection.getName(), granted);
+        TsigKey key = reply.tsig().key();
+        String origin = "update key " + (key == null ? "?" : key.name()) + " from "
+            + ServerConfig.hostPort(request.client());
+        rcode = apply(m, zoneSection.getName(), granted, origin);
       }
     }
     reply.send(rcode);
@@ -87,7 +91,7 @@ final class UpdateIn {
    * Checks and commits under one lock so that two UPDATEs never interleave between prerequisite
    * check and commit. Commits made directly through the store can still come between the two.
    */
-  private int apply(Message m, Name origin, List<UpdateGrant> granted) {
+  private int apply(Message m, Name origin, List<UpdateGrant> granted, String who) {
     synchronized (lock) {
       Zone zone = store.zones().get(origin);
       if (zone == null) {
@@ -98,7 +102,9 @@ final class UpdateIn {
         outcome = DynamicUpdate.evaluate(m, zone, r -> granted.stream().anyMatch(g -> g.allows(r)));
         ChangeSet changes = outcome.changes();
         if (changes != null) {
-          Change change = store.commit(changes);
+          ChangeSet.Builder signed = ChangeSet.builder().origin(who);
+          changes.ops().forEach(signed::op);
+          Change change = store.commit(signed.build());
           log.info("UPDATE of {} committed as version {}", origin, change.version());
         }
       } catch (InvalidZoneException e) {

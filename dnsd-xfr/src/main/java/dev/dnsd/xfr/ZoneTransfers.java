@@ -4,6 +4,7 @@ import dev.dnsd.DnsServer;
 import dev.dnsd.Replier;
 import dev.dnsd.Request;
 import dev.dnsd.ServerExtension;
+import dev.dnsd.ServerStatistics;
 import dev.dnsd.internal.RateLimitedLog;
 import dev.dnsd.internal.SetOnce;
 import dev.dnsd.store.RecordStore;
@@ -90,6 +91,8 @@ public final class ZoneTransfers implements ServerExtension {
   private @Nullable ScheduledExecutorService scheduler;
   private RecordStore.@Nullable Subscription subscription;
   private volatile int udpPayload;
+  private final XfrStatistics stats;
+  private volatile @Nullable RecordStore store;
 
   /** A secondary to NOTIFY, and the key named for it (null: the zone's transfer key, if any). */
   private record NotifyTarget(InetSocketAddress address, @Nullable Name key) {}
@@ -125,6 +128,8 @@ public final class ZoneTransfers implements ServerExtension {
     this.givenScheduler = b.scheduler;
     this.notifyFirstRetry = b.notifyFirstRetry;
     this.notifyAttempts = b.notifyAttempts;
+    this.stats = new XfrStatistics(clock);
+    notifyTargets.forEach((zone, list) -> list.forEach(t -> stats.configured(zone, t.address())));
   }
 
   /**
@@ -142,6 +147,7 @@ public final class ZoneTransfers implements ServerExtension {
       throw new IllegalStateException("ZoneTransfers serves one server and was started already");
     }
     RecordStore store = server.store();
+    this.store = store;
     udpPayload = server.maxUdpPayload();
     ScheduledExecutorService timers = givenScheduler;
     if (timers == null) {
@@ -156,12 +162,12 @@ public final class ZoneTransfers implements ServerExtension {
     scheduler = timers;
     NotifyOut notifyOut = null;
     if (!notifyTargets.isEmpty()) {
-      notifyOut = new NotifyOut(this::notifyTargets, timers, clock, notifyFirstRetry, notifyAttempts);
+      notifyOut = new NotifyOut(this::notifyTargets, timers, clock, notifyFirstRetry, notifyAttempts, stats);
       subscription = store.subscribe(notifyOut::committed);
     }
     Map<Name, NotifyIn.Config> followed = new LinkedHashMap<>(secondaryZones);
     followed.putAll(consumedCatalogs);
-    NotifyIn notifyIn = new NotifyIn(followed, keys, server, clock, timers);
+    NotifyIn notifyIn = new NotifyIn(followed, keys, server, clock, timers, stats);
     CatalogConsumer consumer =
         consumedCatalogs.isEmpty() ? null : new CatalogConsumer(consumedCatalogs, notifyIn, store, timers);
     CatalogProducer made =
@@ -169,7 +175,7 @@ public final class ZoneTransfers implements ServerExtension {
     handlers =
         new Handlers(
             new SignedAnswers(server),
-            new TransferOut(store, transferAcl),
+            new TransferOut(store, transferAcl, stats),
             notifyIn,
             new UpdateIn(store, updateGrants, notifyIn::follows),
             notifyOut,
@@ -205,6 +211,16 @@ public final class ZoneTransfers implements ServerExtension {
       out.add(new NotifyOut.Target(t.address(), key == null ? null : keys.get(key)));
     }
     return out;
+  }
+
+  /**
+   * NOTIFY and transfers in and out, and each standard secondary this server notifies, per zone:
+   * whether it answers, the serial it last took, how far and how long it is behind.
+   */
+  @Override
+  public void statistics(ServerStatistics.Builder statistics) {
+    RecordStore s = store;
+    stats.addTo(statistics, s == null ? null : s.zones());
   }
 
   @Override

@@ -189,8 +189,26 @@ public final class TcpListener implements AutoCloseable {
    * @return how many are open
    */
   public int connectionCount() {
-
     return loop.count;
+  }
+
+  /**
+   * What the listener's connections came to since it started, for statistics.
+   *
+   * @param open connections open now
+   * @param accepted connections accepted
+   * @param refused connections closed at once, every connection being busy at a limit
+   * @param evicted idle connections closed to make room for a new one
+   */
+  public record Counts(int open, long accepted, long refused, long evicted) {}
+
+  /**
+   * The connection counts now.
+   *
+   * @return the counts
+   */
+  public Counts counts() {
+    return new Counts(loop.count, loop.accepted, loop.refused, loop.evicted);
   }
 
   /**
@@ -218,6 +236,10 @@ public final class TcpListener implements AutoCloseable {
     /** The messages of one gathering write. */
     private final ByteBuffer[] gather = new ByteBuffer[64];
     volatile int count;
+    // Written by the loop thread alone, so an increment loses nothing; read by counts().
+    volatile long accepted;
+    volatile long refused;
+    volatile long evicted;
     volatile @Nullable Thread thread;
     private volatile boolean closing;
     private long closingDeadline;
@@ -397,10 +419,12 @@ public final class TcpListener implements AutoCloseable {
       byActivity.add(c);
       perSource.merge(source, 1, Integer::sum);
       count++;
+      accepted++;
       handler.accepted(c);
     }
 
     private void refuse(SocketChannel channel, InetSocketAddress remote, String why) {
+      refused++;
       log.debug("refusing TCP connection from {}: {}", remote, why);
       closeQuietly(channel);
     }
@@ -413,6 +437,7 @@ public final class TcpListener implements AutoCloseable {
       for (TcpConnection c : byActivity) {
         if ((source == null || c.source == source) && isIdle(c)) {
           log.debug("closing idle TCP connection from {} to make room", c.remote);
+          evicted++;
           closeNow(c);
           return true;
         }

@@ -86,6 +86,15 @@ public final class TcpTransport implements AutoCloseable {
     return listener.connectionCount();
   }
 
+  /**
+   * What the connections came to since the transport started.
+   *
+   * @return the counts
+   */
+  public TcpListener.Counts counts() {
+    return listener.counts();
+  }
+
   /** Stops accepting, lets each connection finish the answers being written, then closes. */
   @Override
   public void close() {
