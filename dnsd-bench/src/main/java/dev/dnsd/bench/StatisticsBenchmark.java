@@ -1,5 +1,6 @@
 package dev.dnsd.bench;
 
+import dev.dnsd.QueryListener;
 import dev.dnsd.Replier;
 import dev.dnsd.internal.QueryCounters;
 import dev.dnsd.internal.QueryReporter;
@@ -18,19 +19,22 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * What the statistics cost the query path, and what the query log costs when it is off: the
- * harness's query mix answered as a UDP worker answers it (cache on, the default).
+ * What the statistics and the query log cost the query path: the harness's query mix answered as
+ * a UDP worker answers it (cache on, the default), through the handler a server gives its
+ * transports.
  *
  * <ul>
  *   <li>{@code uncounted}: a responder that counts nothing, the path without statistics;
  *   <li>{@code counted}: the responder as a server runs it, counting every request into its
  *       worker's counters;
- *   <li>{@code querylog-off}: the handler a server without a query log gives its transports,
- *       which is the counting responder itself (checked at setup), so this is {@code counted}
- *       again: the query log costs nothing when off. {@code QueryListenerBenchmark} shows what a
- *       listener costs when one is set.
+ *   <li>{@code querylog-off}: the handler a server without a query log ({@link QueryListener})
+ *       gives its transports, which is the counting responder itself (checked at setup), so this
+ *       is {@code counted} again: the query log costs nothing when off;
+ *   <li>{@code querylog-noop}: a server with a listener that only hands each query to a
+ *       blackhole: every query is also parsed and reported.
  * </ul>
  *
  * <p>With several threads ({@code -t 2}) each counts into its own array, so the difference to
@@ -38,6 +42,7 @@ import org.openjdk.jmh.annotations.State;
  *
  * <pre>
  * java -jar dnsd-bench/target/benchmarks.jar Statistics -prof gc
+ * java -jar dnsd-bench/target/benchmarks.jar Statistics -p mode=querylog-off,querylog-noop -prof gc
  * java -jar dnsd-bench/target/benchmarks.jar Statistics -t 2
  * </pre>
  */
@@ -53,7 +58,7 @@ public class StatisticsBenchmark {
         throw new IllegalStateException("no extension is configured");
       };
 
-  @Param({"uncounted", "counted", "querylog-off"})
+  @Param({"uncounted", "counted", "querylog-off", "querylog-noop"})
   public String mode;
 
   private QueryHandler handler;
@@ -73,7 +78,7 @@ public class StatisticsBenchmark {
   }
 
   @Setup
-  public void setUp() {
+  public void setUp(Blackhole blackhole) {
     MixWorkload workload = MixWorkload.generate(200_000, 2009);
     QueryCounters counters = mode.equals("uncounted") ? null : new QueryCounters();
     Responder responder = new Responder(() -> workload.table, Set::of, ServerConfig.defaults(), counters);
@@ -86,7 +91,12 @@ public class StatisticsBenchmark {
         }
         yield h;
       }
-      default -> throw new IllegalArgumentException("mode must be uncounted, counted or querylog-off: " + mode);
+      case "querylog-noop" -> {
+        QueryListener noop = blackhole::consume;
+        yield QueryReporter.around(responder, noop, Clock.systemUTC(), SERVER);
+      }
+      default -> throw new IllegalArgumentException(
+          "mode must be uncounted, counted, querylog-off or querylog-noop: " + mode);
     };
     wires = workload.queries.toArray(new byte[0][]);
   }

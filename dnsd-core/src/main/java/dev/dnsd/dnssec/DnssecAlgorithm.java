@@ -19,16 +19,20 @@ import org.xbill.DNS.DNSSEC;
  */
 public enum DnssecAlgorithm {
   /** RSA/SHA-256 (8), with 2048-bit keys. */
-  RSASHA256(DNSSEC.Algorithm.RSASHA256),
+  RSASHA256(DNSSEC.Algorithm.RSASHA256, "SHA256withRSA"),
   /** ECDSA on P-256 with SHA-256 (13): the default, small and fast to validate. */
-  ECDSAP256SHA256(DNSSEC.Algorithm.ECDSAP256SHA256),
+  // The P1363 form is r and s of 32 bytes each, which is what RFC 6605 puts in the RRSIG: no
+  // DER to take apart.
+  ECDSAP256SHA256(DNSSEC.Algorithm.ECDSAP256SHA256, "SHA256withECDSAinP1363Format"),
   /** Ed25519 (15). */
-  ED25519(DNSSEC.Algorithm.ED25519);
+  ED25519(DNSSEC.Algorithm.ED25519, "Ed25519");
 
   private final int number;
+  private final String jcaSignature;
 
-  DnssecAlgorithm(int number) {
+  DnssecAlgorithm(int number, String jcaSignature) {
     this.number = number;
+    this.jcaSignature = jcaSignature;
   }
 
   /**
@@ -73,6 +77,11 @@ public enum DnssecAlgorithm {
       }
     }
     throw new IllegalArgumentException("unsupported DNSSEC algorithm " + number + " (" + DNSSEC.Algorithm.string(number) + ")");
+  }
+
+  /** The JCA signature algorithm whose output is the RRSIG's signature field as it is. */
+  String jcaSignature() {
+    return jcaSignature;
   }
 
   KeyPair generate(SecureRandom random) {
