@@ -37,10 +37,10 @@ fresh() {
 
 if [ "${1:-}" = prepare ]; then
   data=${BENCH_DIR:?set BENCH_DIR as for the harness}/data
-  set_=${SET:-std}
-  mkdir -p "$data/run/$set_"
-  fresh "$data/$set_/zones.list" "$data/run/$set_/dnsd-store.sqlite"
-  echo "store ready: $data/run/$set_/dnsd-store.sqlite" >&2
+  zset=${SET:-std}
+  mkdir -p "$data/run/$zset"
+  fresh "$data/$zset/zones.list" "$data/run/$zset/dnsd-store.sqlite"
+  echo "store ready: $data/run/$zset/dnsd-store.sqlite" >&2
   exit 0
 fi
 
