@@ -7,6 +7,9 @@ import org.jspecify.annotations.Nullable;
  * The RRsets at one owner name, sorted by type, and how many child names exist below it. A node
  * with no RRsets and at least one child is an empty non-terminal: the name exists (RFC 4592 §2.2.2)
  * but owns no data.
+ *
+ * <p>The zone's map keeps a node with one RRset and no children as the RRset itself ({@link #of},
+ * {@link #stored}): readers of the map go through those two.
  */
 final class Node {
   private static final RRset[] NONE = {};
@@ -18,6 +21,31 @@ final class Node {
   private Node(RRset[] rrsets, int children) {
     this.rrsets = rrsets;
     this.children = children;
+  }
+
+  /**
+   * The node a value of the zone's map stands for. A name with one RRset and no names below it,
+   * which is most names of a large zone, is kept as that RRset alone: a node and its array would
+   * add two objects per name.
+   */
+  static @Nullable Node of(@Nullable Object stored) {
+    if (stored == null || stored instanceof Node) {
+      return (Node) stored;
+    }
+    return new Node(new RRset[] {(RRset) stored}, 0);
+  }
+
+  /** The RRset of a type in what the zone's map keeps for a name, making no node for it. */
+  static @Nullable RRset get(Object stored, int type) {
+    if (stored instanceof RRset set) {
+      return set.type() == type ? set : null;
+    }
+    return ((Node) stored).get(type);
+  }
+
+  /** What the zone's map keeps for this node: see {@link #of}. */
+  Object stored() {
+    return children == 0 && rrsets.length == 1 ? rrsets[0] : this;
   }
 
   @Nullable RRset get(int type) {

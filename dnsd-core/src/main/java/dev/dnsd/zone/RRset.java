@@ -1,8 +1,6 @@
 package dev.dnsd.zone;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -41,19 +39,22 @@ public final class RRset {
     Record first = records.get(0);
     boolean sigs = first.getType() == Type.RRSIG;
     long max = 0;
-    List<Record> copy = new ArrayList<>(records.size());
+    Record[] copy = new Record[records.size()];
+    int i = 0;
     for (Record r : records) {
       if (!r.getName().equals(first.getName()) || r.getType() != first.getType()) {
         throw new IllegalArgumentException("records of one RRset differ in owner or type: " + r);
       }
       if (sigs) {
         max = Math.max(max, r.getTTL());
-        copy.add(r);
+        copy[i++] = r;
       } else {
-        copy.add(r.getTTL() == ttl ? r : withTtl(r, ttl));
+        copy[i++] = r.getTTL() == ttl ? r : withTtl(r, ttl);
       }
     }
-    return new RRset(first.getName(), first.getType(), sigs ? max : ttl, Collections.unmodifiableList(copy));
+    // List.of keeps one or two records in the list object itself, with no array: most RRsets
+    // hold one record, and a zone of a million of them keeps a million of these lists.
+    return new RRset(first.getName(), first.getType(), sigs ? max : ttl, List.of(copy));
   }
 
   /** A copy of the record with another TTL; dnsjava keeps its TTL setter package-private. */

@@ -183,8 +183,8 @@ final class ZoneSigning {
   static void strip(Editor e) {
     e.unsigned.clear();
     List<RRsetKey> gone = new ArrayList<>();
-    e.nodes.forEach((name, node) -> {
-      for (RRset set : node.rrsets) {
+    e.nodes.forEach((name, stored) -> {
+      for (RRset set : Node.of(stored).rrsets) {
         if (isDnssecType(set.type())) {
           gone.add(new RRsetKey(name, set.type()));
         }

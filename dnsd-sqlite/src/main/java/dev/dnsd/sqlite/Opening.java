@@ -186,6 +186,8 @@ final class Opening {
     Connection conn = config.createConnection(url);
     try (Statement st = conn.createStatement()) {
       st.execute("PRAGMA mmap_size = 0");
+      // Before anything creates the file (turning on the WAL does): an existing one keeps its own.
+      st.execute("PRAGMA page_size = " + Schema.PAGE_SIZE);
       st.execute("PRAGMA synchronous = FULL");
       st.execute("PRAGMA fullfsync = ON");
     } catch (SQLException e) {

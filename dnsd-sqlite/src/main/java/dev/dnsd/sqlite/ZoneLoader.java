@@ -22,8 +22,9 @@ import org.xbill.DNS.Record;
 
 /**
  * Reads every zone into the read model at start-up. Rows stream in primary-key order, which groups
- * them by zone, so one zone is built at a time and the zone editor's checks are the only per-record
- * cost. Reading and decoding rows runs on a thread of its own, feeding the thread that builds the
+ * them by zone and, within a zone, by owner name and type (a row's key starts with its owner), so
+ * one zone is built at a time by {@link Zone#builder}, which makes each name's node once, and no
+ * list of all a zone's records is ever held. Reading and decoding rows runs on a thread of its own, feeding the thread that builds the
  * zones in chunks: the two halves cost about the same, so a large store loads in about half the
  * time on two cores.
  */
@@ -128,7 +129,7 @@ final class ZoneLoader {
     reader.start();
     try {
       ZoneTable table = ZoneTable.empty();
-      Zone.Editor editor = null;
+      Zone.Builder builder = null;
       long zoneId = 0;
       while (true) {
         Chunk chunk = take();
@@ -136,28 +137,28 @@ final class ZoneLoader {
           rethrow(chunk.error);
           break;
         }
-        if (editor == null || chunk.zoneId != zoneId) {
-          if (editor != null) {
-            table = table.with(finish(editor));
+        if (builder == null || chunk.zoneId != zoneId) {
+          if (builder != null) {
+            table = table.with(finish(builder));
           }
           Name origin = origins.remove(chunk.zoneId);
           if (origin == null) {
             throw DatabaseFile.problem(
                 file, "is damaged: records of zone id " + chunk.zoneId + ", which it lacks");
           }
-          editor = Zone.empty(origin).edit();
+          builder = Zone.builder(origin);
           zoneId = chunk.zoneId;
         }
         try {
           for (int i = 0; i < chunk.size; i++) {
-            editor.add(chunk.records[i]);
+            builder.add(chunk.records[i]);
           }
         } catch (InvalidZoneException e) {
           throw DatabaseFile.problem(file, "is damaged: " + e.getMessage(), e);
         }
       }
-      if (editor != null) {
-        table = table.with(finish(editor));
+      if (builder != null) {
+        table = table.with(finish(builder));
       }
       if (!origins.isEmpty()) {
         throw DatabaseFile.problem(
@@ -244,9 +245,9 @@ final class ZoneLoader {
     }
   }
 
-  private Zone finish(Zone.Editor editor) {
+  private Zone finish(Zone.Builder builder) {
     try {
-      return editor.build();
+      return builder.build();
     } catch (InvalidZoneException e) {
       throw DatabaseFile.problem(file, "is damaged: " + e.getMessage(), e);
     }
