@@ -3,6 +3,7 @@ package dev.dnsd.internal;
 import dev.dnsd.zone.RRset;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +62,8 @@ final class DirectAnswer {
   private final int[] targets = new int[MAX_TARGETS];
   private int targetCount;
   private final RRset[] glue = new RRset[MAX_GLUE];
+  /** The question name's suffixes made so far, by labels removed: the zone search's, reused by the walk. */
+  private final @Nullable Name[] suffixes = new Name[128];
 
   /** After an answer: what the rate limiter counts it as ({@link RateLimiter}). */
   int rrlKind;
@@ -89,7 +92,31 @@ final class DirectAnswer {
     if (qname == null) {
       return FALLBACK;
     }
-    Zone z = table.find(qname);
+    try {
+      return walk(table, expired, qname, packet, q, out, limit, opt);
+    } finally {
+      Arrays.fill(suffixes, 0, qname.labels(), null);
+    }
+  }
+
+  /** The question's name without its first {@code skip} labels, made once per query. */
+  private Name suffix(Name qname, int skip) {
+    Name s = suffixes[skip];
+    if (s == null) {
+      s = skip == 0 ? qname : new Name(qname, skip);
+      suffixes[skip] = s;
+    }
+    return s;
+  }
+
+  private int walk(
+      ZoneTable table, Set<Name> expired, Name qname, byte[] packet, WireQuery q, byte[] out, int limit,
+      byte @Nullable [] opt) {
+    Zone z = null;
+    // The longest suffix that is a zone's origin, as ZoneTable.find finds it.
+    for (int skip = 0, labels = qname.labels(); skip < labels && z == null; skip++) {
+      z = table.get(suffix(qname, skip));
+    }
     if (z == null || (!expired.isEmpty() && expired.contains(z.origin())) || (q.dnssecOk && z.isSigned())) {
       return FALLBACK;
     }
@@ -99,7 +126,7 @@ final class DirectAnswer {
     boolean exists = false;
     // Walk down from the apex as Lookup does: a cut or a DNAME above the name decides first.
     for (int skip = below; skip >= 0; skip--) {
-      Name node = skip == below ? z.origin() : skip == 0 ? qname : new Name(qname, skip);
+      Name node = skip == below ? z.origin() : suffix(qname, skip);
       if (!z.exists(node)) {
         break;
       }
@@ -197,8 +224,9 @@ final class DirectAnswer {
     int glueCount = 0;
     for (int pass = 0; pass < 2; pass++) {
       boolean required = pass == 0;
-      for (Record r : ns.records()) {
-        Name target = ((NSRecord) r).getTarget();
+      List<Record> records = ns.records();
+      for (int i = 0, n = records.size(); i < n; i++) {
+        Name target = ((NSRecord) records.get(i)).getTarget();
         if (target.subdomain(ns.owner()) != required || !target.subdomain(z.origin())) {
           continue;
         }
@@ -470,12 +498,12 @@ final class DirectAnswer {
   /**
    * The wire forms of the RRsets answered lately, by the RRset's identity: RRsets are immutable
    * and a change to one makes a new one, so an entry never goes stale, only unused. A fixed
-   * array, an entry overwritten by the next RRset of its slot, and only RRsets of up to
+   * array of two-way sets, the older way overwritten by the next RRset, and only RRsets of up to
    * {@link #MAX_BYTES} kept, so that it holds a few MiB at most; shared by the workers without
    * locks (entries are immutable, and a lost write only costs an encoding).
    */
   static final class Memo {
-    private static final int SLOTS = 2048;
+    private static final int SLOTS = 4096;
     private static final int MAX_BYTES = 1024;
     private static final int WILDCARDS = 1024;
     private final @Nullable Wire[] slots = new Wire[SLOTS];
@@ -498,14 +526,19 @@ final class DirectAnswer {
     }
 
     @Nullable Wire get(RRset set) {
-      int i = System.identityHashCode(set) & (SLOTS - 1);
-      Wire w = slots[i];
-      if (w != null && w.set == set) {
-        return w;
+      int base = System.identityHashCode(set) & (SLOTS - 2);
+      Wire first = slots[base];
+      if (first != null && first.set == set) {
+        return first;
       }
-      w = Wire.of(set);
+      Wire second = slots[base + 1];
+      if (second != null && second.set == set) {
+        return second; // no write on a hit: hot slots are read by every worker
+      }
+      Wire w = Wire.of(set);
       if (w != null && w.bytes() <= MAX_BYTES) {
-        slots[i] = w;
+        slots[base + 1] = first;
+        slots[base] = w;
       }
       return w;
     }
