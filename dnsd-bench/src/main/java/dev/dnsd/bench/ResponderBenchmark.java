@@ -30,7 +30,8 @@ import org.xbill.DNS.Type;
 /**
  * The responder alone, as a UDP worker drives it (one {@link QueryHandler.Worker} and one output
  * buffer per thread): answers per second per thread for the harness's query mix, with the answer
- * cache on and off, and for the mix's two halves. Allocation per answer with {@code -prof gc}.
+ * cache on and off, for the mix's two halves, and for the random names in the zones that miss the
+ * cache (NXDOMAIN, wildcard, referral). Allocation per answer with {@code -prof gc}.
  * With {@code -p commitsPerSecond=N} a background thread publishes N new tables a second, each
  * with a new snapshot of a zone that no query of the mix reads, as commits to another zone would.
  *
@@ -54,8 +55,13 @@ public class ResponderBenchmark {
   @Param({"8388608", "0"})
   public long cacheBytes;
 
-  /** mix: the whole query list; inzone: its 60 % for names in the zones; outside: the 40 % refused. */
-  @Param({"mix", "inzone", "outside"})
+  /**
+   * mix: the whole query list; inzone: its 60 % for names in the zones; outside: the 40 % refused;
+   * and three kinds of random names in the zones, which miss the answer cache: nxdomain (the
+   * mix's {@code x-<random>} names), wildcard ({@code <random>.dyn}), referral ({@code
+   * <random>.sub}, below a delegation).
+   */
+  @Param({"mix", "inzone", "outside", "nxdomain", "wildcard", "referral"})
   public String queries;
 
   /** Tables published per second by commits to a zone the queries never read; 0: none. */
@@ -88,7 +94,7 @@ public class ResponderBenchmark {
     responder = new Responder(() -> table, ServerConfig.defaults().withAnswerCacheBytes(cacheBytes));
     List<byte[]> chosen =
         workload.queries.stream()
-            .filter(q -> queries.equals("mix") || queries.equals("inzone") == inZone(workload, q))
+            .filter(q -> chosen(workload, q))
             .toList();
     wires = chosen.toArray(new byte[0][]);
     startCommits(); // after the table is set: JMH does not order two @Setup methods
@@ -133,12 +139,25 @@ public class ResponderBenchmark {
     }
   }
 
-  private static boolean inZone(MixWorkload workload, byte[] wire) {
+  private boolean chosen(MixWorkload workload, byte[] wire) {
+    Name name;
     try {
-      return workload.table.find(new Message(wire).getQuestion().getName()) != null;
+      name = new Message(wire).getQuestion().getName();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    boolean inZone = workload.table.find(name) != null;
+    String first = name.getLabelString(0);
+    String second = name.labels() > 2 ? name.getLabelString(1) : "";
+    return switch (queries) {
+      case "mix" -> true;
+      case "inzone" -> inZone;
+      case "outside" -> !inZone;
+      case "nxdomain" -> inZone && first.startsWith("x-");
+      case "wildcard" -> inZone && second.equals("dyn");
+      case "referral" -> inZone && second.equals("sub");
+      default -> throw new IllegalArgumentException("unknown query set: " + queries);
+    };
   }
 
   @Benchmark

@@ -104,6 +104,8 @@ final class Lookup {
     Name encloser = zone.origin();
     boolean exists = false;
     // Walk down from the apex: a cut or a DNAME above the name decides before the name does.
+    // DirectAnswer repeats this walk for the answers it encodes itself; DirectAnswerTest holds
+    // the two to the same bytes.
     for (int skip = below; skip >= 0; skip--) {
       Name node = skip == 0 ? name : new Name(name, skip);
       if (!zone.exists(node)) {

@@ -5,12 +5,14 @@ import dev.dnsd.Replier;
 import dev.dnsd.Request;
 import dev.dnsd.ServerExtension;
 import dev.dnsd.internal.transport.QueryHandler;
+import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -47,6 +49,11 @@ import org.xbill.DNS.Type;
  * opcodes and AXFR/IXFR are offered to the configured {@link ServerExtension}s, else NOTIMP and
  * REFUSED; so are signed queries and SOA queries asking for EDNS EXPIRE, else answered plainly. Responses to our own answers (QR=1) and packets shorter than a header are dropped.
  *
+ * <p>A miss of the answer cache whose answer is simple (NXDOMAIN, NODATA, a wildcard's records, a
+ * referral, with no DNSSEC records) is encoded straight from the zone snapshot ({@link
+ * DirectAnswer}); the rest takes the full path: dnsjava parses, {@link Lookup} finds, dnsjava
+ * encodes.
+ *
  * <p>Each request is classified once, here ({@link Request.Kind}), and its response size limit
  * worked out once ({@link Edns#responseLimit}); an extension that takes the request finds both on
  * the {@link Request}.
@@ -68,6 +75,8 @@ public final class Responder implements QueryHandler {
   private final ServerConfig config;
   private final byte @Nullable [] nsid;
   private final @Nullable AnswerCache cache;
+  /** The RRsets' wire forms for the direct encoding; null when every miss takes the full path. */
+  private final DirectAnswer.@Nullable Memo directMemo;
   private final @Nullable ServerCookies cookies;
   private final @Nullable RateLimiter rateLimiter;
   /** What every request counts into; null only in benchmarks that measure what counting costs. */
@@ -111,6 +120,17 @@ public final class Responder implements QueryHandler {
    */
   public Responder(
       Supplier<ZoneTable> zones, Supplier<Set<Name>> expired, ServerConfig config, @Nullable QueryCounters counters) {
+    this(zones, expired, config, counters, true);
+  }
+
+  /**
+   * A responder that may be told to answer every cache miss the full way: what tests compare the
+   * direct encoding with ({@link DirectAnswer}).
+   */
+  Responder(
+      Supplier<ZoneTable> zones, Supplier<Set<Name>> expired, ServerConfig config, @Nullable QueryCounters counters,
+      boolean directEncoding) {
+    this.directMemo = directEncoding ? new DirectAnswer.Memo() : null;
     this.counters = counters;
     this.zones = zones;
     this.expired = expired;
@@ -194,9 +214,12 @@ public final class Responder implements QueryHandler {
     int cookieAt;
     int cookieLength;
     final byte[] hashInput = new byte[32];
+    /** This worker's direct encoder, or null when misses take the full path. */
+    final @Nullable DirectAnswer direct;
 
-    Scratch(QueryCounters.@Nullable Cell counts) {
+    Scratch(QueryCounters.@Nullable Cell counts, DirectAnswer.@Nullable Memo memo) {
       this.counts = counts;
+      this.direct = memo == null ? null : new DirectAnswer(memo);
     }
   }
 
@@ -213,7 +236,7 @@ public final class Responder implements QueryHandler {
   public byte @Nullable [] respond(
       byte[] packet, int length, InetSocketAddress client, boolean tcp, Replier replier) {
     byte[] out = new byte[65535];
-    int n = answer(new Scratch(counters == null ? null : counters.shared()), packet, length, client, tcp, replier, out);
+    int n = answer(new Scratch(counters == null ? null : counters.shared(), directMemo), packet, length, client, tcp, replier, out);
     return n < 0 ? null : Arrays.copyOf(out, n);
   }
 
@@ -223,7 +246,7 @@ public final class Responder implements QueryHandler {
    */
   @Override
   public QueryHandler.Worker worker() {
-    Scratch s = new Scratch(counters == null ? null : counters.worker());
+    Scratch s = new Scratch(counters == null ? null : counters.worker(), directMemo);
     return new QueryHandler.Worker() {
       @Override
       public int respond(
@@ -276,11 +299,14 @@ public final class Responder implements QueryHandler {
           break;
         default:
           s.path = cache != null && s.parsed ? QueryCounters.CACHE_MISS : QueryCounters.NONE;
-          byte[] full = slow(s, table, stale, packet, length, client, tcp, replier);
-          if (full == null) {
-            return counted(s, packet, tcp, out, -1);
+          n = s.parsed && s.direct != null ? direct(s, s.direct, table, stale, packet, out) : DirectAnswer.FALLBACK;
+          if (n == DirectAnswer.FALLBACK) {
+            byte[] full = slow(s, table, stale, packet, length, client, tcp, replier);
+            if (full == null) {
+              return counted(s, packet, tcp, out, -1);
+            }
+            n = copy(full, out);
           }
-          n = copy(full, out);
       }
     } catch (RuntimeException e) {
       return counted(s, packet, tcp, out, copy(failed(packet, length, client, e), out));
@@ -486,6 +512,32 @@ public final class Responder implements QueryHandler {
   private static final int FLAGS_TC = 0x02; // in the third header byte
 
   /**
+   * A miss answered by the direct encoding into {@code out}, set up for the rate limiter, the
+   * cookie and the cache as the full path would; {@link DirectAnswer#FALLBACK} when it cannot.
+   */
+  private int direct(Scratch s, DirectAnswer d, ZoneTable table, Set<Name> stale, byte[] packet, byte[] out) {
+    WireQuery q = s.query;
+    byte[] opt = q.edns ? refusedOpt[optShape(q)] : null; // the rcode's upper bits are 0 here
+    int n = d.answer(table, stale, packet, q, out, q.limit - cookieRoom(s.cookieLength), opt);
+    Zone zone = d.zone;
+    d.zone = null;
+    if (n == DirectAnswer.FALLBACK || zone == null) {
+      return DirectAnswer.FALLBACK;
+    }
+    s.optStart = opt == null ? -1 : n - opt.length;
+    s.rrlKind = d.rrlKind;
+    s.rrlName =
+        s.rrlKind == RateLimiter.POSITIVE
+            ? questionKey(WireNames.hash64(packet, WireQuery.QNAME, q.nameEnd), q.qtype)
+            : zone.origin().hashCode();
+    AnswerCache.Generation generation = s.generation;
+    if (generation != null && cache != null) {
+      cache.put(generation.id(), packet, q, Arrays.copyOf(out, n), List.of(zone), s.optStart, s.rrlKind, s.rrlName);
+    }
+    return n;
+  }
+
+  /**
    * The full path: dnsjava parses, the request is classified, the lookup runs, dnsjava encodes;
    * cached when allowed. One method on purpose: at more than 325 bytecodes (C2's
    * FreqInlineSize) the JIT compiles it on its own instead of inlining it into the workers' hot
@@ -593,7 +645,11 @@ public final class Responder implements QueryHandler {
         s.parsed
             ? WireNames.hash64(packet, WireQuery.QNAME, s.query.nameEnd)
             : WireNames.hash64(question.getName().toWireCanonical(), 0, question.getName().length());
-    return name * 31 + question.getType();
+    return questionKey(name, question.getType());
+  }
+
+  private static long questionKey(long nameHash, int qtype) {
+    return nameHash * 31 + qtype;
   }
 
   /** What the rate limiter counts an answer as: identical answers are limited together. */
