@@ -57,6 +57,7 @@ final class Opening {
     DatabaseFile file = DatabaseFile.claim(path);
     Path at = file.path();
     Connection conn = null;
+    Session session = null;
     try {
       boolean existed = Files.exists(at) && Files.size(at) > 0;
       boolean checked = false;
@@ -76,7 +77,7 @@ final class Opening {
       }
       file.pin();
       ZoneTable table = ZoneLoader.load(conn, at);
-      Session session = new Session(conn, connector.connect(at, false, false), at, options);
+      session = new Session(conn, connector.connect(at, false, false), at, options);
       session.writer.prune(table.version());
       Map<String, String> meta = ZoneLoader.meta(conn);
       List<SigningRow> signing = ZoneLoader.signing(conn, at);
@@ -85,13 +86,13 @@ final class Opening {
       }
       return new Opened(file, table, meta, signing, session);
     } catch (SQLException e) {
-      closeAll(conn, file);
+      closeAll(session, conn, file);
       throw DatabaseFile.failure(at, "cannot be opened", e);
     } catch (IOException e) {
-      closeAll(conn, file);
+      closeAll(session, conn, file);
       throw DatabaseFile.problem(at, "cannot be read: " + e, e);
     } catch (RuntimeException | Error e) {
-      closeAll(conn, file);
+      closeAll(session, conn, file);
       throw e;
     }
   }
@@ -284,13 +285,16 @@ final class Opening {
     }
   }
 
-  private static void closeAll(@Nullable Connection conn, DatabaseFile file) {
-    if (conn != null) {
-      try {
+  /** The session, when there is one, closes the connection with its checkpoints' own. */
+  private static void closeAll(@Nullable Session session, @Nullable Connection conn, DatabaseFile file) {
+    try {
+      if (session != null) {
+        session.close();
+      } else if (conn != null) {
         conn.close();
-      } catch (SQLException ignored) {
-        // Opening failed already; that error is the one to report.
       }
+    } catch (SQLException ignored) {
+      // Opening failed already; that error is the one to report.
     }
     file.close();
   }
