@@ -73,15 +73,17 @@ class AbstractRecordStoreTest {
 
   /** A store whose next durable write waits at a gate, once {@link #hold} is called. */
   private static final class GatedStore extends AbstractRecordStore {
-    final CountDownLatch entered = new CountDownLatch(1);
     final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
+    volatile CountDownLatch entered = new CountDownLatch(0);
     private volatile CountDownLatch gate = new CountDownLatch(0);
 
     GatedStore() {
       super(ZoneTable.empty());
     }
 
+    /** The next write counts {@link #entered} down, then waits for {@link #release}. */
     void hold() {
+      entered = new CountDownLatch(1);
       gate = new CountDownLatch(1);
     }
 
