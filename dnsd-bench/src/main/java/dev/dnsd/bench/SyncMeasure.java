@@ -1,10 +1,9 @@
 package dev.dnsd.bench;
 
+import dev.dnsd.ChildProcess;
 import dev.dnsd.store.ChangeSet;
 import dev.dnsd.sync.ControlClient;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -306,57 +306,16 @@ public final class SyncMeasure {
 
   /** A dnsd.jar process and the DNS address it printed. */
   private static final class Server {
-    final Process process;
-    final List<String> lines = new ArrayList<>();
+    final ChildProcess process;
     volatile InetSocketAddress dns;
 
-    Server(Process process) {
+    Server(ChildProcess process) {
       this.process = process;
-      Thread reader = new Thread(this::read, "output of " + process.pid());
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    private void read() {
-      try (BufferedReader in =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          synchronized (lines) {
-            lines.add(line);
-            lines.notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // The process ended.
-      } finally {
-        synchronized (lines) {
-          lines.add(null);
-          lines.notifyAll();
-        }
-      }
     }
 
     InetSocketAddress awaitAddress(Pattern pattern) throws InterruptedException, IOException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      synchronized (lines) {
-        for (int seen = 0; ; ) {
-          for (; seen < lines.size(); seen++) {
-            String line = lines.get(seen);
-            if (line == null) {
-              throw new IOException("dnsd exited:\n" + String.join("\n", lines.subList(0, seen)));
-            }
-            Matcher m = pattern.matcher(line);
-            if (m.find()) {
-              return new InetSocketAddress(InetAddress.getByName(m.group(1)), Integer.parseInt(m.group(2)));
-            }
-          }
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            throw new IOException("dnsd did not start within 60 s:\n" + String.join("\n", lines));
-          }
-          TimeUnit.NANOSECONDS.timedWait(lines, left);
-        }
-      }
+      Matcher m = process.awaitLine(pattern, Duration.ofSeconds(60));
+      return new InetSocketAddress(InetAddress.getByName(m.group(1)), Integer.parseInt(m.group(2)));
     }
 
     InetSocketAddress awaitSyncAddress() throws InterruptedException, IOException {
@@ -393,13 +352,13 @@ public final class SyncMeasure {
 
     Server start(String... args) throws IOException, InterruptedException {
       List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add(ChildProcess.java());
       command.addAll(JVM_FLAGS);
       command.add("-jar");
       command.add(jar.toString());
       command.addAll(List.of("--listen", "127.0.0.1:0", "--threads", "1"));
       command.addAll(List.of(args));
-      Server s = new Server(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start());
+      Server s = new Server(ChildProcess.start(dir, command));
       started.add(s);
       s.dns = s.awaitAddress(LISTENING);
       return s;
@@ -412,13 +371,7 @@ public final class SyncMeasure {
     @Override
     public void close() throws InterruptedException {
       for (Server s : started) {
-        s.process.destroy();
-      }
-      for (Server s : started) {
-        if (!s.process.waitFor(10, TimeUnit.SECONDS)) {
-          s.process.destroyForcibly();
-          s.process.waitFor();
-        }
+        s.process.close();
       }
     }
   }

@@ -51,6 +51,10 @@ public abstract class AbstractRecordStore implements RecordStore {
   private static final int AUDIT_ZONES = 100;
 
   private final ReentrantLock writer = new ReentrantLock();
+  /** Committing threads wait on it for the batch being written; guards {@link #writing}. */
+  private final Object turn = new Object();
+  /** A committing thread is writing a batch. */
+  private boolean writing;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
   private final Clock clock;
@@ -174,14 +178,7 @@ public abstract class AbstractRecordStore implements RecordStore {
     long start = System.nanoTime();
     Pending pending = new Pending(changes, by);
     queue.add(pending);
-    writer.lock();
-    try {
-      if (!pending.done) {
-        drain();
-      }
-    } finally {
-      writer.unlock();
-    }
+    writeOrAwait(pending);
     if (pending.error != null) {
       failedCommits.incrementAndGet();
       throw pending.error;
@@ -191,6 +188,49 @@ public abstract class AbstractRecordStore implements RecordStore {
     commitNanos.addAndGet(took);
     maxCommitNanos.accumulateAndGet(took, Math::max);
     return pending.result;
+  }
+
+  /**
+   * Writes everything queued, the pending commit with it, unless another thread is writing a
+   * batch: then waits until that batch is done, and returns if it held the pending commit, or
+   * writes the next batch. A thread whose commit was in a batch returns as soon as that batch is
+   * done, without waiting for the writer lock, which the next batch may hold already for as long
+   * as its fsync takes.
+   */
+  private void writeOrAwait(Pending pending) {
+    boolean interrupted = false;
+    synchronized (turn) {
+      while (writing && !pending.done) {
+        try {
+          turn.wait();
+        } catch (InterruptedException e) {
+          interrupted = true; // the commit is queued and goes ahead; the flag is kept for the caller
+        }
+      }
+      if (!pending.done) {
+        writing = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (pending.done) {
+      return;
+    }
+    try {
+      writer.lock();
+      try {
+        // Queued before any batch that is not done was taken, so this one takes it.
+        drain();
+      } finally {
+        writer.unlock();
+      }
+    } finally {
+      synchronized (turn) {
+        writing = false;
+        turn.notifyAll();
+      }
+    }
   }
 
   /**
@@ -371,9 +411,6 @@ public abstract class AbstractRecordStore implements RecordStore {
     }
     current = table;
     for (int i = 0; i < changes.size(); i++) {
-      audit(changes.get(i), origins.get(i));
-    }
-    for (int i = 0; i < changes.size(); i++) {
       Change change = changes.get(i);
       for (ChangeListener listener : listeners) {
         try {
@@ -382,6 +419,11 @@ public abstract class AbstractRecordStore implements RecordStore {
           log.error("change listener {} failed on version {}", listener, change.version(), e);
         }
       }
+    }
+    // After the listeners, which send the changes to secondaries: a log line written to a slow
+    // terminal or pipe holds up none of them.
+    for (int i = 0; i < changes.size(); i++) {
+      audit(changes.get(i), origins.get(i));
     }
     for (Pending p : applied) {
       p.done = true;
@@ -461,8 +503,8 @@ public abstract class AbstractRecordStore implements RecordStore {
   private static final class Pending {
     final ChangeSet changes;
     final @Nullable Reservation by;
-    // Written under the writer lock and read after the committing thread took that lock.
-    boolean done;
+    // Written under the writer lock, done last: a thread that reads done true sees the rest.
+    volatile boolean done;
     @Nullable Change result;
     @Nullable RuntimeException error;
 

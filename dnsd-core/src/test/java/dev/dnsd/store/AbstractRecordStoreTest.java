@@ -6,10 +6,16 @@ import static dev.dnsd.TestRecords.zoneRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dnsd.Await;
 import dev.dnsd.zone.ZoneTable;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +69,78 @@ class AbstractRecordStoreTest {
     assertThat(store.zones().get(ORIGIN).serial()).isEqualTo(2);
     assertThat(store.persisted).extracting(Change::version).containsExactly(1L, 2L);
     assertThat(heard).containsExactly(next);
+  }
+
+  /** A store whose next durable write waits at a gate, once {@link #hold} is called. */
+  private static final class GatedStore extends AbstractRecordStore {
+    final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
+    volatile CountDownLatch entered = new CountDownLatch(0);
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    GatedStore() {
+      super(ZoneTable.empty());
+    }
+
+    /** The next write counts {@link #entered} down, then waits for {@link #release}. */
+    void hold() {
+      entered = new CountDownLatch(1);
+      gate = new CountDownLatch(1);
+    }
+
+    void release() {
+      gate.countDown();
+    }
+
+    @Override
+    protected void persist(List<Change> batch) {
+      batches.add(batch.size());
+      entered.countDown();
+      try {
+        gate.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    protected void closeStorage() {}
+
+    @Override
+    public Optional<List<Change>> changesSince(long afterVersion, int limit) {
+      return Optional.empty();
+    }
+  }
+
+  @Test
+  @DisplayName("the commits that queue while one is written go in one batch, and each returns its own version")
+  void groupCommit() throws Exception {
+    GatedStore store = new GatedStore();
+    store.commit(ChangeSet.builder().createZone(ORIGIN, zoneRecords(ORIGIN, 1)).build());
+    store.hold();
+    CompletableFuture<Change> first = new CompletableFuture<>();
+    new Thread(() -> first.complete(store.commit(ChangeSet.builder().add(a("first", 1)).build()))).start();
+    assertThat(store.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    List<Thread> threads = new ArrayList<>();
+    List<CompletableFuture<Change>> queued = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      CompletableFuture<Change> f = new CompletableFuture<>();
+      String owner = "queued" + i;
+      Thread t = new Thread(() -> f.complete(store.commit(ChangeSet.builder().add(a(owner, 1)).build())));
+      t.start();
+      threads.add(t);
+      queued.add(f);
+    }
+    Await.until("the three commits waiting for the one being written", Duration.ofSeconds(30),
+        () -> threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+
+    store.release();
+    assertThat(first.get(30, TimeUnit.SECONDS).version()).isEqualTo(2);
+    List<Long> versions = new ArrayList<>();
+    for (CompletableFuture<Change> f : queued) {
+      versions.add(f.get(30, TimeUnit.SECONDS).version());
+    }
+    assertThat(versions).containsExactlyInAnyOrder(3L, 4L, 5L);
+    assertThat(store.batches).as("batch sizes: the zone, the commit held, the three queued").containsExactly(1, 1, 3);
+    assertThat(store.zones().version()).isEqualTo(5);
   }
 }

@@ -1,10 +1,8 @@
 package dev.dnsd.server;
 
-import java.io.BufferedReader;
+import dev.dnsd.ChildProcess;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,20 +15,17 @@ import java.util.stream.Collectors;
 
 /**
  * The runnable server as a child JVM ({@code dev.dnsd.server.Main} on this test's classpath,
- * which is what dnsd.jar runs), with its output collected so that a test can wait for a line.
+ * which is what dnsd.jar runs), with its output collected ({@link ChildProcess}) so that a test
+ * can wait for a line.
  */
 final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("dnsd listening on (\\S+):(\\d+) ");
   private static final Pattern SYNC_LISTENING = Pattern.compile("^dnsd sync listening on (\\S+):(\\d+) ");
 
-  private final Process process;
-  private final List<String> lines = new ArrayList<>();
+  private final ChildProcess process;
 
-  private ServerProcess(Process process) {
+  private ServerProcess(ChildProcess process) {
     this.process = process;
-    Thread reader = new Thread(this::read, "server-output-" + process.pid());
-    reader.setDaemon(true);
-    reader.start();
   }
 
   static ServerProcess start(Path workDir, String... args) throws IOException {
@@ -40,7 +35,7 @@ final class ServerProcess implements AutoCloseable {
   /** With these options for the child JVM, such as {@code -Xmx64m}. */
   static ServerProcess start(Path workDir, List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ChildProcess.java());
     command.addAll(jvmOptions);
     if (Runtime.version().feature() >= 22) {
       command.add("--enable-native-access=ALL-UNNAMED"); // as dnsd.jar's manifest grants it
@@ -52,43 +47,22 @@ final class ServerProcess implements AutoCloseable {
         .collect(Collectors.joining(File.pathSeparator)));
     command.add("dev.dnsd.server.Main");
     command.addAll(List.of(args));
-    return new ServerProcess(
-        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start());
+    return new ServerProcess(ChildProcess.start(workDir, command));
   }
 
   /** The packaged dnsd.jar as an operator runs it, {@code java -jar dnsd.jar ARGS}. */
   static ServerProcess startJar(Path jar, Path workDir, String... args) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ChildProcess.java());
     command.add("-jar");
     command.add(jar.toAbsolutePath().toString());
     command.addAll(List.of(args));
-    return new ServerProcess(
-        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start());
-  }
-
-  private void read() {
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = in.readLine()) != null; ) {
-        synchronized (lines) {
-          lines.add(line);
-          lines.notifyAll();
-        }
-      }
-    } catch (IOException e) {
-      // the process ended
-    } finally {
-      synchronized (lines) {
-        lines.add(null);
-        lines.notifyAll();
-      }
-    }
+    return new ServerProcess(ChildProcess.start(workDir, command));
   }
 
   /** Waits for an output line matching the pattern; fails at the deadline or if the process ends. */
   Matcher awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
-    return awaitLineAfter(0, pattern, timeout);
+    return process.awaitLine(pattern, timeout);
   }
 
   /** The port of the first address the server printed it listens on. */
@@ -103,40 +77,16 @@ final class ServerProcess implements AutoCloseable {
 
   /** The output lines so far that contain the text. */
   long linesContaining(String text) {
-    synchronized (lines) {
-      return lines.stream().filter(l -> l != null && l.contains(text)).count();
-    }
+    return process.linesContaining(text);
   }
 
   String output() {
-    synchronized (lines) {
-      StringBuilder b = new StringBuilder();
-      for (String line : lines) {
-        if (line != null) {
-          b.append(line).append('\n');
-        }
-      }
-      return b.toString();
-    }
+    return process.output();
   }
 
   /** Waits for the process to exit and for its output to be read to the end. */
   int waitForExit(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("process did not exit within " + timeout);
-    }
-    // The reader thread may still be taking the last lines from the pipe.
-    synchronized (lines) {
-      while (lines.isEmpty() || lines.get(lines.size() - 1) != null) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("the output of the process did not end within " + timeout);
-        }
-        lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-      }
-    }
-    return process.exitValue();
+    return process.waitForExit(timeout);
   }
 
   long pid() {
@@ -157,47 +107,22 @@ final class ServerProcess implements AutoCloseable {
 
   /** Waits for a line that comes after the first {@code skip} lines. */
   Matcher awaitLineAfter(int skip, Pattern pattern, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (lines) {
-      for (int seen = skip; ; ) {
-        for (; seen < lines.size(); seen++) {
-          String line = lines.get(seen);
-          if (line == null) {
-            throw new AssertionError("server exited before printing /" + pattern + "/:\n" + output());
-          }
-          Matcher m = pattern.matcher(line);
-          if (m.find()) {
-            return m;
-          }
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("no line /" + pattern + "/ within " + timeout + ":\n" + output());
-        }
-        TimeUnit.NANOSECONDS.timedWait(lines, left);
-      }
-    }
+    return process.awaitLineAfter(skip, pattern, timeout);
   }
 
   /** How many lines the server has printed so far. */
   int lineCount() {
-    synchronized (lines) {
-      return lines.size();
-    }
+    return process.lineCount();
   }
 
   /** SIGKILL: the process gets no chance to clean up. */
   void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor();
+    process.kill();
   }
 
   /** SIGTERM, then SIGKILL if it has not ended after a while. */
   @Override
   public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      kill();
-    }
+    process.close();
   }
 }

@@ -26,13 +26,16 @@ import org.sqlite.SQLiteOpenMode;
  * power loss); {@code fullfsync} makes macOS flush the disk's cache too, which its plain fsync
  * does not.
  *
- * <p>{@code locking_mode=EXCLUSIVE}, set before the first read, keeps SQLite's WAL index in the
+ * <p>The store's connections use SQLite's {@code unix-excl} VFS, which keeps the WAL index in the
  * heap instead of in a {@code FILE-shm} file mapped into memory. A fault of that mapping (the file
  * truncated, its file system full or gone) is a SIGBUS that kills the JVM; a fault of a read or
- * write is an error code the store can act on. The mode holds the database's lock until the
- * connection closes, which suits a file the {@code FILE.lock} claim gives to one store anyway; it
- * also means one connection per store ({@link Session}), and that no other program can read the
- * file while the store is open. {@code mmap_size=0} keeps the database file itself unmapped.
+ * write is an error code the store can act on. The VFS takes the database's lock for the process
+ * at the first read and holds it until the process's last connection to the file closes, which
+ * suits a file the {@code FILE.lock} claim gives to one store anyway: no other program can read the
+ * file while the store is open. Unlike {@code locking_mode=EXCLUSIVE} it lets a second connection
+ * of the same process share the WAL index, which the {@link Checkpointer} needs to copy the WAL
+ * into the file while the first commits. {@code mmap_size=0} keeps the database file itself
+ * unmapped.
  */
 final class Opening {
   /** How long SQLite retries internally before reporting a lock it could not get. */
@@ -54,6 +57,7 @@ final class Opening {
     DatabaseFile file = DatabaseFile.claim(path);
     Path at = file.path();
     Connection conn = null;
+    Session session = null;
     try {
       boolean existed = Files.exists(at) && Files.size(at) > 0;
       boolean checked = false;
@@ -73,7 +77,7 @@ final class Opening {
       }
       file.pin();
       ZoneTable table = ZoneLoader.load(conn, at);
-      Session session = new Session(conn, at, options);
+      session = new Session(conn, connector.connect(at, false, false), at, options);
       session.writer.prune(table.version());
       Map<String, String> meta = ZoneLoader.meta(conn);
       List<SigningRow> signing = ZoneLoader.signing(conn, at);
@@ -82,13 +86,13 @@ final class Opening {
       }
       return new Opened(file, table, meta, signing, session);
     } catch (SQLException e) {
-      closeAll(conn, file);
+      closeAll(session, conn, file);
       throw DatabaseFile.failure(at, "cannot be opened", e);
     } catch (IOException e) {
-      closeAll(conn, file);
+      closeAll(session, conn, file);
       throw DatabaseFile.problem(at, "cannot be read: " + e, e);
     } catch (RuntimeException | Error e) {
-      closeAll(conn, file);
+      closeAll(session, conn, file);
       throw e;
     }
   }
@@ -154,7 +158,7 @@ final class Opening {
   static Session reconnect(Path at, Options options, Connector connector) throws SQLException {
     Connection conn = connector.connect(at, false, false);
     try {
-      return new Session(conn, at, options);
+      return new Session(conn, connector.connect(at, false, false), at, options);
     } catch (SQLException | RuntimeException e) {
       try {
         conn.close();
@@ -172,15 +176,15 @@ final class Opening {
     if (!create) {
       config.resetOpenMode(SQLiteOpenMode.CREATE);
     }
-    // The only pragma the driver sets as it opens: it applies them in an order of its own, and one
-    // that reads the file before this one would put the WAL index in shared memory after all.
-    config.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
-    String url = "jdbc:sqlite:" + at;
+    config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+    String url = "jdbc:sqlite:" + at.toUri() + "?vfs=unix-excl";
     if (readOnly) {
-      // Exclusive mode takes a write lock, which a read-only descriptor cannot: the read-only look
-      // at a file left by a crash goes without SQLite's locks ("unix-none"). The FILE.lock claim
-      // keeps other dnsd processes away, and the store's own connection locks the file after it.
-      config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+      // unix-excl takes a write lock, which a read-only descriptor cannot: the read-only look at a
+      // file left by a crash, or beside a running store, goes without SQLite's locks
+      // ("unix-none"), which has no shared memory at all; exclusive locking mode, the only pragma
+      // the driver sets as it opens, keeps that connection's WAL index in its heap. The FILE.lock
+      // claim keeps other dnsd processes away, and the store's own connections lock the file.
+      config.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
       url = "jdbc:sqlite:" + at.toUri() + "?vfs=unix-none";
     }
     Connection conn = config.createConnection(url);
@@ -283,13 +287,16 @@ final class Opening {
     }
   }
 
-  private static void closeAll(@Nullable Connection conn, DatabaseFile file) {
-    if (conn != null) {
-      try {
+  /** The session, when there is one, closes the connection with its checkpoints' own. */
+  private static void closeAll(@Nullable Session session, @Nullable Connection conn, DatabaseFile file) {
+    try {
+      if (session != null) {
+        session.close();
+      } else if (conn != null) {
         conn.close();
-      } catch (SQLException ignored) {
-        // Opening failed already; that error is the one to report.
       }
+    } catch (SQLException ignored) {
+      // Opening failed already; that error is the one to report.
     }
     file.close();
   }

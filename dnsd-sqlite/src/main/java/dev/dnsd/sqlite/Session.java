@@ -9,25 +9,41 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The store's one SQLite connection and what is prepared on it. There is one because SQLite runs
- * it in exclusive locking mode (see {@link Opening}): it holds the database file's lock for as long
- * as it is open, which no second connection could share. Commits and change-log reads take turns
- * on it under the store's lock. After a failed commit the store closes it and opens another, which
- * reads the database as it really is.
+ * The store's SQLite connection for commits and change-log reads, and what is prepared on it, with
+ * the {@link Checkpointer} and its connection beside it. Commits and change-log reads take turns
+ * on the first under the store's lock. After a failed commit the store closes both and opens a
+ * new session: with no connection of this process left open, SQLite reads the database and its
+ * WAL again as they really are (the WAL index lives in the process's heap, see {@link Opening}).
  */
 final class Session implements AutoCloseable {
   final ChangeWriter writer;
   final ChangeLogReader log;
+  final Checkpointer checkpointer;
   private final Connection conn;
   private final PreparedStatement version;
   private final Statement control;
 
-  Session(Connection conn, Path at, Options options) throws SQLException {
+  /** Takes over both connections; closes them when it is closed, or when it cannot be made. */
+  Session(Connection conn, Connection checkpoints, Path at, Options options) throws SQLException {
     this.conn = conn;
-    writer = new ChangeWriter(conn, options.historyCount(), options.historyAge(), options.clock());
-    log = new ChangeLogReader(conn, at);
-    version = conn.prepareStatement("SELECT version FROM state WHERE id = 1");
-    control = conn.createStatement();
+    Checkpointer c;
+    try {
+      writer = new ChangeWriter(conn, options.historyCount(), options.historyAge(), options.clock());
+      log = new ChangeLogReader(conn, at);
+      version = conn.prepareStatement("SELECT version FROM state WHERE id = 1");
+      control = conn.createStatement();
+      // The committing connection checkpoints only should the Checkpointer fall far behind.
+      control.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.WAL_BOUND_PAGES);
+      c = new Checkpointer(checkpoints, at, options.checkpointDelay());
+    } catch (SQLException | RuntimeException e) {
+      try {
+        checkpoints.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    checkpointer = c;
   }
 
   /** The version of the last commit the database holds. */
@@ -52,8 +68,16 @@ final class Session implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the checkpoints' connection first: the last connection of the process to close copies
+   * the WAL into the database file and removes it.
+   */
   @Override
   public void close() throws SQLException {
-    conn.close();
+    try {
+      checkpointer.close();
+    } finally {
+      conn.close();
+    }
   }
 }

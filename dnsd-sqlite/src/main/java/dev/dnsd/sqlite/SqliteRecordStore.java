@@ -61,13 +61,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Concurrency.</b> All methods are thread-safe. Commits are serialized and grouped: the
  * commits that queue while one is being written go to disk in the next SQLite transaction, with
- * one fsync for all of them, and each still gets its own version and log row. The store has one
- * SQLite connection; {@link #changesSince} takes turns on it with commits, in order of arrival,
- * so it waits for at most the commit being written, and decodes what it read after letting go.
+ * one fsync for all of them, and each still gets its own version and log row. The store commits
+ * through one SQLite connection; {@link #changesSince} takes turns on it with commits, in order of
+ * arrival, so it waits for at most the commit being written, and decodes what it read after
+ * letting go. A thread of the store's own copies the WAL into the database file on a second
+ * connection (a checkpoint), beside the commits rather than inside one of them, which SQLite's
+ * automatic checkpoint would make several times slower than the others.
  *
  * <p><b>One process.</b> A store holds an OS lock on {@code FILE.lock} until it is closed or the
  * process dies; a second dnsd process, or a second open in this one, gets a clear error. SQLite
- * holds the database file locked too (exclusive locking mode), so no other program can read it
+ * holds the database file locked too (its {@code unix-excl} VFS), so no other program can read it
  * while the store is open: copy it, or run {@code sqlite3} on it, once the store is closed. The
  * lock file stays after close (it means nothing without the lock); SQLite's {@code FILE-wal}
  * exists while the store is open and belongs with the database when copying it.
@@ -279,6 +282,10 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     } catch (StoreException e) {
       throw refuse(e);
     }
+    Session now = session; // settle may have opened another
+    if (now != null) {
+      now.checkpointer.committed();
+    }
   }
 
   /**
@@ -425,15 +432,26 @@ public final class SqliteRecordStore extends AbstractRecordStore {
     }
   }
 
+  /** Whether the database file holds every commit, the background checkpoints caught up; for tests. */
+  boolean checkpointsCaughtUp() {
+    Session s = session;
+    return s != null && s.checkpointer.caughtUp();
+  }
+
   @Override
   public String toString() {
     return "SqliteRecordStore[" + path() + ", version " + version() + "]";
   }
 
   /** What a {@link Builder} fixed, as the store's parts read it. */
-  record Options(int historyCount, @Nullable Duration historyAge, Clock clock) {
+  record Options(int historyCount, @Nullable Duration historyAge, Clock clock, Duration checkpointDelay) {
     static Options defaults() {
-      return new Options(RecordStore.DEFAULT_HISTORY, null, Clock.systemUTC());
+      return new Options(RecordStore.DEFAULT_HISTORY, null, Clock.systemUTC(), Checkpointer.DELAY);
+    }
+
+    /** With another longest wait of a commit for its checkpoint; tests wait less than a server. */
+    Options withCheckpointDelay(Duration delay) {
+      return new Options(historyCount, historyAge, clock, delay);
     }
   }
 
@@ -468,7 +486,7 @@ public final class SqliteRecordStore extends AbstractRecordStore {
         throw new IllegalArgumentException("history count must be >= 0: " + count);
       }
       once.claim("historyCount", count);
-      options = new Options(count, options.historyAge(), options.clock());
+      options = new Options(count, options.historyAge(), options.clock(), options.checkpointDelay());
       return this;
     }
 
@@ -483,7 +501,7 @@ public final class SqliteRecordStore extends AbstractRecordStore {
         throw new IllegalArgumentException("history age must be positive: " + age);
       }
       once.claim("historyAge", age);
-      options = new Options(options.historyCount(), age, options.clock());
+      options = new Options(options.historyCount(), age, options.clock(), options.checkpointDelay());
       return this;
     }
 
@@ -496,7 +514,8 @@ public final class SqliteRecordStore extends AbstractRecordStore {
      */
     public Builder clock(Clock clock) {
       once.claim("clock", clock);
-      options = new Options(options.historyCount(), options.historyAge(), Objects.requireNonNull(clock, "clock"));
+      options = new Options(
+          options.historyCount(), options.historyAge(), Objects.requireNonNull(clock, "clock"), options.checkpointDelay());
       return this;
     }
 

@@ -10,6 +10,10 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +21,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.sqlite.SQLiteConfig;
 
 /**
  * A store in another JVM, for what one process cannot show: a second process holding the lock,
  * and a process killed in the middle of committing.
  *
  * <p>Modes: {@code hold FILE} opens the store, prints {@code ready} and keeps it open until its
- * stdin closes; {@code commit FILE THREADS} commits one record per change from THREADS threads
+ * stdin closes; {@code read FILE} reads the records table as another program would, printing
+ * {@code read COUNT} or {@code failed MESSAGE}; {@code commit FILE THREADS} commits one record per change from THREADS threads
  * forever and prints each version as soon as its commit returned; {@code commit-through-faults
  * FILE} commits one record per change forever from one thread, printing {@code ok VERSION} for
  * each commit that returned and {@code failed MESSAGE} for each that threw.
@@ -133,8 +139,23 @@ final class ChildStore implements AutoCloseable {
         }
       }
       case "commit" -> commitForever(file, Integer.parseInt(args[2]), out);
+      case "read" -> read(file, out);
       case "commit-through-faults" -> commitThroughFaults(file, out);
       default -> throw new IllegalArgumentException(args[0]);
+    }
+  }
+
+  /** Reads the records as another program would, with SQLite's defaults and no waiting for locks. */
+  private static void read(Path file, PrintStream out) {
+    SQLiteConfig noWait = new SQLiteConfig();
+    noWait.setBusyTimeout(0);
+    try (Connection conn = noWait.createConnection("jdbc:sqlite:" + file);
+        Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM records")) {
+      rs.next();
+      out.println("read " + rs.getLong(1));
+    } catch (SQLException e) {
+      out.println("failed " + String.valueOf(e.getMessage()).replace('\n', ' '));
     }
   }
 
