@@ -2,6 +2,7 @@ package dev.dnsd.bench;
 
 import dev.dnsd.ChildProcess;
 import dev.dnsd.store.ChangeSet;
+import dev.dnsd.sync.CommitResult;
 import dev.dnsd.sync.ControlClient;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -115,6 +116,7 @@ public final class SyncMeasure {
         }
         latency(control, secondaries, Math.max(100, latency / 3), "warm-up", false);
         latency(control, secondaries, latency, "l", true);
+        readYourWrites(control, secondaries, latency, "r");
         // Warms up the concurrent path too before it is measured.
         throughput(cluster, sync, secondaries, Math.max(1000, changes / 10), clients, "w", false);
         throughput(cluster, sync, secondaries, changes, clients, "t", true);
@@ -151,6 +153,38 @@ public final class SyncMeasure {
       System.out.println("  commit sent -> both secondaries answer:     " + percentiles(fromSend));
       System.out.println("  commit round trip (primary):                " + percentiles(commit));
     }
+  }
+
+  /**
+   * Commits that wait for both secondaries' acknowledgements, one at a time: the same latency
+   * without the polling, whose queries take CPU from the processes measured. A secondary
+   * acknowledges a change once it is durable and answered, which the one query after each commit
+   * checks.
+   */
+  private static void readYourWrites(ControlClient control, List<Server> secondaries, int n, String label)
+      throws IOException {
+    long[] roundTrip = new long[n];
+    int unseen = 0;
+    try (Poller poller = new Poller(secondaries)) {
+      for (int i = 0; i < n; i++) {
+        Name name = Name.fromConstantString(label + i + "." + ZONE);
+        long sent = System.nanoTime();
+        CommitResult result = control.commit(add(name, i), Duration.ofSeconds(10));
+        roundTrip[i] = System.nanoTime() - sent;
+        if (!result.allApplied()) {
+          throw new IOException("secondaries had not applied version " + result.version() + ": " + result.notApplied());
+        }
+        for (int s = 0; s < secondaries.size(); s++) {
+          Message m = poller.ask(s, name, Type.A);
+          if (m == null || m.getSection(Section.ANSWER).isEmpty()) {
+            unseen++;
+          }
+        }
+      }
+    }
+    System.out.printf("read-your-writes: %d single-record commits that wait for both secondaries, one at a time%n", n);
+    System.out.println("  commit sent -> returned, both applied:      " + percentiles(roundTrip)
+        + "; not answered by a secondary right after: " + unseen);
   }
 
   private static void throughput(
