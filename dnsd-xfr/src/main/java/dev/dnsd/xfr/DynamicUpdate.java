@@ -222,13 +222,14 @@ final class DynamicUpdate {
 
   /**
    * Whether an added record's data is data of its type: an UPDATE may carry an A with no address,
-   * which dnsjava reads (update sections allow empty data) but no zone can hold.
+   * which dnsjava reads (update sections allow empty data) but no zone can hold. Some data dnsjava
+   * reads it cannot write again: a WKS with no port bitmap throws from its writer.
    */
   private static boolean wellFormed(Record r) {
     try {
       Record.fromWire(r.toWire(Section.ANSWER), Section.ANSWER);
       return true;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       return false;
     }
   }

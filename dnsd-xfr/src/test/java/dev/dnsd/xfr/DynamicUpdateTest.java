@@ -250,6 +250,17 @@ class DynamicUpdateTest {
       assertThat(outcome.rcode()).isEqualTo(Rcode.FORMERR);
       assertThat(outcome.changes()).isNull();
     }
+
+    @Test
+    void anAddThatCannotBeWrittenAgainIsFormerr() {
+      // A WKS with an address and a protocol but no port bitmap: dnsjava reads it, and its writer
+      // throws. Found by XfrFuzzTest#update (the seed wks-without-port-bitmap).
+      Update u = update();
+      u.add(Record.newRecord(NEW, Type.WKS, DClass.IN, 60, new byte[] {1, 2, 3, 4, 6}));
+      DynamicUpdate.Outcome outcome = DynamicUpdate.evaluate(u, ZONE, r -> true);
+      assertThat(outcome.rcode()).isEqualTo(Rcode.FORMERR);
+      assertThat(outcome.changes()).isNull();
+    }
   }
 
   /** Through the extension: keys, grants, and the commit path. */
