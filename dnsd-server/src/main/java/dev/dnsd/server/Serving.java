@@ -129,6 +129,11 @@ final class Serving {
                   stopped.countDown();
                 },
                 "dnsd-shutdown"));
+    // Before the first line that says the server is up: a SIGHUP that follows that line must
+    // reload, and the JVM's own handler would shut the server down instead.
+    if (!Signals.onHangup(reloader::reloadInBackground)) {
+      out.println("dnsd: this JVM cannot catch SIGHUP; reload with 'control reload' instead");
+    }
     for (InetSocketAddress address : server.udpAddresses()) {
       out.println("dnsd listening on " + HostPort.format(address) + " (UDP and TCP)");
     }
@@ -147,9 +152,6 @@ final class Serving {
       out.println(
           "dnsd: secondary " + settings.name + " of primary " + HostPort.format(settings.primary.value())
               + "; its zones replace the store's");
-    }
-    if (!Signals.onHangup(reloader::reloadInBackground)) {
-      out.println("dnsd: this JVM cannot catch SIGHUP; reload with 'control reload' instead");
     }
     for (Settings.Dnssec d : settings.dnssec) {
       DnssecStatus status = server.store().dnssec(d.zone());
