@@ -27,6 +27,7 @@ import org.xbill.DNS.TTL;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Tokenizer;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.WireParseException;
 
 /**
  * Reads a zone file and the files it includes into a zone, each file once from start to end, so
@@ -402,7 +403,13 @@ final class ZoneFileReader {
 
   private static Record record(Source source, Tokenizer st, Name owner) throws IOException {
     Header h = header(source, st);
-    Record record = Record.fromString(owner, h.type, h.dclass, h.ttl, st, source.origin());
+    Record record;
+    try {
+      record = Record.fromString(owner, h.type, h.dclass, h.ttl, st, source.origin());
+    } catch (WireParseException e) {
+      // RFC 3597's \# form hands the data to the type's wire reader, whose errors carry no line.
+      throw st.exception("bad " + Type.string(h.type) + " data: " + e.getMessage());
+    }
     if (h.soaTtl && record instanceof SOARecord soa) {
       // As BIND does: an SOA without a TTL takes its minimum field, which becomes the default.
       source.defaultTtl = soa.getMinimum();
