@@ -20,23 +20,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class AbstractRecordStoreTest {
-
-  /** A store whose durable write fails on demand. */
-  private static final class FlakyStore extends AbstractRecordStore {
-    boolean failNext;
-    final List<Change> persisted = new ArrayList<>();
-
-    FlakyStore() {
+  /** A store with no log and nothing to close: the tests' stores differ only in how they persist. */
+  private abstract static class StorelessStore extends AbstractRecordStore {
+    StorelessStore() {
       super(ZoneTable.empty());
-    }
-
-    @Override
-    protected void persist(List<Change> batch) {
-      if (failNext) {
-        failNext = false;
-        throw new IllegalStateException("disk full");
-      }
-      persisted.addAll(batch);
     }
 
     @Override
@@ -45,6 +32,21 @@ class AbstractRecordStoreTest {
     @Override
     public Optional<List<Change>> changesSince(long afterVersion, int limit) {
       return Optional.empty();
+    }
+  }
+
+  /** A store whose durable write fails on demand. */
+  private static final class FlakyStore extends StorelessStore {
+    boolean failNext;
+    final List<Change> persisted = new ArrayList<>();
+
+    @Override
+    protected void persist(List<Change> batch) {
+      if (failNext) {
+        failNext = false;
+        throw new IllegalStateException("disk full");
+      }
+      persisted.addAll(batch);
     }
   }
 
@@ -72,14 +74,10 @@ class AbstractRecordStoreTest {
   }
 
   /** A store whose next durable write waits at a gate, once {@link #hold} is called. */
-  private static final class GatedStore extends AbstractRecordStore {
+  private static final class GatedStore extends StorelessStore {
     final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
     volatile CountDownLatch entered = new CountDownLatch(0);
     private volatile CountDownLatch gate = new CountDownLatch(0);
-
-    GatedStore() {
-      super(ZoneTable.empty());
-    }
 
     /** The next write counts {@link #entered} down, then waits for {@link #release}. */
     void hold() {
@@ -100,14 +98,6 @@ class AbstractRecordStoreTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-
-    @Override
-    protected void closeStorage() {}
-
-    @Override
-    public Optional<List<Change>> changesSince(long afterVersion, int limit) {
-      return Optional.empty();
     }
   }
 
