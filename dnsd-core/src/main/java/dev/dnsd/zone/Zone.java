@@ -709,7 +709,15 @@ public final class Zone {
         throw new InvalidZoneException("SOA record " + record + " is not at the apex of " + origin);
       }
       if (!isSmall(type)) {
-        int length = record.rdataToWireCanonical().length;
+        int length;
+        try {
+          length = record.rdataToWireCanonical().length;
+        } catch (RuntimeException e) {
+          // dnsjava reads some data it cannot write again: a WKS with no port throws from its
+          // writer. Such a record would fail every answer that holds it, so no zone takes it.
+          throw new InvalidZoneException(
+              "record " + owner + " " + Type.string(type) + " has data that cannot be encoded: " + e);
+        }
         if (length > MAX_RDATA_LENGTH) {
           // Named by owner and type: the record's text would be as long as its data.
           throw new InvalidZoneException(

@@ -303,6 +303,16 @@ class ZoneFilesTest {
   }
 
   @Test
+  @DisplayName("data dnsjava reads but cannot write (a WKS with no port) names the file and line")
+  void dataThatCannotBeWritten() throws IOException {
+    Path f = file("example.com.zone", HEAD + "h A 192.0.2.1\nh WKS 192.0.2.1 tcp\n");
+    ZoneFileException e = loadFails(f, "example.com.");
+    assertThat(e.file()).isEqualTo(f);
+    assertThat(e.line()).isEqualTo(6);
+    assertThat(e.problem()).contains("h.example.com. WKS").contains("cannot be encoded");
+  }
+
+  @Test
   @DisplayName("loadAll refuses two files holding one zone, naming the later and its $ORIGIN line")
   void loadAllDuplicate() throws IOException {
     Path first = file("example.com.zone", HEAD);
