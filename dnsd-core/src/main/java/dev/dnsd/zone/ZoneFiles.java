@@ -7,13 +7,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * Zone files in the RFC 1035 master format, in and out: {@code $ORIGIN}, {@code $TTL}, {@code
@@ -168,7 +172,9 @@ public final class ZoneFiles {
   }
 
   /**
-   * Writes the zone in master format: {@code $ORIGIN}, then every record, SOA first.
+   * Writes the zone in master format: {@code $ORIGIN}, then every record, SOA first. What it writes
+   * loads again as the same zone: a record whose text form would not read back is written in RFC
+   * 3597's generic form ({@code \# length hex}).
    *
    * @param zone the zone
    * @param out where to write
@@ -183,7 +189,34 @@ public final class ZoneFiles {
       String relative = owner.equals(origin) ? "@" : owner.relativize(origin).toString();
       String text = r.toString();
       // Record.toString starts with the absolute owner; only the owner field is rewritten.
-      out.append(relative).append(text, owner.toString().length(), text.length()).append('\n');
+      out.append(relative);
+      if (readsBack(r)) {
+        out.append(text, owner.toString().length(), text.length()).append('\n');
+      } else {
+        byte[] data = r.rdataToWireCanonical();
+        out.append('\t').append(Long.toString(r.getTTL())).append('\t').append(DClass.string(r.getDClass()))
+            .append('\t').append(Type.string(r.getType())).append("\t\\# ").append(Integer.toString(data.length));
+        if (data.length > 0) {
+          out.append(' ').append(HexFormat.of().formatHex(data));
+        }
+        out.append('\n');
+      }
+    }
+  }
+
+  /**
+   * Whether the record's text form reads back as the same data. Data that arrived as wire bytes
+   * (a transfer, an UPDATE, a store) can be data dnsjava writes as text it cannot read again: a DS
+   * whose digest is not its digest type's length, an empty TXT. Those are written in RFC 3597's
+   * generic form, so an exported zone always imports again.
+   */
+  private static boolean readsBack(Record r) {
+    try {
+      Record back =
+          Record.fromString(r.getName(), r.getType(), r.getDClass(), r.getTTL(), r.rdataToString(), Name.root);
+      return Arrays.equals(back.rdataToWireCanonical(), r.rdataToWireCanonical());
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -16,8 +16,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSOutput;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 class ZoneFilesTest {
@@ -300,6 +303,34 @@ class ZoneFilesTest {
     assertThat(e.line()).isEqualTo(5);
     assertThat(e.problem()).contains("76800 bytes").contains("65535");
     assertThat(e.getMessage().length()).as("the message does not repeat the data").isLessThan(500);
+  }
+
+  @Test
+  @DisplayName("export writes data whose text would not read back in RFC 3597's form, so it imports again")
+  void exportOfDataWithoutATextForm() throws IOException {
+    Zone base = ZoneFiles.load(file("example.com.zone", HEAD), name("example.com."));
+    // A DS whose digest is shorter than SHA-1's and a TXT with no string: both can arrive as wire
+    // data (a transfer, an UPDATE), and dnsjava's text of either does not read back the same.
+    Record ds = fromWire("sub.example.com.", Type.DS, new byte[] {0x30, 0x39, 13, 1, 1, 2, 3, 4});
+    Record txt = fromWire("empty.example.com.", Type.TXT, new byte[0]);
+    Zone zone = base.edit().add(ds).add(txt).build();
+
+    String text = ZoneFiles.toMasterFormat(zone);
+    assertThat(text).contains("DS\t\\# 8 30390d0101020304").contains("TXT\t\\# 0");
+    Zone again = ZoneFiles.load(file("copy.zone", text), name("example.com."));
+    assertThat(lines(again)).isEqualTo(lines(zone));
+    assertThat(text.lines().filter(l -> l.contains("\\#")).count()).as("the others keep their text").isEqualTo(2);
+  }
+
+  private static Record fromWire(String owner, int type, byte[] data) throws IOException {
+    DNSOutput out = new DNSOutput();
+    name(owner).toWire(out, null);
+    out.writeU16(type);
+    out.writeU16(DClass.IN);
+    out.writeU32(3600);
+    out.writeU16(data.length);
+    out.writeByteArray(data);
+    return Record.fromWire(out.toByteArray(), Section.ANSWER);
   }
 
   @Test
