@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,7 +57,7 @@ import org.xbill.DNS.Type;
  *
  * <pre>
  * java -cp dnsd-bench/target/benchmarks.jar dev.dnsd.bench.SyncMeasure [--latency N] [--changes N]
- *     [--clients N] [--jar dnsd-server/target/dnsd.jar]
+ *     [--clients N] [--warmup N] [--jar dnsd-server/target/dnsd.jar]
  * </pre>
  *
  * <p>The servers run with the JVM flags the README gives for serving. The secondaries are polled
@@ -79,6 +80,7 @@ public final class SyncMeasure {
     int latency = 1000;
     int changes = 20_000;
     int clients = 16;
+    int warmup = 20_000;
     Path jar = Path.of("dnsd-server", "target", "dnsd.jar");
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : "";
@@ -86,9 +88,10 @@ public final class SyncMeasure {
         case "--latency" -> latency = Integer.parseInt(value);
         case "--changes" -> changes = Integer.parseInt(value);
         case "--clients" -> clients = Integer.parseInt(value);
+        case "--warmup" -> warmup = Integer.parseInt(value);
         case "--jar" -> jar = Path.of(value);
         default -> {
-          System.err.println("usage: SyncMeasure [--latency N] [--changes N] [--clients N] [--jar DNSD_JAR]");
+          System.err.println("usage: SyncMeasure [--latency N] [--changes N] [--clients N] [--warmup N] [--jar DNSD_JAR]");
           System.exit(2);
         }
       }
@@ -114,12 +117,23 @@ public final class SyncMeasure {
         for (Server s : secondaries) {
           awaitSerial(s, control.zone(ZONE).serial());
         }
+        List<Server> servers = List.of(primary, ns2, ns3);
+        // The JIT compiles the commit path in the first several thousand changes, on the cores
+        // the servers need: measured before that, a change costs several times what it does in
+        // a server that has run a while.
+        throughput(cluster, sync, secondaries, warmup, clients, "w", false);
         latency(control, secondaries, Math.max(100, latency / 3), "warm-up", false);
+        System.out.printf("warmed up with %d change sets from %d control clients and %d one at a time%n",
+            warmup, clients, Math.max(100, latency / 3));
+        long[] cpu = cpu(servers);
         latency(control, secondaries, latency, "l", true);
+        printCpu(servers, cpu, latency);
+        cpu = cpu(servers);
         readYourWrites(control, secondaries, latency, "r");
-        // Warms up the concurrent path too before it is measured.
-        throughput(cluster, sync, secondaries, Math.max(1000, changes / 10), clients, "w", false);
+        printCpu(servers, cpu, latency);
+        cpu = cpu(servers);
         throughput(cluster, sync, secondaries, changes, clients, "t", true);
+        printCpu(servers, cpu, changes);
       }
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
@@ -265,6 +279,34 @@ public final class SyncMeasure {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
+  }
+
+  /**
+   * The CPU time each server process and this one have used so far, in nanoseconds: what a change
+   * costs in CPU does not depend on how busy the machine is, as its latency does.
+   */
+  private static long[] cpu(List<Server> servers) {
+    long[] out = new long[servers.size() + 1];
+    for (int i = 0; i < servers.size(); i++) {
+      out[i] = cpuNanos(ProcessHandle.of(servers.get(i).process.pid()));
+    }
+    out[servers.size()] = cpuNanos(Optional.of(ProcessHandle.current()));
+    return out;
+  }
+
+  private static long cpuNanos(Optional<ProcessHandle> process) {
+    return process.flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
+  }
+
+  private static void printCpu(List<Server> servers, long[] before, int changes) {
+    long[] after = cpu(servers);
+    String[] names = {"primary", "ns2", "ns3", "this program"};
+    StringBuilder line = new StringBuilder("  CPU per change set:");
+    for (int i = 0; i < after.length; i++) {
+      line.append(i == 0 ? " " : ", ").append(names[i]).append(' ')
+          .append(before[i] < 0 || after[i] < 0 ? "?" : String.format("%.0f µs", (after[i] - before[i]) / 1e3 / changes));
+    }
+    System.out.println(line);
   }
 
   private static String percentiles(long[] nanos) {
