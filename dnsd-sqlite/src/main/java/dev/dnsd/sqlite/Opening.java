@@ -278,6 +278,11 @@ final class Opening {
     FutureTask<@Nullable Void> check =
         new FutureTask<>(() -> {
           quickCheck(other, at);
+          // The pages the check read stay in this connection's cache, which the checkpoints it
+          // is kept for do not need.
+          try (Statement st = other.createStatement()) {
+            st.execute("PRAGMA shrink_memory");
+          }
           return null;
         });
     Thread checker = new Thread(check, "dnsd-sqlite-check");
