@@ -35,6 +35,38 @@ final class PersistentMap<K, V> {
     return size;
   }
 
+  /**
+   * The low five bits of a key's hash choose its slot of the root, so maps of keys that differ
+   * there have no node in common: what {@link #joinDisjoint} joins. This is the part of those bits
+   * that two builders on two threads split between them.
+   */
+  static int rootPart(Object key) {
+    return key.hashCode() & 1;
+  }
+
+  /**
+   * The map of the entries of both maps, which must have no root slot in common (every key of one
+   * differs from every key of the other in {@link #rootPart}): the maps two threads built of a
+   * split set of keys, each under its own edit token, joined. Their nodes are kept as they are,
+   * below a new root made under {@code edit}.
+   */
+  static <K, V> PersistentMap<K, V> joinDisjoint(
+      PersistentMap<K, V> a, PersistentMap<K, V> b, @Nullable Object edit) {
+    if ((a.root.bitmap & b.root.bitmap) != 0) {
+      throw new IllegalArgumentException("the maps share a slot of their roots");
+    }
+    int bitmap = a.root.bitmap | b.root.bitmap;
+    Object[] slots = new Object[Integer.bitCount(bitmap)];
+    int fromA = 0;
+    int fromB = 0;
+    int i = 0;
+    for (int rest = bitmap; rest != 0; rest &= rest - 1) {
+      int bit = rest & -rest;
+      slots[i++] = (a.root.bitmap & bit) != 0 ? a.root.slots[fromA++] : b.root.slots[fromB++];
+    }
+    return new PersistentMap<>(new Branch(bitmap, slots, edit), a.size + b.size);
+  }
+
   @SuppressWarnings("unchecked")
   @Nullable V get(K key) {
     int hash = key.hashCode();

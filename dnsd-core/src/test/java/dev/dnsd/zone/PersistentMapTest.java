@@ -170,6 +170,54 @@ class PersistentMapTest {
     assertThat(map.put(keys.get(0), 1).get(keys.get(0))).isEqualTo(1);
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 42})
+  @DisplayName("two maps of the two root parts, each built under its own token, join into one map of all, which later edits change like any other")
+  void joinDisjoint(long seed) {
+    Random rnd = new Random(seed);
+    List<Key> keys = new ArrayList<>();
+    Map<Key, Integer> expected = new HashMap<>();
+    List<PersistentMap<Key, Integer>> parts = new ArrayList<>(List.of(PersistentMap.empty(), PersistentMap.empty()));
+    List<Object> tokens = List.of(new Object(), new Object());
+    for (int i = 0; i < 5_000; i++) {
+      Key k = new Key(i, hash(rnd));
+      keys.add(k);
+      expected.put(k, i);
+      int part = PersistentMap.rootPart(k);
+      parts.set(part, parts.get(part).put(k, i, tokens.get(part)));
+    }
+    Object edit = new Object();
+    PersistentMap<Key, Integer> joined = PersistentMap.joinDisjoint(parts.get(0), parts.get(1), edit);
+    assertSame(joined, expected, keys);
+    PersistentMap<Key, Integer> before = joined;
+    Map<Key, Integer> expectedBefore = new HashMap<>(expected);
+    Object later = new Object();
+    for (int i = 0; i < 2_000; i++) {
+      Key k = keys.get(rnd.nextInt(keys.size()));
+      if (rnd.nextBoolean()) {
+        joined = joined.put(k, -i, later);
+        expected.put(k, -i);
+      } else {
+        joined = joined.remove(k, later);
+        expected.remove(k);
+      }
+    }
+    assertSame(joined, expected, keys);
+    assertSame(before, expectedBefore, keys);
+  }
+
+  @Test
+  @DisplayName("maps that share a root slot are not joined")
+  void joinRefusesOverlap() {
+    PersistentMap<Key, Integer> a = PersistentMap.<Key, Integer>empty().put(new Key(1, 2), 1);
+    PersistentMap<Key, Integer> b = PersistentMap.<Key, Integer>empty().put(new Key(2, 2 | 1 << 5), 2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PersistentMap.joinDisjoint(a, b, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    PersistentMap<Key, Integer> joined = PersistentMap.joinDisjoint(a, PersistentMap.empty(), null);
+    assertThat(joined.size()).isEqualTo(1);
+    assertThat(joined.get(new Key(1, 2))).isEqualTo(1);
+  }
+
   @Test
   @DisplayName("putting the value already there returns the same map")
   void samePut() {

@@ -141,6 +141,46 @@ class BadFileTest {
   }
 
   @Test
+  void damageTheLoadNeverReadsIsStillRefused() throws Exception {
+    Path file = goodDatabase("index.db");
+    // The index of zone origins: loading reads the zones table itself, never this index, so only
+    // the integrity check that runs beside the load finds it damaged.
+    overwritePage(file, "SELECT rootpage FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'zones'");
+    refusesUnchanged(file).hasMessageContaining("is corrupt (quick_check:");
+  }
+
+  @Test
+  void damageTheLoadTripsOverIsReportedAsTheCheckFoundIt() throws Exception {
+    Path file = goodDatabase("records.db");
+    overwritePage(file, "SELECT rootpage FROM sqlite_schema WHERE name = 'records'");
+    refusesUnchanged(file).hasMessageContaining("is corrupt (quick_check:");
+  }
+
+  /** Overwrites with junk the page of {@code file} that {@code query} names. */
+  private static void overwritePage(Path file, String query) throws Exception {
+    int page;
+    int pageSize;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement()) {
+      try (var rs = st.executeQuery(query)) {
+        assertThat(rs.next()).as(query).isTrue();
+        page = rs.getInt(1);
+      }
+      try (var rs = st.executeQuery("PRAGMA page_size")) {
+        rs.next();
+        pageSize = rs.getInt(1);
+      }
+    }
+    assertThat(page).as("not the header's page").isGreaterThan(1);
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      byte[] junk = new byte[pageSize];
+      Arrays.fill(junk, (byte) 0x5a);
+      raf.seek((long) (page - 1) * pageSize);
+      raf.write(junk);
+    }
+  }
+
+  @Test
   void aTruncatedDatabaseIsRefused() throws Exception {
     Path file = goodDatabase("truncated.db");
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
