@@ -4,7 +4,6 @@ import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,8 +34,11 @@ import org.xbill.DNS.Name;
  * <p>Thread-safe without locks: entries are immutable and published whole.
  */
 final class AnswerCache {
-  /** Bytes an entry costs beyond its arrays' contents: the entry and two array headers. */
-  private static final int ENTRY_OVERHEAD = 128;
+  /**
+   * Bytes an entry costs beyond its answer's bytes: the entry and the array's header. The question
+   * name is the answer's own, read in place.
+   */
+  private static final int ENTRY_OVERHEAD = 112;
   /** Bytes each zone beyond the first that an entry depends on costs, with its arrays' headers. */
   private static final int PER_MORE_SOURCE = 24;
   /** What an entry is assumed to cost on average when the number of slots is chosen. */
@@ -73,7 +75,7 @@ final class AnswerCache {
     final int qtype;
     final int qclass;
     final int shape;
-    final byte[] name;
+    /** The encoded answer; its question holds the name, in the case of the query it was made for. */
     final byte[] answer;
     // Most answers are read from one zone: its origin and snapshot number sit in the entry, and
     // arrays are made only for answers that read more zones, to keep the cache's heap small.
@@ -94,8 +96,8 @@ final class AnswerCache {
     boolean referenced;
 
     Entry(
-        int hash, int generation, long version, int qtype, int qclass, int shape, byte[] name,
-        byte[] answer, List<Zone> sources, int optStart, int rrlKind, long rrlName) {
+        int hash, int generation, long version, int qtype, int qclass, int shape, byte[] answer,
+        List<Zone> sources, int optStart, int rrlKind, long rrlName) {
       this.optStart = optStart;
       this.rrlKind = rrlKind;
       this.rrlName = rrlName;
@@ -105,7 +107,6 @@ final class AnswerCache {
       this.qtype = qtype;
       this.qclass = qclass;
       this.shape = shape;
-      this.name = name;
       this.answer = answer;
       int n = sources.size();
       this.source = n == 0 ? null : sources.get(0).origin();
@@ -120,15 +121,16 @@ final class AnswerCache {
 
     long cost() {
       int more = moreSources == null ? 0 : moreSources.length;
-      return ENTRY_OVERHEAD + name.length + answer.length + (long) PER_MORE_SOURCE * more;
+      return ENTRY_OVERHEAD + answer.length + (long) PER_MORE_SOURCE * more;
     }
 
-    boolean sameKey(int otherHash, int otherQtype, int otherQclass, int otherShape, byte[] otherName) {
-      return hash == otherHash
-          && qtype == otherQtype
-          && qclass == otherQclass
+    /** Whether this entry answers the question {@code q} read from {@code packet}. */
+    boolean sameKey(byte[] packet, WireQuery q, int otherShape) {
+      return hash == q.hash
+          && qtype == q.qtype
+          && qclass == q.qclass
           && shape == otherShape
-          && Arrays.equals(name, otherName);
+          && q.nameEquals(packet, answer);
     }
 
     /** Whether every zone the answer was read from is still the same snapshot in the table. */
@@ -204,7 +206,7 @@ final class AnswerCache {
           && e.qtype == q.qtype
           && e.qclass == q.qclass
           && e.shape == shape
-          && q.nameEquals(packet, e.name)
+          && q.nameEquals(packet, e.answer)
           && (e.version == g.version() || (table != null && e.current(table)))) {
         if (!e.referenced) {
           e.referenced = true; // written once, so that hot entries do not bounce between cores
@@ -244,10 +246,10 @@ final class AnswerCache {
     }
     Entry entry =
         new Entry(
-            q.hash, g.id(), g.version(), q.qtype, q.qclass, q.shape(), q.lowerName(packet), answer,
-            sources, optStart, rrlKind, rrlName);
+            q.hash, g.id(), g.version(), q.qtype, q.qclass, q.shape(), answer, sources, optStart,
+            rrlKind, rrlName);
     int base = (q.hash & setMask) << 1;
-    int way = chooseWay(base, g.id(), entry);
+    int way = chooseWay(base, g.id(), entry, packet, q);
     Entry old = slots[base + way];
     long delta = entry.cost() - (old == null ? 0 : old.cost());
     if (used.get() + delta > budget) {
@@ -263,12 +265,12 @@ final class AnswerCache {
    * way, else one not hit since it was last passed over (the other then loses its mark), else the
    * one the hash picks.
    */
-  private int chooseWay(int base, int generationId, Entry entry) {
+  private int chooseWay(int base, int generationId, Entry entry, byte[] packet, WireQuery q) {
     Entry first = slots[base];
     Entry second = slots[base + 1];
     for (int way = 0; way < 2; way++) {
       Entry e = way == 0 ? first : second;
-      if (e != null && e.sameKey(entry.hash, entry.qtype, entry.qclass, entry.shape, entry.name)) {
+      if (e != null && e.sameKey(packet, q, entry.shape)) {
         return way;
       }
     }
