@@ -4,7 +4,6 @@ import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,13 +27,18 @@ import org.xbill.DNS.Name;
  * answer SERVFAIL, is decided before any zone is read; entries carry the generation of that state
  * and the first query after a zone is created, deleted, expired or revived finds every old entry
  * stale. Entries hold origins and numbers, not snapshots, so stale entries keep no old zone alive
- * and are overwritten in time.
+ * and are overwritten in time. An entry also remembers the {@link Generation#version() version}
+ * it was made under: while the table is that one, its zones are those snapshots, and a hit
+ * checks nothing more, which spares every hit a search of the table while no zone changes.
  *
  * <p>Thread-safe without locks: entries are immutable and published whole.
  */
 final class AnswerCache {
-  /** Bytes an entry costs beyond its arrays' contents: the entry and two array headers. */
-  private static final int ENTRY_OVERHEAD = 128;
+  /**
+   * Bytes an entry costs beyond its answer's bytes: the entry and the array's header. The question
+   * name is the answer's own, read in place.
+   */
+  private static final int ENTRY_OVERHEAD = 112;
   /** Bytes each zone beyond the first that an entry depends on costs, with its arrays' headers. */
   private static final int PER_MORE_SOURCE = 24;
   /** What an entry is assumed to cost on average when the number of slots is chosen. */
@@ -44,26 +48,34 @@ final class AnswerCache {
 
   private final Entry[] slots;
   private final int setMask;
+  /**
+   * By set, the last question refused admission ({@link #admit}), its hash with the lowest bit
+   * set (0: none). Racy by design: a lost write costs one more miss.
+   */
+  private final int[] doorkeeper;
   private final long budget;
   private final int maxAnswer;
   private final AtomicLong used = new AtomicLong();
   private final AtomicReference<Generation> generation =
-      new AtomicReference<>(new Generation(null, Set.of(), 0, OriginFilter.of(ZoneTable.empty())));
+      new AtomicReference<>(new Generation(null, Set.of(), 0, OriginFilter.of(ZoneTable.empty()), 0));
 
   /**
    * The state that decides which zone answers a name: the table's origins and the expired set,
    * compared by identity, with its number and the filter of its origins; {@code table} is the
-   * latest table of that state, whose zones entries are checked against.
+   * latest table of that state, whose zones entries are checked against. {@code version} is this
+   * object's own number, one more than its predecessor's: the same version means the same table.
    */
-  record Generation(@Nullable ZoneTable table, Set<Name> expired, int id, OriginFilter origins) {}
+  record Generation(@Nullable ZoneTable table, Set<Name> expired, int id, OriginFilter origins, long version) {}
 
   static final class Entry {
     final int hash;
     final int generation;
+    /** The {@link Generation#version()} the answer was read under: its table's zones are the sources. */
+    final long version;
     final int qtype;
     final int qclass;
     final int shape;
-    final byte[] name;
+    /** The encoded answer; its question holds the name, in the case of the query it was made for. */
     final byte[] answer;
     // Most answers are read from one zone: its origin and snapshot number sit in the entry, and
     // arrays are made only for answers that read more zones, to keep the cache's heap small.
@@ -84,17 +96,17 @@ final class AnswerCache {
     boolean referenced;
 
     Entry(
-        int hash, int generation, int qtype, int qclass, int shape, byte[] name, byte[] answer,
+        int hash, int generation, long version, int qtype, int qclass, int shape, byte[] answer,
         List<Zone> sources, int optStart, int rrlKind, long rrlName) {
       this.optStart = optStart;
       this.rrlKind = rrlKind;
       this.rrlName = rrlName;
       this.hash = hash;
       this.generation = generation;
+      this.version = version;
       this.qtype = qtype;
       this.qclass = qclass;
       this.shape = shape;
-      this.name = name;
       this.answer = answer;
       int n = sources.size();
       this.source = n == 0 ? null : sources.get(0).origin();
@@ -109,15 +121,16 @@ final class AnswerCache {
 
     long cost() {
       int more = moreSources == null ? 0 : moreSources.length;
-      return ENTRY_OVERHEAD + name.length + answer.length + (long) PER_MORE_SOURCE * more;
+      return ENTRY_OVERHEAD + answer.length + (long) PER_MORE_SOURCE * more;
     }
 
-    boolean sameKey(int otherHash, int otherQtype, int otherQclass, int otherShape, byte[] otherName) {
-      return hash == otherHash
-          && qtype == otherQtype
-          && qclass == otherQclass
+    /** Whether this entry answers the question {@code q} read from {@code packet}. */
+    boolean sameKey(byte[] packet, WireQuery q, int otherShape) {
+      return hash == q.hash
+          && qtype == q.qtype
+          && qclass == q.qclass
           && shape == otherShape
-          && Arrays.equals(name, otherName);
+          && q.nameEquals(packet, answer);
     }
 
     /** Whether every zone the answer was read from is still the same snapshot in the table. */
@@ -150,6 +163,7 @@ final class AnswerCache {
     int size = Integer.highestOneBit((int) wanted);
     this.slots = new Entry[size];
     this.setMask = size / 2 - 1;
+    this.doorkeeper = new int[size / 2];
     this.budget = budget;
     this.maxAnswer = (int) Math.min(65535, budget / 64);
   }
@@ -164,9 +178,10 @@ final class AnswerCache {
       boolean sameOrigins = g.table() != null && g.table().origins() == table.origins();
       Generation next =
           sameOrigins && g.expired() == expired
-              ? new Generation(table, expired, g.id(), g.origins()) // only zone content changed
+              ? new Generation(table, expired, g.id(), g.origins(), g.version() + 1) // only zone content changed
               : new Generation(
-                  table, expired, g.id() + 1, sameOrigins ? g.origins() : OriginFilter.of(table));
+                  table, expired, g.id() + 1, sameOrigins ? g.origins() : OriginFilter.of(table),
+                  g.version() + 1);
       if (generation.compareAndSet(g, next)) {
         return next;
       }
@@ -174,22 +189,25 @@ final class AnswerCache {
   }
 
   /**
-   * The entry cached for this question under this generation, or null; {@code table} is the
-   * current table, whose zones must still be the snapshots the answer was read from.
+   * The entry cached for this question under this generation, or null: its table is the query's,
+   * whose zones must still be the snapshots the answer was read from.
+   *
+   * @param g what {@link #generation} returned for the query's table
    */
-  @Nullable Entry get(int generationId, ZoneTable table, byte[] packet, WireQuery q) {
+  @Nullable Entry get(Generation g, byte[] packet, WireQuery q) {
     int base = (q.hash & setMask) << 1;
     int shape = q.shape();
+    ZoneTable table = g.table();
     for (int way = 0; way < 2; way++) {
       Entry e = slots[base + way];
       if (e != null
           && e.hash == q.hash
-          && e.generation == generationId
+          && e.generation == g.id()
           && e.qtype == q.qtype
           && e.qclass == q.qclass
           && e.shape == shape
-          && q.nameEquals(packet, e.name)
-          && e.current(table)) {
+          && q.nameEquals(packet, e.answer)
+          && (e.version == g.version() || (table != null && e.current(table)))) {
         if (!e.referenced) {
           e.referenced = true; // written once, so that hot entries do not bounce between cores
         }
@@ -200,21 +218,38 @@ final class AnswerCache {
   }
 
   /**
+   * Whether to cache an answer to a name its zone does not hold (NXDOMAIN, a wildcard's records,
+   * a referral for a name below the cut): only when the same question missed once lately, since
+   * its set's last refusal. Names asked once, such as a flood of random labels, would otherwise
+   * fill the cache with answers never asked again, each copied, kept and then collected, and
+   * displace answers that are.
+   */
+  boolean admit(WireQuery q) {
+    int set = q.hash & setMask;
+    int mark = q.hash | 1;
+    if (doorkeeper[set] == mark) {
+      return true;
+    }
+    doorkeeper[set] = mark;
+    return false;
+  }
+
+  /**
    * Caches an answer read from these zone snapshots; skipped when it is too large or the budget
    * does not allow it.
    */
   void put(
-      int generationId, byte[] packet, WireQuery q, byte[] answer, List<Zone> sources, int optStart,
+      Generation g, byte[] packet, WireQuery q, byte[] answer, List<Zone> sources, int optStart,
       int rrlKind, long rrlName) {
     if (answer.length > maxAnswer) {
       return;
     }
     Entry entry =
         new Entry(
-            q.hash, generationId, q.qtype, q.qclass, q.shape(), q.lowerName(packet), answer, sources,
-            optStart, rrlKind, rrlName);
+            q.hash, g.id(), g.version(), q.qtype, q.qclass, q.shape(), answer, sources, optStart,
+            rrlKind, rrlName);
     int base = (q.hash & setMask) << 1;
-    int way = chooseWay(base, generationId, entry);
+    int way = chooseWay(base, g.id(), entry, packet, q);
     Entry old = slots[base + way];
     long delta = entry.cost() - (old == null ? 0 : old.cost());
     if (used.get() + delta > budget) {
@@ -230,12 +265,12 @@ final class AnswerCache {
    * way, else one not hit since it was last passed over (the other then loses its mark), else the
    * one the hash picks.
    */
-  private int chooseWay(int base, int generationId, Entry entry) {
+  private int chooseWay(int base, int generationId, Entry entry, byte[] packet, WireQuery q) {
     Entry first = slots[base];
     Entry second = slots[base + 1];
     for (int way = 0; way < 2; way++) {
       Entry e = way == 0 ? first : second;
-      if (e != null && e.sameKey(entry.hash, entry.qtype, entry.qclass, entry.shape, entry.name)) {
+      if (e != null && e.sameKey(packet, q, entry.shape)) {
         return way;
       }
     }

@@ -69,6 +69,11 @@ final class DirectAnswer {
   int rrlKind;
   /** After an answer: the zone it was read from. */
   @Nullable Zone zone;
+  /**
+   * After an answer: whether the question's name is a node of the zone; not for NXDOMAIN, a
+   * wildcard's records or a referral for a name below the cut, which names asked once get.
+   */
+  boolean nameHeld;
 
   DirectAnswer(Memo memo) {
     this.memo = memo;
@@ -134,12 +139,14 @@ final class DirectAnswer {
       exists = skip == 0;
       RRset ns = skip == below ? null : z.rrset(node, Type.NS);
       if (ns != null) {
+        nameHeld = skip == 0;
         return referral(z, ns, packet, q, out, limit, opt);
       }
       if (skip != 0 && z.rrset(node, Type.DNAME) != null) {
         return FALLBACK;
       }
     }
+    nameHeld = exists;
     if (exists) {
       return answerAt(z, qname, packet, q, out, limit, opt);
     }

@@ -398,7 +398,7 @@ public final class Responder implements QueryHandler {
     ZoneTable table = zones.get();
     return cache != null
         && q.parse(query, query.length, tcp, config.maxUdpPayload())
-        && cache.get(cache.generation(table, expired.get()).id(), table, query, q) != null;
+        && cache.get(cache.generation(table, expired.get()), query, q) != null;
   }
 
   @Nullable AnswerCache cache() {
@@ -446,7 +446,7 @@ public final class Responder implements QueryHandler {
       return MISS;
     }
     AnswerCache.Generation generation = cache.generation(table, stale);
-    AnswerCache.Entry hit = cache.get(generation.id(), table, packet, q);
+    AnswerCache.Entry hit = cache.get(generation, packet, q);
     if (hit != null) {
       s.hit = hit;
       return HIT;
@@ -531,8 +531,8 @@ public final class Responder implements QueryHandler {
             ? questionKey(WireNames.hash64(packet, WireQuery.QNAME, q.nameEnd), q.qtype)
             : zone.origin().hashCode();
     AnswerCache.Generation generation = s.generation;
-    if (generation != null && cache != null) {
-      cache.put(generation.id(), packet, q, Arrays.copyOf(out, n), List.of(zone), s.optStart, s.rrlKind, s.rrlName);
+    if (generation != null && cache != null && (d.nameHeld || cache.admit(q))) {
+      cache.put(generation, packet, q, Arrays.copyOf(out, n), List.of(zone), s.optStart, s.rrlKind, s.rrlName);
     }
     return n;
   }
@@ -631,7 +631,7 @@ public final class Responder implements QueryHandler {
         && cache != null
         && sameKey(s.query, question, edns, limit)
         && !answer.caseSensitive()) {
-      cache.put(generation.id(), packet, s.query, encoded, answer.sources, s.optStart, s.rrlKind, s.rrlName);
+      cache.put(generation, packet, s.query, encoded, answer.sources, s.optStart, s.rrlKind, s.rrlName);
     }
     return encoded;
   }

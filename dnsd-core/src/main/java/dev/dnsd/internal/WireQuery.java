@@ -188,27 +188,22 @@ final class WireQuery {
         | (cookieAt != 0 ? 16 : 0) | limit << 8;
   }
 
-  /** Whether the cached name equals the question's name, ignoring ASCII case. */
-  boolean nameEquals(byte[] packet, byte[] lowerName) {
-    int n = nameEnd - QNAME;
-    if (lowerName.length != n) {
+  /**
+   * Whether a message's question name (at {@link #QNAME}: a cached answer's, in the case of the
+   * query it was made for) is this question's name, ignoring ASCII case. Label lengths are below
+   * 64, which case folding leaves alone, and a name in wire form ends itself: bytes equal up to
+   * this name's end are the same name.
+   */
+  boolean nameEquals(byte[] packet, byte[] message) {
+    if (message.length < nameEnd) {
       return false;
     }
-    for (int i = 0; i < n; i++) {
-      if (lower(packet[QNAME + i]) != lowerName[i]) {
+    for (int i = QNAME; i < nameEnd; i++) {
+      if (lower(packet[i]) != lower(message[i])) {
         return false;
       }
     }
     return true;
-  }
-
-  /** The question's name in wire form, lower-cased (ASCII only, as DNS compares names). */
-  byte[] lowerName(byte[] packet) {
-    byte[] out = new byte[nameEnd - QNAME];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = lower(packet[QNAME + i]);
-    }
-    return out;
   }
 
   private int hash(byte[] packet) {

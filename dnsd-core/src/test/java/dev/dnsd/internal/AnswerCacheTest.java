@@ -115,7 +115,8 @@ class AnswerCacheTest {
     Responder reference = new Responder(() -> ZONES, CONFIG.withAnswerCacheBytes(0));
     Responder cached = new Responder(() -> ZONES, CONFIG);
     for (boolean tcp : new boolean[] {false, true}) {
-      for (int pass = 0; pass < 2; pass++) {
+      // Three passes: answers to names no zone holds are cached on their second miss only.
+      for (int pass = 0; pass < 3; pass++) {
         for (byte[] q : queries()) {
           assertThat(hex(cached.respond(q, q.length, CLIENT, tcp, NO_REPLIER)))
               .as("pass %d tcp %s: %s", pass, tcp, describe(q))
@@ -124,6 +125,7 @@ class AnswerCacheTest {
       }
     }
     assertThat(cached.isCached(wire("Mixed.Example.", 1, false), false)).as("the second pass hit").isTrue();
+    assertThat(cached.isCached(wire("Nope.Example.", 1, false), false)).as("NXDOMAIN, after two misses").isTrue();
   }
 
   @Test
@@ -213,6 +215,7 @@ class AnswerCacheTest {
     assertThat(answer(ask(responder, "www.a.test.", Type.A))).containsExactly("www.a.test. 3600 IN A 192.0.2.1");
     assertThat(answer(ask(responder, "www.c.test.", Type.A))).containsExactly("www.c.test. 3600 IN A 192.0.2.3");
     assertThat(ask(responder, "x.sub.c.test.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    ask(responder, "x.sub.c.test.", Type.A); // a name no zone holds is cached on its second miss
     for (String name : List.of("www.a.test.", "www.c.test.", "alias.a.test.", "x.sub.c.test.")) {
       assertThat(responder.isCached(query(name, Type.A).toWire(), false)).as(name).isTrue();
     }
@@ -243,11 +246,37 @@ class AnswerCacheTest {
 
     // A zone created below a cached name answers for it at once.
     assertThat(ask(responder, "x.sub.c.test.", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    ask(responder, "x.sub.c.test.", Type.A);
     assertThat(responder.isCached(query("x.sub.c.test.", Type.A).toWire(), false)).isTrue();
     store.commit(
         ChangeSet.builder().createZone(Fixture.name("sub.c.test."), zone("sub.c.test.", "x A 192.0.2.9").records()).build());
     assertThat(answer(ask(responder, "x.sub.c.test.", Type.A))).containsExactly("x.sub.c.test. 3600 IN A 192.0.2.9");
     store.close();
+  }
+
+  @Test
+  @DisplayName("answers to names no zone holds (NXDOMAIN, wildcard, below a cut) are cached on their second miss, so names asked once fill nothing")
+  void namesAskedOnceAreNotCached() {
+    Responder responder = new Responder(() -> ZONES, CONFIG);
+    for (int i = 0; i < 1000; i++) {
+      for (String name : List.of("r" + i + ".example.", "r" + i + ".dyn.example.", "r" + i + ".sub.example.")) {
+        byte[] q = wire(name, i, false);
+        assertThat(responder.respond(q, q.length, CLIENT, false, NO_REPLIER)).isNotNull();
+      }
+    }
+    assertThat(responder.cache().entryCount()).as("random names").isZero();
+
+    byte[] held = wire("mail.example.", 1, false);
+    responder.respond(held, held.length, CLIENT, false, NO_REPLIER);
+    assertThat(responder.isCached(held, false)).as("a name the zone holds, at once").isTrue();
+    for (String name : List.of("again.example.", "again.dyn.example.", "again.sub.example.")) {
+      byte[] q = wire(name, 2, false);
+      byte[] first = responder.respond(q, q.length, CLIENT, false, NO_REPLIER);
+      assertThat(responder.isCached(q, false)).as(name + " after one miss").isFalse();
+      byte[] second = responder.respond(q, q.length, CLIENT, false, NO_REPLIER);
+      assertThat(responder.isCached(q, false)).as(name + " after two").isTrue();
+      assertThat(hex(responder.respond(q, q.length, CLIENT, false, NO_REPLIER))).isEqualTo(hex(first)).isEqualTo(hex(second));
+    }
   }
 
   @Test
