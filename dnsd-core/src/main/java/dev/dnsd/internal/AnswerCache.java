@@ -201,12 +201,8 @@ final class AnswerCache {
     for (int way = 0; way < 2; way++) {
       Entry e = slots[base + way];
       if (e != null
-          && e.hash == q.hash
           && e.generation == g.id()
-          && e.qtype == q.qtype
-          && e.qclass == q.qclass
-          && e.shape == shape
-          && q.nameEquals(packet, e.answer)
+          && e.sameKey(packet, q, shape)
           && (e.version == g.version() || (table != null && e.current(table)))) {
         if (!e.referenced) {
           e.referenced = true; // written once, so that hot entries do not bounce between cores
