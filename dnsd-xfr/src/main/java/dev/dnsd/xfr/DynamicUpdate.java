@@ -48,6 +48,9 @@ final class DynamicUpdate {
    * @param allowed whether the requester may make the change a given update record asks for
    */
   static Outcome evaluate(Message request, Zone zone, Predicate<Record> allowed) {
+    if (!encodable(request.getSection(Section.PREREQ)) || !encodable(request.getSection(Section.UPDATE))) {
+      return Outcome.error(Rcode.FORMERR);
+    }
     int rcode = checkPrerequisites(request.getSection(Section.PREREQ), zone);
     if (rcode != Rcode.NOERROR) {
       return Outcome.error(rcode);
@@ -221,9 +224,24 @@ final class DynamicUpdate {
   }
 
   /**
+   * Whether dnsjava can write every record again. Some data it reads it cannot: a WKS with no port
+   * bitmap throws from its writer, in any class, and every step below (data present, equality,
+   * deletion) writes the data.
+   */
+  private static boolean encodable(List<Record> records) {
+    for (Record r : records) {
+      try {
+        r.rdataToWireCanonical();
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Whether an added record's data is data of its type: an UPDATE may carry an A with no address,
-   * which dnsjava reads (update sections allow empty data) but no zone can hold. Some data dnsjava
-   * reads it cannot write again: a WKS with no port bitmap throws from its writer.
+   * which dnsjava reads (update sections allow empty data) but no zone can hold.
    */
   private static boolean wellFormed(Record r) {
     try {

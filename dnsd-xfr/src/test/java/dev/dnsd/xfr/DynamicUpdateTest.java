@@ -17,12 +17,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
@@ -260,6 +263,24 @@ class DynamicUpdateTest {
       DynamicUpdate.Outcome outcome = DynamicUpdate.evaluate(u, ZONE, r -> true);
       assertThat(outcome.rcode()).isEqualTo(Rcode.FORMERR);
       assertThat(outcome.changes()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {DClass.ANY, DClass.NONE})
+    void aDeleteOrPrerequisiteThatCannotBeWrittenAgainIsFormerr(int dclass) {
+      // The same WKS in a delete or a prerequisite, where dnsjava writes its data to see whether
+      // there is any, to compare or to delete it. Found by XfrFuzzTest#update (the seed
+      // wks-without-port-bitmap-any).
+      byte[] noPorts = {1, 2, 3, 4, 6};
+      Update delete = update();
+      delete.addRecord(Record.newRecord(NEW, Type.WKS, dclass, 0, noPorts), Section.UPDATE);
+      Update prerequisite = update();
+      prerequisite.addRecord(Record.newRecord(NEW, Type.WKS, dclass, 0, noPorts), Section.PREREQ);
+      for (Update u : List.of(delete, prerequisite)) {
+        DynamicUpdate.Outcome outcome = DynamicUpdate.evaluate(u, ZONE, r -> true);
+        assertThat(outcome.rcode()).isEqualTo(Rcode.FORMERR);
+        assertThat(outcome.changes()).isNull();
+      }
     }
   }
 
