@@ -14,7 +14,9 @@ import java.util.concurrent.Executors;
  * {@code --metrics-listen HOST:PORT}: the server's statistics over HTTP, {@code /metrics} in the
  * Prometheus text format ({@link PrometheusText}) and {@code /health}, which answers 200 while the
  * server serves. The JDK's own HTTP server is enough for a scrape every few seconds; one thread
- * answers, so a flood of scrapes costs one core at most and no DNS worker.
+ * answers, so a flood of scrapes costs one core at most and no DNS worker, and it holds at most
+ * {@value #MAX_CONNECTIONS} connections, so a flood of connections cannot take the file
+ * descriptors the DNS listeners need.
  *
  * <pre>{@code
  * MetricsEndpoint metrics = MetricsEndpoint.start(address, server);
@@ -23,6 +25,8 @@ import java.util.concurrent.Executors;
  * }</pre>
  */
 final class MetricsEndpoint implements AutoCloseable {
+  /** Scrapers use one connection each; more than this at once is a flood, not monitoring. */
+  static final int MAX_CONNECTIONS = 64;
   private final HttpServer http;
   private final ExecutorService executor;
 
@@ -37,6 +41,7 @@ final class MetricsEndpoint implements AutoCloseable {
    * @throws IOException when the address cannot be bound
    */
   static MetricsEndpoint start(InetSocketAddress address, DnsServer server) throws IOException {
+    limitConnections();
     HttpServer http;
     try {
       http = HttpServer.create(address, 16);
@@ -56,6 +61,17 @@ final class MetricsEndpoint implements AutoCloseable {
     });
     http.start();
     return new MetricsEndpoint(http, executor);
+  }
+
+  /**
+   * The JDK's server takes its connection limit only from a system property, read once when its
+   * first instance starts, and has none by default. This process runs one such server, this one,
+   * so setting it here is setting it for this server; an operator's own {@code -D} value wins.
+   */
+  private static void limitConnections() {
+    if (System.getProperty("jdk.httpserver.maxConnections") == null) {
+      System.setProperty("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+    }
   }
 
   private static void answer(HttpExchange exchange, DnsServer server) throws IOException {
