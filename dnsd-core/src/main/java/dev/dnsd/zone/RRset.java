@@ -11,15 +11,20 @@ import org.xbill.DNS.Type;
  * An immutable RRset: the records of one owner, class and type, all with one TTL (RFC 2181 §5.2).
  */
 public final class RRset {
-  private final Name owner;
-  private final int type;
-  private final long ttl;
-  private final List<Record> records;
+  // A zone of a million names keeps a million RRsets, most of one record: the owner is the first
+  // record's, the TTL fits an int (RFC 2181 §8), and one record is held as itself, not in a
+  // list, so such an RRset is one object of 24 bytes beside its record.
+  /** RFC 2181 §8: a TTL with the top bit set is read as zero, so dnsjava's records have none. */
+  private static final long MAX_TTL = 0x7FFF_FFFFL;
 
-  private RRset(Name owner, int type, long ttl, List<Record> records) {
-    this.owner = owner;
+  private final int type;
+  private final int ttl;
+  /** The one {@link Record}, or an unmodifiable list of two or more. */
+  private final Object records;
+
+  private RRset(int type, long ttl, Object records) {
     this.type = type;
-    this.ttl = ttl;
+    this.ttl = (int) ttl;
     this.records = records;
   }
 
@@ -38,6 +43,9 @@ public final class RRset {
     }
     Record first = records.get(0);
     boolean sigs = first.getType() == Type.RRSIG;
+    if (!sigs && (ttl < 0 || ttl > MAX_TTL)) {
+      throw new IllegalArgumentException("a TTL is from 0 to 2^31 - 1 (RFC 2181 §8): " + ttl);
+    }
     long max = 0;
     Record[] copy = new Record[records.size()];
     int i = 0;
@@ -52,9 +60,7 @@ public final class RRset {
         copy[i++] = r.getTTL() == ttl ? r : withTtl(r, ttl);
       }
     }
-    // List.of keeps one or two records in the list object itself, with no array: most RRsets
-    // hold one record, and a zone of a million of them keeps a million of these lists.
-    return new RRset(first.getName(), first.getType(), sigs ? max : ttl, List.of(copy));
+    return new RRset(first.getType(), sigs ? max : ttl, copy.length == 1 ? copy[0] : List.of(copy));
   }
 
   /** A copy of the record with another TTL; dnsjava keeps its TTL setter package-private. */
@@ -78,7 +84,7 @@ public final class RRset {
    * @return the owner
    */
   public Name owner() {
-    return owner;
+    return first().getName();
   }
 
   /**
@@ -104,21 +110,24 @@ public final class RRset {
    *
    * @return the records, unmodifiable
    */
+  @SuppressWarnings("unchecked")
   public List<Record> records() {
-    return records;
+    return records instanceof Record r ? List.of(r) : (List<Record>) records;
   }
+
 
   /**
    * The first record; CNAME, DNAME and SOA RRsets hold exactly one.
    *
    * @return the first record
    */
+  @SuppressWarnings("unchecked")
   public Record first() {
-    return records.get(0);
+    return records instanceof Record r ? r : ((List<Record>) records).get(0);
   }
 
   @Override
   public String toString() {
-    return owner + " " + ttl + " " + Type.string(type) + " " + records.size() + " record(s)";
+    return owner() + " " + ttl() + " " + Type.string(type) + " " + records().size() + " record(s)";
   }
 }
