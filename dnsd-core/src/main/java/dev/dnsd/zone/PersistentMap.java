@@ -20,14 +20,18 @@ import org.jspecify.annotations.Nullable;
  * A key's hash is not kept either; keys keep their own (as dnsjava's {@code Name} does).
  */
 final class PersistentMap<K, V> {
-  private static final PersistentMap<?, ?> EMPTY = new PersistentMap<>(Branch.EMPTY, 0);
+  private static final PersistentMap<?, ?> EMPTY = new PersistentMap<>(Branch.EMPTY, 0, null);
 
-  private final Branch root;
-  private final int size;
+  // Not final, as a branch's fields: a map made under an edit token is changed in place by later
+  // puts under it, so that a build of a million puts makes one map, not a million.
+  private Branch root;
+  private int size;
+  private final @Nullable Object edit;
 
-  private PersistentMap(Branch root, int size) {
+  private PersistentMap(Branch root, int size, @Nullable Object edit) {
     this.root = root;
     this.size = size;
+    this.edit = edit;
   }
 
   @SuppressWarnings("unchecked")
@@ -74,7 +78,7 @@ final class PersistentMap<K, V> {
         fromB += 2;
       }
     }
-    return new PersistentMap<>(new Branch(bitmap, slots, edit), a.size + b.size);
+    return new PersistentMap<>(new Branch(bitmap, slots, edit), a.size + b.size, edit);
   }
 
   @SuppressWarnings("unchecked")
@@ -114,12 +118,14 @@ final class PersistentMap<K, V> {
 
   /** A put that may change the nodes made under the same (non-null) edit token in place. */
   PersistentMap<K, V> put(K key, V value, @Nullable Object edit) {
-    boolean[] added = {false};
-    Branch newRoot = put(root, key, key.hashCode(), value, 0, added, edit);
-    if (newRoot == root && !added[0] && edit == null) {
+    PersistentMap<K, V> target =
+        edit != null && this.edit == edit ? this : new PersistentMap<>(root, size, edit);
+    Branch newRoot = put(root, key, key.hashCode(), value, 0, target, edit);
+    if (target != this && newRoot == root && target.size == size && edit == null) {
       return this;
     }
-    return new PersistentMap<>(newRoot, added[0] ? size + 1 : size);
+    target.root = newRoot;
+    return target;
   }
 
   PersistentMap<K, V> remove(K key) {
@@ -129,11 +135,17 @@ final class PersistentMap<K, V> {
   /** A remove that may change the nodes made under the same (non-null) edit token in place. */
   PersistentMap<K, V> remove(K key, @Nullable Object edit) {
     boolean[] removed = {false};
-    Object newRoot = remove(root, key, key.hashCode(), 0, removed, edit);
+    Branch newRoot = remove(root, key, key.hashCode(), 0, removed, edit);
     if (!removed[0]) {
       return this;
     }
-    return new PersistentMap<>(newRoot == null ? Branch.EMPTY : (Branch) newRoot, size - 1);
+    Branch left = newRoot == null ? Branch.EMPTY : newRoot;
+    if (edit != null && this.edit == edit) {
+      root = left;
+      size--;
+      return this;
+    }
+    return new PersistentMap<>(left, size - 1, edit);
   }
 
   @SuppressWarnings("unchecked")
@@ -157,13 +169,14 @@ final class PersistentMap<K, V> {
     }
   }
 
+  /** Counts a new key in {@code counted}'s size. */
   private static Branch put(
-      Branch b, Object key, int hash, Object value, int shift, boolean[] added,
+      Branch b, Object key, int hash, Object value, int shift, PersistentMap<?, ?> counted,
       @Nullable Object edit) {
     int bit = 1 << ((hash >>> shift) & 31);
     int at = 2 * Integer.bitCount(b.bitmap & (bit - 1));
     if ((b.bitmap & bit) == 0) {
-      added[0] = true;
+      counted.size++;
       Object[] slots = new Object[b.slots.length + 2];
       System.arraycopy(b.slots, 0, slots, 0, at);
       slots[at] = key;
@@ -183,16 +196,16 @@ final class PersistentMap<K, V> {
         newKey = key;
         newValue = value;
       } else {
-        added[0] = true;
+        counted.size++;
         newValue = merge(k, v, key, hash, value, shift + 5, edit);
       }
     } else if (v instanceof Branch child) {
-      newValue = put(child, key, hash, value, shift + 5, added, edit);
+      newValue = put(child, key, hash, value, shift + 5, counted, edit);
       if (newValue == child) {
         return b;
       }
     } else {
-      newValue = putPair((Object[]) v, key, hash, value, shift + 5, added, edit);
+      newValue = putPair((Object[]) v, key, hash, value, shift + 5, counted, edit);
     }
     if (b.ownedBy(edit)) {
       b.slots[at] = newKey;
@@ -207,10 +220,10 @@ final class PersistentMap<K, V> {
 
   /** A put into a collision bucket: the pairs of keys with one hash. */
   private static Object putPair(
-      Object[] pairs, Object key, int hash, Object value, int shift, boolean[] added,
+      Object[] pairs, Object key, int hash, Object value, int shift, PersistentMap<?, ?> counted,
       @Nullable Object edit) {
     if (pairs[0].hashCode() != hash) {
-      added[0] = true;
+      counted.size++;
       return split(pairs, pairs[0].hashCode(), key, hash, value, shift, edit);
     }
     for (int i = 0; i < pairs.length; i += 2) {
@@ -221,7 +234,7 @@ final class PersistentMap<K, V> {
         return copy;
       }
     }
-    added[0] = true;
+    counted.size++;
     Object[] grown = Arrays.copyOf(pairs, pairs.length + 2);
     grown[pairs.length] = key;
     grown[pairs.length + 1] = value;

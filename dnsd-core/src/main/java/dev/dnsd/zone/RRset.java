@@ -1,6 +1,7 @@
 package dev.dnsd.zone;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -45,6 +46,13 @@ public final class RRset {
     boolean sigs = first.getType() == Type.RRSIG;
     if (!sigs && (ttl < 0 || ttl > MAX_TTL)) {
       throw new IllegalArgumentException("a TTL is from 0 to 2^31 - 1 (RFC 2181 §8): " + ttl);
+    }
+    if (records.size() == 1) {
+      // Most RRsets, and a million of them at a large zone's load: no copy array to throw away.
+      if (sigs) {
+        return new RRset(first.getType(), first.getTTL(), first);
+      }
+      return new RRset(first.getType(), ttl, first.getTTL() == ttl ? first : withTtl(first, ttl));
     }
     long max = 0;
     Record[] copy = new Record[records.size()];
@@ -115,6 +123,21 @@ public final class RRset {
     return records instanceof Record r ? List.of(r) : (List<Record>) records;
   }
 
+
+  /**
+   * Adds the records to a collection, in order, as {@code out.addAll(records())} does, but with
+   * no list made for an RRset of one record: what a lookup does for each RRset of an answer.
+   *
+   * @param out the collection, such as a section of an answer
+   */
+  @SuppressWarnings("unchecked")
+  public void addTo(Collection<? super Record> out) {
+    if (records instanceof Record r) {
+      out.add(r);
+    } else {
+      out.addAll((List<Record>) records);
+    }
+  }
 
   /**
    * The first record; CNAME, DNAME and SOA RRsets hold exactly one.

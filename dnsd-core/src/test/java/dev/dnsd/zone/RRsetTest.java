@@ -5,6 +5,7 @@ import static dev.dnsd.TestRecords.rr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,13 @@ class RRsetTest {
     assertThat(set.type()).isEqualTo(Type.A);
     assertThat(set.ttl()).isEqualTo(300);
     assertThatThrownBy(() -> set.records().add(a)).isInstanceOf(UnsupportedOperationException.class);
+    List<Record> section = new ArrayList<>(List.of(b("x")));
+    set.addTo(section);
+    assertThat(section).containsExactly(b("x"), a);
+  }
+
+  private static Record b(String owner) {
+    return rr(owner, 60, "A", "192.0.2.9");
   }
 
   @Test
@@ -35,6 +43,9 @@ class RRsetTest {
     assertThat(set.records()).extracting(Record::rdataToString).containsExactly("192.0.2.1", "192.0.2.2");
     assertThat(set.records()).extracting(Record::getTTL).containsOnly(120L);
     assertThat(set.first().rdataToString()).isEqualTo("192.0.2.1");
+    List<Record> section = new ArrayList<>();
+    set.addTo(section);
+    assertThat(section).isEqualTo(set.records());
   }
 
   @Test
