@@ -12,7 +12,7 @@
 # `prepare` before measuring.
 #
 # sqlite-jdbc's native library: by default the driver unpacks it from the jar into the temp dir
-# and runs `uname -o` (its Termux check) at every start, about 50-80 ms of CPU. `prepare` unpacks
+# and runs `uname -o` (its Termux check) at every start, 40-100 ms of CPU. `prepare` unpacks
 # it once (glibc x86_64 only) into $BENCH_DIR/data/run/native-<driver version>/, and a start
 # that finds that directory points the driver at it with its documented settings
 # org.sqlite.lib.path and org.sqlite.lib.name, as an operator would.
