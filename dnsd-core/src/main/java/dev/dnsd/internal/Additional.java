@@ -64,7 +64,7 @@ final class Additional {
       if (set != null
           && !Answer.holds(answer.answer, target, type)
           && !Answer.holds(answer.additional, target, type)) {
-        answer.additional.addAll(set.records());
+        set.addTo(answer.additional);
         if (signed) {
           Denial.signatures(zone, answer.additional, set, target, false);
         }

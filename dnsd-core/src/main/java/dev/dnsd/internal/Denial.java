@@ -166,7 +166,7 @@ final class Denial {
     if (set == null || Answer.holds(answer.authority, set.owner(), set.type())) {
       return;
     }
-    answer.authority.addAll(set.records());
+    set.addTo(answer.authority);
     signatures(zone, answer.authority, set, set.owner(), false);
   }
 

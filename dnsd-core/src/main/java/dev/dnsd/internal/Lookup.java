@@ -249,12 +249,12 @@ final class Lookup {
       answer.authoritative = false;
     }
     answer.rcode = Rcode.NOERROR;
-    answer.authority.addAll(ns.records());
+    ns.addTo(answer.authority);
     if (signed) {
       // RFC 4035 §3.1.4: the DS RRset, signed, or the proof that there is none.
       RRset ds = zone.rrset(ns.owner(), Type.DS);
       if (ds != null) {
-        answer.authority.addAll(ds.records());
+        ds.addTo(answer.authority);
         Denial.signatures(zone, answer.authority, ds, ds.owner(), false);
       } else {
         Denial.noDs(zone, ns.owner(), answer);
@@ -270,7 +270,7 @@ final class Lookup {
         for (int type : new int[] {Type.A, Type.AAAA}) {
           RRset glue = zone.rrset(target, type);
           if (glue != null && !Answer.holds(answer.additional, target, type)) {
-            answer.additional.addAll(glue.records());
+            glue.addTo(answer.additional);
           }
         }
       }
@@ -318,7 +318,7 @@ final class Lookup {
 
   private static void add(Zone zone, List<Record> section, RRset set, Name name, boolean synthesize, boolean signed) {
     if (!synthesize) {
-      section.addAll(set.records());
+      set.addTo(section);
     } else {
       for (Record r : set.records()) {
         section.add(r.withName(name));

@@ -21,7 +21,7 @@ final class ZoneRecords extends AbstractList<Record> implements RandomAccess {
     this.zone = zone;
     List<Record> all = new ArrayList<>(zone.recordCount());
     // Not Zone.records(): its canonical order costs a sort that nothing here needs.
-    zone.forEachRRset(set -> all.addAll(set.records()));
+    zone.forEachRRset(set -> set.addTo(all));
     this.records = all.toArray(new Record[0]);
   }
 

@@ -14,16 +14,24 @@ import org.jspecify.annotations.Nullable;
  * under a token are then changed in place by later changes under the same token instead of being
  * copied again, which takes building a zone of a million names from many seconds of copying to
  * one pass. A map that readers can see must never be changed under the token it was made with.
+ *
+ * <p>A branch keeps each entry's key and value in two slots of its array, not in an entry object
+ * of its own: a zone of a million names is a million entries, and an object each would be 24 MB.
+ * A key's hash is not kept either; keys keep their own (as dnsjava's {@code Name} does).
  */
 final class PersistentMap<K, V> {
-  private static final PersistentMap<?, ?> EMPTY = new PersistentMap<>(Branch.EMPTY, 0);
+  private static final PersistentMap<?, ?> EMPTY = new PersistentMap<>(Branch.EMPTY, 0, null);
 
-  private final Branch root;
-  private final int size;
+  // Not final, as a branch's fields: a map made under an edit token is changed in place by later
+  // puts under it, so that a build of a million puts makes one map, not a million.
+  private Branch root;
+  private int size;
+  private final @Nullable Object edit;
 
-  private PersistentMap(Branch root, int size) {
+  private PersistentMap(Branch root, int size, @Nullable Object edit) {
     this.root = root;
     this.size = size;
+    this.edit = edit;
   }
 
   @SuppressWarnings("unchecked")
@@ -56,36 +64,47 @@ final class PersistentMap<K, V> {
       throw new IllegalArgumentException("the maps share a slot of their roots");
     }
     int bitmap = a.root.bitmap | b.root.bitmap;
-    Object[] slots = new Object[Integer.bitCount(bitmap)];
+    Object[] slots = new Object[2 * Integer.bitCount(bitmap)];
     int fromA = 0;
     int fromB = 0;
     int i = 0;
-    for (int rest = bitmap; rest != 0; rest &= rest - 1) {
+    for (int rest = bitmap; rest != 0; rest &= rest - 1, i += 2) {
       int bit = rest & -rest;
-      slots[i++] = (a.root.bitmap & bit) != 0 ? a.root.slots[fromA++] : b.root.slots[fromB++];
+      if ((a.root.bitmap & bit) != 0) {
+        System.arraycopy(a.root.slots, fromA, slots, i, 2);
+        fromA += 2;
+      } else {
+        System.arraycopy(b.root.slots, fromB, slots, i, 2);
+        fromB += 2;
+      }
     }
-    return new PersistentMap<>(new Branch(bitmap, slots, edit), a.size + b.size);
+    return new PersistentMap<>(new Branch(bitmap, slots, edit), a.size + b.size, edit);
   }
 
   @SuppressWarnings("unchecked")
   @Nullable V get(K key) {
     int hash = key.hashCode();
-    Object node = root;
+    Branch b = root;
     int shift = 0;
     while (true) {
-      if (node instanceof Branch b) {
-        int bit = 1 << ((hash >>> shift) & 31);
-        if ((b.bitmap & bit) == 0) {
-          return null;
-        }
-        node = b.slots[Integer.bitCount(b.bitmap & (bit - 1))];
+      int bit = 1 << ((hash >>> shift) & 31);
+      if ((b.bitmap & bit) == 0) {
+        return null;
+      }
+      int at = 2 * Integer.bitCount(b.bitmap & (bit - 1));
+      Object k = b.slots[at];
+      Object v = b.slots[at + 1];
+      if (k != null) {
+        return k.equals(key) ? (V) v : null;
+      }
+      if (v instanceof Branch child) {
+        b = child;
         shift += 5;
-      } else if (node instanceof Leaf l) {
-        return l.hash == hash && l.key.equals(key) ? (V) l.value : null;
       } else {
-        for (Leaf l : ((Collision) node).leaves) {
-          if (l.key.equals(key)) {
-            return (V) l.value;
+        Object[] pairs = (Object[]) v;
+        for (int i = 0; i < pairs.length; i += 2) {
+          if (pairs[i].equals(key)) {
+            return (V) pairs[i + 1];
           }
         }
         return null;
@@ -99,13 +118,14 @@ final class PersistentMap<K, V> {
 
   /** A put that may change the nodes made under the same (non-null) edit token in place. */
   PersistentMap<K, V> put(K key, V value, @Nullable Object edit) {
-    Leaf leaf = new Leaf(key, key.hashCode(), value);
-    boolean[] added = {false};
-    Object newRoot = put(root, leaf, 0, added, edit);
-    if (newRoot == root && !added[0] && edit == null) {
+    PersistentMap<K, V> target =
+        edit != null && this.edit == edit ? this : new PersistentMap<>(root, size, edit);
+    Branch newRoot = put(root, key, key.hashCode(), value, 0, target, edit);
+    if (target != this && newRoot == root && target.size == size && edit == null) {
       return this;
     }
-    return new PersistentMap<>((Branch) newRoot, added[0] ? size + 1 : size);
+    target.root = newRoot;
+    return target;
   }
 
   PersistentMap<K, V> remove(K key) {
@@ -115,11 +135,17 @@ final class PersistentMap<K, V> {
   /** A remove that may change the nodes made under the same (non-null) edit token in place. */
   PersistentMap<K, V> remove(K key, @Nullable Object edit) {
     boolean[] removed = {false};
-    Object newRoot = remove(root, key, key.hashCode(), 0, removed, edit);
+    Branch newRoot = remove(root, key, key.hashCode(), 0, removed, edit);
     if (!removed[0]) {
       return this;
     }
-    return new PersistentMap<>(newRoot == null ? Branch.EMPTY : (Branch) newRoot, size - 1);
+    Branch left = newRoot == null ? Branch.EMPTY : newRoot;
+    if (edit != null && this.edit == edit) {
+      root = left;
+      size--;
+      return this;
+    }
+    return new PersistentMap<>(left, size - 1, edit);
   }
 
   @SuppressWarnings("unchecked")
@@ -127,145 +153,203 @@ final class PersistentMap<K, V> {
     forEach(root, (BiConsumer<Object, Object>) action);
   }
 
-  private static void forEach(Object node, BiConsumer<Object, Object> action) {
-    if (node instanceof Branch b) {
-      for (Object slot : b.slots) {
-        forEach(slot, action);
+  private static void forEach(Branch b, BiConsumer<Object, Object> action) {
+    Object[] slots = b.slots;
+    for (int i = 0; i < slots.length; i += 2) {
+      if (slots[i] != null) {
+        action.accept(slots[i], slots[i + 1]);
+      } else if (slots[i + 1] instanceof Branch child) {
+        forEach(child, action);
+      } else {
+        Object[] pairs = (Object[]) slots[i + 1];
+        for (int j = 0; j < pairs.length; j += 2) {
+          action.accept(pairs[j], pairs[j + 1]);
+        }
       }
-    } else if (node instanceof Leaf l) {
-      action.accept(l.key, l.value);
+    }
+  }
+
+  /** Counts a new key in {@code counted}'s size. */
+  private static Branch put(
+      Branch b, Object key, int hash, Object value, int shift, PersistentMap<?, ?> counted,
+      @Nullable Object edit) {
+    int bit = 1 << ((hash >>> shift) & 31);
+    int at = 2 * Integer.bitCount(b.bitmap & (bit - 1));
+    if ((b.bitmap & bit) == 0) {
+      counted.size++;
+      Object[] slots = new Object[b.slots.length + 2];
+      System.arraycopy(b.slots, 0, slots, 0, at);
+      slots[at] = key;
+      slots[at + 1] = value;
+      System.arraycopy(b.slots, at, slots, at + 2, b.slots.length - at);
+      return b.update(b.bitmap | bit, slots, edit);
+    }
+    Object k = b.slots[at];
+    Object v = b.slots[at + 1];
+    Object newKey = null;
+    Object newValue;
+    if (k != null) {
+      if (k.equals(key)) {
+        if (v == value) {
+          return b;
+        }
+        newKey = key;
+        newValue = value;
+      } else {
+        counted.size++;
+        newValue = merge(k, v, key, hash, value, shift + 5, edit);
+      }
+    } else if (v instanceof Branch child) {
+      newValue = put(child, key, hash, value, shift + 5, counted, edit);
+      if (newValue == child) {
+        return b;
+      }
     } else {
-      for (Leaf l : ((Collision) node).leaves) {
-        action.accept(l.key, l.value);
-      }
+      newValue = putPair((Object[]) v, key, hash, value, shift + 5, counted, edit);
     }
+    if (b.ownedBy(edit)) {
+      b.slots[at] = newKey;
+      b.slots[at + 1] = newValue;
+      return b;
+    }
+    Object[] slots = b.slots.clone();
+    slots[at] = newKey;
+    slots[at + 1] = newValue;
+    return new Branch(b.bitmap, slots, edit);
   }
 
-  private static Object put(
-      Object node, Leaf leaf, int shift, boolean[] added, @Nullable Object edit) {
-    if (node instanceof Branch b) {
-      int bit = 1 << ((leaf.hash >>> shift) & 31);
-      int index = Integer.bitCount(b.bitmap & (bit - 1));
-      if ((b.bitmap & bit) == 0) {
-        added[0] = true;
-        Object[] slots = new Object[b.slots.length + 1];
-        System.arraycopy(b.slots, 0, slots, 0, index);
-        slots[index] = leaf;
-        System.arraycopy(b.slots, index, slots, index + 1, b.slots.length - index);
-        return b.update(b.bitmap | bit, slots, edit);
-      }
-      Object child = b.slots[index];
-      Object newChild = put(child, leaf, shift + 5, added, edit);
-      if (newChild == child) {
-        return b;
-      }
-      if (b.ownedBy(edit)) {
-        b.slots[index] = newChild;
-        return b;
-      }
-      Object[] slots = b.slots.clone();
-      slots[index] = newChild;
-      return new Branch(b.bitmap, slots, edit);
+  /** A put into a collision bucket: the pairs of keys with one hash. */
+  private static Object putPair(
+      Object[] pairs, Object key, int hash, Object value, int shift, PersistentMap<?, ?> counted,
+      @Nullable Object edit) {
+    if (pairs[0].hashCode() != hash) {
+      counted.size++;
+      return split(pairs, pairs[0].hashCode(), key, hash, value, shift, edit);
     }
-    if (node instanceof Leaf l) {
-      if (l.hash == leaf.hash && l.key.equals(leaf.key)) {
-        return l.value == leaf.value ? l : leaf;
-      }
-      added[0] = true;
-      return merge(l, leaf, shift, edit);
-    }
-    Collision c = (Collision) node;
-    if (c.hash != leaf.hash) {
-      added[0] = true;
-      return merge(c, leaf, shift, edit);
-    }
-    for (int i = 0; i < c.leaves.length; i++) {
-      if (c.leaves[i].key.equals(leaf.key)) {
-        Leaf[] leaves = c.leaves.clone();
-        leaves[i] = leaf;
-        return new Collision(c.hash, leaves);
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (pairs[i].equals(key)) {
+        Object[] copy = pairs.clone();
+        copy[i] = key;
+        copy[i + 1] = value;
+        return copy;
       }
     }
-    added[0] = true;
-    Leaf[] leaves = Arrays.copyOf(c.leaves, c.leaves.length + 1);
-    leaves[c.leaves.length] = leaf;
-    return new Collision(c.hash, leaves);
+    counted.size++;
+    Object[] grown = Arrays.copyOf(pairs, pairs.length + 2);
+    grown[pairs.length] = key;
+    grown[pairs.length + 1] = value;
+    return grown;
   }
 
-  /** Joins two entries with different hashes (or a collision bucket and a leaf) below a branch. */
-  private static Object merge(Object existing, Leaf leaf, int shift, @Nullable Object edit) {
-    int existingHash = existing instanceof Leaf l ? l.hash : ((Collision) existing).hash;
-    if (existingHash == leaf.hash) {
-      return new Collision(leaf.hash, new Leaf[] {(Leaf) existing, leaf});
+  /** The node of an entry and a new one, of different keys, below a branch at {@code shift}. */
+  private static Object merge(
+      Object key1, Object value1, Object key2, int hash2, Object value2, int shift,
+      @Nullable Object edit) {
+    int hash1 = key1.hashCode();
+    if (hash1 == hash2) {
+      return new Object[] {key1, value1, key2, value2};
     }
+    return join(key1, value1, hash1, key2, value2, hash2, shift, edit);
+  }
+
+  /** The node of a collision bucket and a new entry of another hash. */
+  private static Object split(
+      Object[] pairs, int pairsHash, Object key, int hash, Object value, int shift,
+      @Nullable Object edit) {
+    return join(null, pairs, pairsHash, key, value, hash, shift, edit);
+  }
+
+  /**
+   * A branch holding two slots of different hashes: an entry (or, with a null first key, a
+   * collision bucket) and an entry.
+   */
+  private static Branch join(
+      @Nullable Object key1, Object value1, int hash1, Object key2, Object value2, int hash2,
+      int shift, @Nullable Object edit) {
     // Two different 32-bit hashes differ in some 5-bit group before the shift passes 30.
-    int a = (existingHash >>> shift) & 31;
-    int b = (leaf.hash >>> shift) & 31;
+    int a = (hash1 >>> shift) & 31;
+    int b = (hash2 >>> shift) & 31;
     if (a == b) {
-      return new Branch(1 << a, new Object[] {merge(existing, leaf, shift + 5, edit)}, edit);
+      Branch below = join(key1, value1, hash1, key2, value2, hash2, shift + 5, edit);
+      return new Branch(1 << a, new Object[] {null, below}, edit);
     }
     return a < b
-        ? new Branch((1 << a) | (1 << b), new Object[] {existing, leaf}, edit)
-        : new Branch((1 << a) | (1 << b), new Object[] {leaf, existing}, edit);
+        ? new Branch((1 << a) | (1 << b), new Object[] {key1, value1, key2, value2}, edit)
+        : new Branch((1 << a) | (1 << b), new Object[] {key2, value2, key1, value1}, edit);
   }
 
   /**
    * Returns the node without the key (null when it became empty); {@code removed[0]} tells whether
    * the key was there, since a node changed in place is the same node.
    */
-  private static @Nullable Object remove(
-      Object node, Object key, int hash, int shift, boolean[] removed, @Nullable Object edit) {
-    if (node instanceof Branch b) {
-      int bit = 1 << ((hash >>> shift) & 31);
-      if ((b.bitmap & bit) == 0) {
+  private static @Nullable Branch remove(
+      Branch b, Object key, int hash, int shift, boolean[] removed, @Nullable Object edit) {
+    int bit = 1 << ((hash >>> shift) & 31);
+    if ((b.bitmap & bit) == 0) {
+      return b;
+    }
+    int at = 2 * Integer.bitCount(b.bitmap & (bit - 1));
+    Object k = b.slots[at];
+    Object v = b.slots[at + 1];
+    Object newKey = null;
+    Object newValue;
+    if (k != null) {
+      if (!k.equals(key)) {
         return b;
       }
-      int index = Integer.bitCount(b.bitmap & (bit - 1));
-      Object child = b.slots[index];
-      Object newChild = remove(child, key, hash, shift + 5, removed, edit);
-      if (newChild == child) {
+      removed[0] = true;
+      newValue = null;
+    } else if (v instanceof Branch child) {
+      Branch left = remove(child, key, hash, shift + 5, removed, edit);
+      if (left == child) {
         return b;
       }
-      if (newChild != null) {
-        if (b.ownedBy(edit)) {
-          b.slots[index] = newChild;
-          return b;
-        }
-        Object[] slots = b.slots.clone();
-        slots[index] = newChild;
-        return new Branch(b.bitmap, slots, edit);
+      newValue = left;
+    } else {
+      Object[] pairs = (Object[]) v;
+      int i = 0;
+      while (i < pairs.length && !pairs[i].equals(key)) {
+        i += 2;
       }
-      if (b.slots.length == 1) {
-        return null;
+      if (i == pairs.length) {
+        return b;
       }
-      Object[] slots = new Object[b.slots.length - 1];
-      System.arraycopy(b.slots, 0, slots, 0, index);
-      System.arraycopy(b.slots, index + 1, slots, index, slots.length - index);
-      return b.update(b.bitmap & ~bit, slots, edit);
-    }
-    if (node instanceof Leaf l) {
-      if (l.hash == hash && l.key.equals(key)) {
-        removed[0] = true;
-        return null;
-      }
-      return l;
-    }
-    Collision c = (Collision) node;
-    for (int i = 0; i < c.leaves.length; i++) {
-      if (c.leaves[i].key.equals(key)) {
-        removed[0] = true;
-        if (c.leaves.length == 2) {
-          return c.leaves[1 - i];
-        }
-        Leaf[] leaves = new Leaf[c.leaves.length - 1];
-        System.arraycopy(c.leaves, 0, leaves, 0, i);
-        System.arraycopy(c.leaves, i + 1, leaves, i, leaves.length - i);
-        return new Collision(c.hash, leaves);
+      removed[0] = true;
+      if (pairs.length == 4) {
+        newKey = pairs[2 - i];
+        newValue = pairs[3 - i];
+      } else {
+        Object[] left = new Object[pairs.length - 2];
+        System.arraycopy(pairs, 0, left, 0, i);
+        System.arraycopy(pairs, i + 2, left, i, left.length - i);
+        newValue = left;
       }
     }
-    return c;
+    if (newValue != null) {
+      if (b.ownedBy(edit)) {
+        b.slots[at] = newKey;
+        b.slots[at + 1] = newValue;
+        return b;
+      }
+      Object[] slots = b.slots.clone();
+      slots[at] = newKey;
+      slots[at + 1] = newValue;
+      return new Branch(b.bitmap, slots, edit);
+    }
+    if (b.slots.length == 2) {
+      return null;
+    }
+    Object[] slots = new Object[b.slots.length - 2];
+    System.arraycopy(b.slots, 0, slots, 0, at);
+    System.arraycopy(b.slots, at + 2, slots, at, slots.length - at);
+    return b.update(b.bitmap & ~bit, slots, edit);
   }
 
+  /**
+   * A node of the trie: for each bit of its bitmap, in order, two slots, a key and its value, or
+   * null and the node below (a branch, or a collision bucket: an array of the pairs of keys that
+   * have one hash).
+   */
   private static final class Branch {
     static final Branch EMPTY = new Branch(0, new Object[0], null);
     // Not final: a branch made under an edit token changes in place until its map is published.
@@ -291,28 +375,6 @@ final class PersistentMap<K, V> {
         return this;
       }
       return new Branch(newBitmap, newSlots, token);
-    }
-  }
-
-  private static final class Leaf {
-    final Object key;
-    final int hash;
-    final Object value;
-
-    Leaf(Object key, int hash, Object value) {
-      this.key = key;
-      this.hash = hash;
-      this.value = value;
-    }
-  }
-
-  private static final class Collision {
-    final int hash;
-    final Leaf[] leaves;
-
-    Collision(int hash, Leaf[] leaves) {
-      this.hash = hash;
-      this.leaves = leaves;
     }
   }
 }

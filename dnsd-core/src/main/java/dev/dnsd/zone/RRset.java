@@ -1,6 +1,7 @@
 package dev.dnsd.zone;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -11,15 +12,20 @@ import org.xbill.DNS.Type;
  * An immutable RRset: the records of one owner, class and type, all with one TTL (RFC 2181 §5.2).
  */
 public final class RRset {
-  private final Name owner;
-  private final int type;
-  private final long ttl;
-  private final List<Record> records;
+  // A zone of a million names keeps a million RRsets, most of one record: the owner is the first
+  // record's, the TTL fits an int (RFC 2181 §8), and one record is held as itself, not in a
+  // list, so such an RRset is one object of 24 bytes beside its record.
+  /** RFC 2181 §8: a TTL with the top bit set is read as zero, so dnsjava's records have none. */
+  private static final long MAX_TTL = 0x7FFF_FFFFL;
 
-  private RRset(Name owner, int type, long ttl, List<Record> records) {
-    this.owner = owner;
+  private final int type;
+  private final int ttl;
+  /** The one {@link Record}, or an unmodifiable list of two or more. */
+  private final Object records;
+
+  private RRset(int type, long ttl, Object records) {
     this.type = type;
-    this.ttl = ttl;
+    this.ttl = (int) ttl;
     this.records = records;
   }
 
@@ -38,6 +44,16 @@ public final class RRset {
     }
     Record first = records.get(0);
     boolean sigs = first.getType() == Type.RRSIG;
+    if (!sigs && (ttl < 0 || ttl > MAX_TTL)) {
+      throw new IllegalArgumentException("a TTL is from 0 to 2^31 - 1 (RFC 2181 §8): " + ttl);
+    }
+    if (records.size() == 1) {
+      // Most RRsets, and a million of them at a large zone's load: no copy array to throw away.
+      if (sigs) {
+        return new RRset(first.getType(), first.getTTL(), first);
+      }
+      return new RRset(first.getType(), ttl, first.getTTL() == ttl ? first : withTtl(first, ttl));
+    }
     long max = 0;
     Record[] copy = new Record[records.size()];
     int i = 0;
@@ -52,9 +68,7 @@ public final class RRset {
         copy[i++] = r.getTTL() == ttl ? r : withTtl(r, ttl);
       }
     }
-    // List.of keeps one or two records in the list object itself, with no array: most RRsets
-    // hold one record, and a zone of a million of them keeps a million of these lists.
-    return new RRset(first.getName(), first.getType(), sigs ? max : ttl, List.of(copy));
+    return new RRset(first.getType(), sigs ? max : ttl, copy.length == 1 ? copy[0] : List.of(copy));
   }
 
   /** A copy of the record with another TTL; dnsjava keeps its TTL setter package-private. */
@@ -78,7 +92,7 @@ public final class RRset {
    * @return the owner
    */
   public Name owner() {
-    return owner;
+    return first().getName();
   }
 
   /**
@@ -104,8 +118,25 @@ public final class RRset {
    *
    * @return the records, unmodifiable
    */
+  @SuppressWarnings("unchecked")
   public List<Record> records() {
-    return records;
+    return records instanceof Record r ? List.of(r) : (List<Record>) records;
+  }
+
+
+  /**
+   * Adds the records to a collection, in order, as {@code out.addAll(records())} does, but with
+   * no list made for an RRset of one record: what a lookup does for each RRset of an answer.
+   *
+   * @param out the collection, such as a section of an answer
+   */
+  @SuppressWarnings("unchecked")
+  public void addTo(Collection<? super Record> out) {
+    if (records instanceof Record r) {
+      out.add(r);
+    } else {
+      out.addAll((List<Record>) records);
+    }
   }
 
   /**
@@ -113,12 +144,13 @@ public final class RRset {
    *
    * @return the first record
    */
+  @SuppressWarnings("unchecked")
   public Record first() {
-    return records.get(0);
+    return records instanceof Record r ? r : ((List<Record>) records).get(0);
   }
 
   @Override
   public String toString() {
-    return owner + " " + ttl + " " + Type.string(type) + " " + records.size() + " record(s)";
+    return owner() + " " + ttl() + " " + Type.string(type) + " " + records().size() + " record(s)";
   }
 }

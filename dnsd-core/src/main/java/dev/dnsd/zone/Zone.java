@@ -309,7 +309,7 @@ public final class Zone {
             .thenComparingInt(RRset::type));
     List<Record> out = new ArrayList<>(recordCount);
     for (RRset set : sets) {
-      out.addAll(set.records());
+      set.addTo(out);
     }
     return out;
   }
@@ -650,7 +650,7 @@ public final class Zone {
     public List<Record> addedRecords() {
       List<Record> out = new ArrayList<>();
       if (base.recordCount == 0) {
-        forEachRRset(nodes, set -> out.addAll(set.records()));
+        forEachRRset(nodes, set -> set.addTo(out));
         return out;
       }
       originals.forEach((key, before) -> difference(rrset(key.owner, key.type), before, out));
@@ -672,7 +672,7 @@ public final class Zone {
       }
       // An RRSIG RRset's records keep their own TTLs: compared one by one below.
       if (minus == null || (from.type() != Type.RRSIG && minus.ttl() != from.ttl())) {
-        out.addAll(from.records());
+        from.addTo(out);
         return;
       }
       // A set, because a list's contains made one change to an RRset of n records cost n² record
@@ -909,6 +909,8 @@ public final class Zone {
     private int size;
     private int recordCount;
     private @Nullable Name owner;
+    /** The owner's first RRset while it is its only one: most owners get no node of their own. */
+    private @Nullable RRset only;
     private Node node = Node.EMPTY;
     private int runType = -1;
     private final List<Record> run = new ArrayList<>();
@@ -950,6 +952,10 @@ public final class Zone {
       }
       Name name = owner;
       int type = runType;
+      if (only != null) {
+        node = Node.EMPTY.with(only);
+        only = null;
+      }
       Editor.checkCnameRule(node, name, type);
       RRset existing = node.get(type);
       List<Record> records;
@@ -972,7 +978,11 @@ public final class Zone {
       }
       RRset set = RRset.of(run.get(run.size() - 1).getTTL(), records);
       recordCount += set.records().size() - (existing == null ? 0 : existing.records().size());
-      node = node.with(set);
+      if (node == Node.EMPTY) {
+        only = set;
+      } else {
+        node = node.with(set);
+      }
       run.clear();
     }
 
@@ -985,8 +995,9 @@ public final class Zone {
         nodes = java.util.Arrays.copyOf(nodes, size * 2);
       }
       owners[size] = owner;
-      nodes[size] = node.stored();
+      nodes[size] = only != null ? only : node.stored();
       size++;
+      only = null;
       node = Node.EMPTY;
     }
 
