@@ -420,6 +420,16 @@ public abstract class AbstractRecordStore implements RecordStore {
         }
       }
     }
+    if (!changes.isEmpty()) {
+      for (ChangeListener listener : listeners) {
+        try {
+          listener.endOfBatch();
+        } catch (RuntimeException e) {
+          log.error("change listener {} failed at the end of the batch up to version {}", listener,
+              changes.get(changes.size() - 1).version(), e);
+        }
+      }
+    }
     // After the listeners, which send the changes to secondaries: a log line written to a slow
     // terminal or pipe holds up none of them.
     for (int i = 0; i < changes.size(); i++) {
