@@ -5,8 +5,10 @@ import dev.dnsd.zone.ZoneTable;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,10 +53,12 @@ public abstract class AbstractRecordStore implements RecordStore {
   private static final int AUDIT_ZONES = 100;
 
   private final ReentrantLock writer = new ReentrantLock();
-  /** Committing threads wait on it for the batch being written; guards {@link #writing}. */
+  /** Guards {@link #writing} and {@link #waiting}. */
   private final Object turn = new Object();
-  /** A committing thread is writing a batch. */
+  /** A committing thread is writing a batch, or was chosen to write the next one. */
   private boolean writing;
+  /** The commits whose threads wait for the batch being written, in the order they came. */
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
   private final Clock clock;
@@ -196,27 +200,28 @@ public abstract class AbstractRecordStore implements RecordStore {
    * writes the next batch. A thread whose commit was in a batch returns as soon as that batch is
    * done, without waiting for the writer lock, which the next batch may hold already for as long
    * as its fsync takes.
+   *
+   * <p>The writer of a batch wakes only the threads whose commits it wrote and the one that writes
+   * next, never every thread waiting: with many committers, waking all of them after each batch,
+   * most only to wait again, cost more CPU than the batch's own commits.
    */
   private void writeOrAwait(Pending pending) {
-    boolean interrupted = false;
+    boolean wait;
     synchronized (turn) {
-      while (writing && !pending.done) {
-        try {
-          turn.wait();
-        } catch (InterruptedException e) {
-          interrupted = true; // the commit is queued and goes ahead; the flag is kept for the caller
-        }
+      if (pending.done) {
+        return;
       }
-      if (!pending.done) {
+      wait = writing;
+      if (wait) {
+        waiting.add(pending);
+      } else {
         writing = true;
       }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    if (pending.done) {
+    if (wait && !pending.awaitDoneOrTurn()) {
       return;
     }
+    List<Pending> wake = new ArrayList<>();
     try {
       writer.lock();
       try {
@@ -226,9 +231,25 @@ public abstract class AbstractRecordStore implements RecordStore {
         writer.unlock();
       }
     } finally {
+      Pending next = null;
       synchronized (turn) {
-        writing = false;
-        turn.notifyAll();
+        for (Iterator<Pending> it = waiting.iterator(); it.hasNext(); ) {
+          Pending w = it.next();
+          if (w.done) {
+            it.remove();
+            wake.add(w);
+          }
+        }
+        next = waiting.poll();
+        if (next == null) {
+          writing = false; // a thread that queues from now on writes its commit itself
+        }
+      }
+      for (Pending w : wake) {
+        w.wake();
+      }
+      if (next != null) {
+        next.yourTurn();
       }
     }
   }
@@ -420,6 +441,16 @@ public abstract class AbstractRecordStore implements RecordStore {
         }
       }
     }
+    if (!changes.isEmpty()) {
+      for (ChangeListener listener : listeners) {
+        try {
+          listener.endOfBatch();
+        } catch (RuntimeException e) {
+          log.error("change listener {} failed at the end of the batch up to version {}", listener,
+              changes.get(changes.size() - 1).version(), e);
+        }
+      }
+    }
     // After the listeners, which send the changes to secondaries: a log line written to a slow
     // terminal or pipe holds up none of them.
     for (int i = 0; i < changes.size(); i++) {
@@ -507,10 +538,42 @@ public abstract class AbstractRecordStore implements RecordStore {
     volatile boolean done;
     @Nullable Change result;
     @Nullable RuntimeException error;
+    /** The thread that committed this may write the next batch; guarded by this. */
+    private boolean turn;
 
     Pending(ChangeSet changes, @Nullable Reservation by) {
       this.changes = changes;
       this.by = by;
+    }
+
+    /**
+     * Waits until this commit was written by another thread (false) or its thread is to write
+     * the next batch (true). An interrupt does not end the wait: the commit is queued and goes
+     * ahead; the flag is kept for the caller.
+     */
+    synchronized boolean awaitDoneOrTurn() {
+      boolean interrupted = false;
+      while (!done && !turn) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return !done;
+    }
+
+    /** Done is set: the waiting thread returns. */
+    synchronized void wake() {
+      notifyAll();
+    }
+
+    synchronized void yourTurn() {
+      turn = true;
+      notifyAll();
     }
   }
 }

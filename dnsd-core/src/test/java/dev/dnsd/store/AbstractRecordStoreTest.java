@@ -133,4 +133,45 @@ class AbstractRecordStoreTest {
     assertThat(store.batches).as("batch sizes: the zone, the commit held, the three queued").containsExactly(1, 1, 3);
     assertThat(store.zones().version()).isEqualTo(5);
   }
+  @Test
+  @DisplayName("listeners hear each commit of a batch in version order, then the end of the batch once")
+  void endOfBatch() throws Exception {
+    GatedStore store = new GatedStore();
+    store.commit(ChangeSet.builder().createZone(ORIGIN, zoneRecords(ORIGIN, 1)).build());
+    List<String> heard = Collections.synchronizedList(new ArrayList<>());
+    store.subscribe(new ChangeListener() {
+      @Override
+      public void committed(Change change, ZoneTable after) {
+        heard.add("v" + change.version());
+      }
+
+      @Override
+      public void endOfBatch() {
+        heard.add("end");
+      }
+    });
+    store.hold();
+    Thread held = new Thread(() -> store.commit(ChangeSet.builder().add(a("first", 1)).build()));
+    held.start();
+    assertThat(store.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String owner = "queued" + i;
+      Thread t = new Thread(() -> store.commit(ChangeSet.builder().add(a(owner, 1)).build()));
+      t.start();
+      threads.add(t);
+    }
+    Await.until("the three commits waiting for the one being written", Duration.ofSeconds(30),
+        () -> threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+    store.release();
+    held.join(30_000);
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+    store.commit(ChangeSet.builder().add(a("unchanged", 1)).build());
+    store.commit(ChangeSet.builder().add(a("unchanged", 1)).build()); // changes nothing: nothing told
+
+    assertThat(store.batches).containsExactly(1, 1, 3, 1);
+    assertThat(heard).containsExactly("v2", "end", "v3", "v4", "v5", "end", "v6", "end");
+  }
 }

@@ -1,11 +1,13 @@
 package dev.dnsd.sync;
 
 import dev.dnsd.store.Change;
+import dev.dnsd.store.ChangeListener;
 import dev.dnsd.store.RecordStore;
 import dev.dnsd.zone.Zone;
 import dev.dnsd.zone.ZoneTable;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A thread of the stream's own sends the catch-up and the changes queued meanwhile; once it
  * finds the queue empty the stream is live and the thread ends: from then on the committing thread
- * sends each change itself, as the store tells of it, with no thread to wake on the way (the
- * socket takes it at once, or the connection's loop writes it later). Either way a secondary that
+ * sends the changes itself, those of one durable write of the store together at its end, with no
+ * thread to wake on the way (the socket takes them at once, or the connection's loop writes them
+ * later). Either way a secondary that
  * falls more than the most changes held behind is disconnected, to catch up from the log later.
  */
 final class ChangeStream {
@@ -42,6 +45,11 @@ final class ChangeStream {
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   /** Caught up: the committing thread sends each change; guarded by {@link #lock}. */
   private boolean live;
+  /**
+   * The frames of the changes of the store's batch being told, sent together at its end; guarded
+   * by {@link #lock}.
+   */
+  private final List<byte[]> batch = new ArrayList<>();
   /** Closed, or failed: nothing more is sent; guarded by {@link #lock}. */
   private boolean ended;
   private final RecordStore.Subscription subscription;
@@ -71,7 +79,17 @@ final class ChangeStream {
     this.maxQueued = maxQueued;
     this.frames = frames;
     // Runs on the committing thread, under the store's writer lock: never blocks.
-    this.subscription = store.subscribe((change, after) -> committed(change));
+    this.subscription = store.subscribe(new ChangeListener() {
+      @Override
+      public void committed(Change change, ZoneTable after) {
+        ChangeStream.this.committed(change);
+      }
+
+      @Override
+      public void endOfBatch() {
+        sendBatch();
+      }
+    });
   }
 
   private void committed(Change change) {
@@ -89,15 +107,37 @@ final class ChangeStream {
         lock.notifyAll();
         return;
       }
-      if (channel.queuedFrames() >= maxQueued) {
+      if (channel.queuedFrames() + batch.size() >= maxQueued) {
         overflow();
         return;
       }
       try {
-        channel.sendNow(frames.of(change));
+        batch.add(frames.of(change));
+      } catch (IOException | RuntimeException e) {
+        log.error("could not encode change {} for secondary {}", change.version(), peer, e);
+        end();
+      }
+    }
+  }
+
+  /**
+   * Sends the changes of the store's batch in one write: the secondary wakes once for them, and
+   * applies them in one commit of its own as it would have anyway.
+   */
+  private void sendBatch() {
+    synchronized (lock) {
+      if (batch.isEmpty()) {
+        return;
+      }
+      try {
+        if (!ended) {
+          channel.sendNow(batch);
+        }
       } catch (IOException | RuntimeException e) {
         // The connection's reader logs why it ended.
         end();
+      } finally {
+        batch.clear();
       }
     }
   }
@@ -171,6 +211,7 @@ final class ChangeStream {
   private void end() {
     ended = true;
     queue.clear();
+    batch.clear();
     subscription.close();
     channel.close();
   }
@@ -226,6 +267,7 @@ final class ChangeStream {
       ended = true;
       subscription.close();
       queue.clear();
+      batch.clear();
       queue.add(END);
     }
   }

@@ -3,6 +3,7 @@ package dev.dnsd.sync;
 import dev.dnsd.internal.transport.TcpConnection;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.util.List;
 
 /**
  * The primary's side of a sync connection, on the event loop that holds every connection: a frame
@@ -28,6 +29,11 @@ final class LoopChannel implements FrameSink {
    */
   void sendNow(byte[] frame) throws IOException {
     connection.sendNow(frame);
+  }
+
+  /** Sends frames as {@link #sendNow(byte[])} does, with one write to the socket for all. */
+  void sendNow(List<byte[]> frames) throws IOException {
+    connection.sendNow(frames);
   }
 
   /** Frames queued that the peer's socket has not taken yet. */

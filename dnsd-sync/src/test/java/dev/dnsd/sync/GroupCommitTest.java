@@ -27,6 +27,8 @@ import org.xbill.DNS.Type;
  */
 class GroupCommitTest {
   private static final int BURST = 200;
+  /** Commits of the primary that queue behind one being written. */
+  private static final int QUEUED = 16;
 
   private final Cluster cluster = new Cluster();
 
@@ -81,6 +83,45 @@ class GroupCommitTest {
     for (ZoneTable table : burst) {
       assertWholeChanges(table);
     }
+  }
+
+  @Test
+  void theChangesOfOneDurableWriteOfThePrimaryReachASecondaryInOneWrite() throws Exception {
+    DiskStore.Disk disk = new DiskStore.Disk();
+    Cluster.Primary primary = cluster.primary(DiskStore.open(disk), null);
+    primary.server().commit(createZone("example.com"));
+    TcpProxy proxy = cluster.proxy(primary.syncAddress());
+    Cluster.Secondary ns2 = cluster.secondary("ns2", proxy.address());
+    Cluster.awaitCaughtUp(primary, ns2);
+
+    // The first commit waits at the gate, so that the next ones queue and are written together.
+    disk.hold();
+    List<Thread> committers = new ArrayList<>();
+    committers.add(commitInThread(primary, "held"));
+    assertThat(disk.reachedGate.await(30, TimeUnit.SECONDS)).as("the primary is committing").isTrue();
+    for (int i = 0; i < QUEUED; i++) {
+      committers.add(commitInThread(primary, "q" + i));
+    }
+    Await.until("the queued commits waiting for the one being written", Cluster.LONG,
+        () -> committers.stream().skip(1).allMatch(t -> t.getState() == Thread.State.WAITING));
+    long readsBefore = proxy.primaryReads().get(0).get();
+
+    disk.release();
+    for (Thread t : committers) {
+      t.join(Cluster.LONG.toMillis());
+    }
+    Cluster.awaitCaughtUp(primary, ns2);
+    assertThat(content(ns2.server().zones())).isEqualTo(content(primary.server().zones()));
+    // The commit held, then the queued ones in one write; a keepalive ping may come between.
+    assertThat(proxy.primaryReads().get(0).get() - readsBefore)
+        .as("reads of what the primary sent for two durable writes, %d changes", QUEUED + 1)
+        .isBetween(1L, 3L);
+  }
+
+  private static Thread commitInThread(Cluster.Primary primary, String label) {
+    Thread t = new Thread(() -> primary.server().commit(ChangeSet.builder().add(a(label + ".example.com", 1)).build()));
+    t.start();
+    return t;
   }
 
   /** The table holds the first k changes of the burst, each with both its names, and nothing else. */

@@ -22,6 +22,7 @@ final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<ByteArrayOutputStream> sent = new CopyOnWriteArrayList<>();
+  private final List<AtomicLong> primaryReads = new CopyOnWriteArrayList<>();
   private final AtomicLong cutAfter = new AtomicLong(Long.MAX_VALUE);
   private final Object pauseLock = new Object();
   private volatile boolean paused;
@@ -82,6 +83,14 @@ final class TcpProxy implements AutoCloseable {
     return sent;
   }
 
+  /**
+   * How many reads of each connection's socket to the primary returned bytes, in order of
+   * connection: a burst the primary wrote at once comes in one read, if it fits the relay's buffer.
+   */
+  List<AtomicLong> primaryReads() {
+    return primaryReads;
+  }
+
   private void accept() {
     while (!closed) {
       try {
@@ -95,22 +104,27 @@ final class TcpProxy implements AutoCloseable {
         sockets.add(upstream);
         ByteArrayOutputStream record = new ByteArrayOutputStream();
         sent.add(record);
-        pump(client, upstream, record, Long.MAX_VALUE);
-        pump(upstream, client, null, cutAfter.get());
+        AtomicLong reads = new AtomicLong();
+        primaryReads.add(reads);
+        pump(client, upstream, record, Long.MAX_VALUE, new AtomicLong());
+        pump(upstream, client, null, cutAfter.get(), reads);
       } catch (IOException e) {
         return;
       }
     }
   }
 
-  private void pump(Socket from, Socket to, @org.jspecify.annotations.Nullable ByteArrayOutputStream record, long limit) {
+  private void pump(
+      Socket from, Socket to, @org.jspecify.annotations.Nullable ByteArrayOutputStream record, long limit,
+      AtomicLong reads) {
     Thread t =
         new Thread(
             () -> {
               long total = 0;
-              byte[] buf = new byte[8192];
+              byte[] buf = new byte[64 * 1024];
               try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) > 0; ) {
+                  reads.incrementAndGet();
                   synchronized (pauseLock) {
                     while (paused) {
                       pauseLock.wait();

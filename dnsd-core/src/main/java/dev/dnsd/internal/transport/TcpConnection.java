@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -184,6 +185,25 @@ public final class TcpConnection {
   }
 
   /**
+   * Sends messages in order as {@link #sendNow(byte[])} does, with one write to the socket for
+   * all of them while nothing is queued before them: a peer sent many at once wakes once for them.
+   *
+   * @param messages the messages
+   * @throws IOException when the connection is closed or a message too long for its prefix
+   */
+  public void sendNow(List<byte[]> messages) throws IOException {
+    if (messages.isEmpty()) {
+      return;
+    }
+    ByteBuffer[] framed = new ByteBuffer[messages.size()];
+    for (int i = 0; i < framed.length; i++) {
+      byte[] m = messages.get(i);
+      framed[i] = framed(m, 0, m.length);
+    }
+    queue(framed);
+  }
+
+  /**
    * The messages queued for the loop to write, which the socket has not taken whole yet.
    *
    * @return how many
@@ -208,34 +228,44 @@ public final class TcpConnection {
   }
 
   /**
-   * Writes the message at once when nothing is queued before it (the socket is non-blocking, so
-   * this never waits), else queues it for the loop; a partial write queues the rest. Writing on
+   * Writes the messages at once when nothing is queued before them (the socket is non-blocking, so
+   * this never waits), else queues them for the loop; a partial write queues the rest. Writing on
    * the sender's thread spares the loop a wakeup and the message the wait for it, which is most
    * of a small answer's time on a busy machine. The loop writes only while the queue is not empty
    * and leaves each message in it until written whole, so the two never write at once.
    *
    * @return whether the loop has output of this connection to write (the caller may wait for room)
    */
-  private boolean queue(ByteBuffer framed) throws IOException {
+  private boolean queue(ByteBuffer... framed) throws IOException {
     boolean onLoop = loop.inLoop();
     boolean wake;
     synchronized (this) {
       if (closed) {
         throw new IOException("connection from " + remote + " is closed");
       }
+      int written = 0;
       if (out.isEmpty() && tls == null) {
         try {
-          channel.write(framed);
+          if (framed.length == 1) {
+            channel.write(framed[0]);
+          } else {
+            channel.write(framed);
+          }
         } catch (IOException e) {
           close();
           throw e;
         }
-        if (!framed.hasRemaining()) {
+        while (written < framed.length && !framed[written].hasRemaining()) {
+          written++;
+        }
+        if (written == framed.length) {
           return false;
         }
       }
-      out.add(framed);
-      queued += framed.remaining();
+      for (int i = written; i < framed.length; i++) {
+        out.add(framed[i]);
+        queued += framed[i].remaining();
+      }
       wake = !flushRequested;
       flushRequested = true;
     }

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -20,11 +21,14 @@ import org.junit.jupiter.api.Test;
  * Sending on a {@link TcpConnection}: a send writes at once on the sender's thread while nothing
  * is queued, and queues behind what the loop still has to write otherwise. Whichever way a message
  * goes, it must arrive whole and in each sender's order, also while several threads send at once
- * more than the socket takes (so that the loop and the senders take turns writing).
+ * more than the socket takes (so that the loop and the senders take turns writing), and when a
+ * sender hands over several at once, which go in one write as far as the socket takes them.
  */
 class TcpListenerSendTest {
   private static final int SENDERS = 4;
   private static final int MESSAGES = 1500;
+  /** Messages an odd sender sends at once; prime, so that groups start anywhere in the pattern of sizes. */
+  private static final int GROUP = 7;
 
   private final ExecutorService workers = Executors.newCachedThreadPool();
   private final List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -85,14 +89,24 @@ class TcpListenerSendTest {
     assertThat(failures).isEmpty();
   }
 
+  /** Odd senders send groups of messages, each group with one write while nothing is queued. */
   private void send(TcpConnection connection, int sender) {
     try {
+      List<byte[]> group = new ArrayList<>();
       for (int seq = 0; seq < MESSAGES; seq++) {
         ByteBuffer b = ByteBuffer.allocate(size(seq)).putInt(sender).putInt(seq);
         while (b.hasRemaining()) {
           b.put((byte) (seq + sender));
         }
-        connection.send(b.array());
+        if (sender % 2 == 0) {
+          connection.send(b.array());
+          continue;
+        }
+        group.add(b.array());
+        if (group.size() == GROUP || seq == MESSAGES - 1) {
+          connection.sendNow(group);
+          group.clear();
+        }
       }
     } catch (IOException | RuntimeException e) {
       failures.add(e);
