@@ -131,8 +131,9 @@ final class Serving {
                 "dnsd-shutdown"));
     // Before the first line that says the server is up: a SIGHUP that follows that line must
     // reload, and the JVM's own handler would shut the server down instead.
-    if (!Signals.onHangup(reloader::reloadInBackground)) {
-      out.println("dnsd: this JVM cannot catch SIGHUP; reload with 'control reload' instead");
+    String noHangup = Signals.onHangup(reloader::reloadInBackground);
+    if (noHangup != null) {
+      out.println("dnsd: " + noHangup + "; reload with 'control reload' instead");
     }
     for (InetSocketAddress address : server.udpAddresses()) {
       out.println("dnsd listening on " + HostPort.format(address) + " (UDP and TCP)");

@@ -3,6 +3,7 @@ package dev.dnsd.server;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +21,9 @@ final class Signals {
    * Runs the action on each SIGHUP, instead of the JVM's default of exiting. The action must
    * return quickly: it runs on the JVM's signal thread.
    *
-   * @return false when this JVM cannot catch the signal
+   * @return null when the action will run; otherwise why it will not
    */
-  static boolean onHangup(Runnable action) {
+  static @Nullable String onHangup(Runnable action) {
     try {
       Class<?> signal = Class.forName("sun.misc.Signal");
       Class<?> handler = Class.forName("sun.misc.SignalHandler");
@@ -39,11 +40,16 @@ final class Signals {
       };
       Object hup = signal.getConstructor(String.class).newInstance("HUP");
       Object proxy = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handler}, call);
-      signal.getMethod("handle", signal, handler).invoke(null, hup, proxy);
-      return true;
+      Object previous = signal.getMethod("handle", signal, handler).invoke(null, hup, proxy);
+      // A process started with SIGHUP ignored (nohup does that) keeps it ignored: the JVM
+      // answers with the ignoring handler and never calls ours.
+      if (previous == handler.getField("SIG_IGN").get(null)) {
+        return "SIGHUP is ignored in this process (as under nohup)";
+      }
+      return null;
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       log.debug("cannot catch SIGHUP", e);
-      return false;
+      return "this JVM cannot catch SIGHUP";
     }
   }
 }

@@ -162,6 +162,21 @@ class ReloadProcessTest {
   }
 
   @Test
+  void aServerStartedWithSighupIgnoredSaysSo() throws Exception {
+    Path other = Files.createDirectories(dir.resolve("other"));
+    Files.writeString(other.resolve("dnsd.yaml"), "listen: 127.0.0.1:0\nthreads: 1\nstore: {memory: true}\n");
+    ServerProcess ignoring = ServerProcess.startIgnoringHangup(other, "--config", "dnsd.yaml");
+    try {
+      ignoring.awaitLine(Pattern.compile(
+          "dnsd: SIGHUP is ignored in this process \\(as under nohup\\); reload with 'control reload' instead"),
+          Duration.ofSeconds(60));
+      ignoring.awaitPort();
+    } finally {
+      ignoring.close();
+    }
+  }
+
+  @Test
   void aBadFileOnReloadChangesNothingAndSaysWhy() throws Exception {
     long aSerial = serial("a.test");
     writeZone("b.test", 2, "192.0.2.51", 0);

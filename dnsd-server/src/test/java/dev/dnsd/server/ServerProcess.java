@@ -34,7 +34,20 @@ final class ServerProcess implements AutoCloseable {
 
   /** With these options for the child JVM, such as {@code -Xmx64m}. */
   static ServerProcess start(Path workDir, List<String> jvmOptions, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+    // A child inherits an ignored SIGHUP from however the build was started (nohup does that),
+    // and the JVM then never hears one: the server starts with the signal's default, as from a
+    // shell or a service manager.
+    return start(workDir, List.of("env", "--default-signal=HUP"), jvmOptions, args);
+  }
+
+  /** Started as {@code nohup} starts a program, with SIGHUP ignored. */
+  static ServerProcess startIgnoringHangup(Path workDir, String... args) throws IOException {
+    return start(workDir, List.of("nohup"), List.of(), args);
+  }
+
+  private static ServerProcess start(Path workDir, List<String> launcher, List<String> jvmOptions, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(launcher);
     command.add(ChildProcess.java());
     command.addAll(jvmOptions);
     if (Runtime.version().feature() >= 22) {
