@@ -434,11 +434,28 @@ public final class TcpListener implements AutoCloseable {
      * when every such connection is busy.
      */
     private boolean evictIdle(@Nullable Long source) {
-      for (TcpConnection c : byActivity) {
-        if ((source == null || c.source == source) && isIdle(c)) {
-          log.debug("closing idle TCP connection from {} to make room", c.remote);
+      // Each pass either ends or leaves one more connection not idle, so count + 1 passes do.
+      for (int pass = count; pass >= 0; pass--) {
+        TcpConnection candidate = null;
+        for (TcpConnection c : byActivity) {
+          if ((source == null || c.source == source) && isIdle(c)) {
+            candidate = c;
+            break;
+          }
+        }
+        if (candidate == null) {
+          return false;
+        }
+        // A client whose message waits in the socket unread is not idle: the loop has not got
+        // to it yet only because this accept came first. Read it now, as the loop would.
+        read(candidate);
+        if (candidate.isClosed()) {
+          return true; // it had ended: its room is free
+        }
+        if (isIdle(candidate)) {
+          log.debug("closing idle TCP connection from {} to make room", candidate.remote);
           evicted++;
-          closeNow(c);
+          closeNow(candidate);
           return true;
         }
       }
