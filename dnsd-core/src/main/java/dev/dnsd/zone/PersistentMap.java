@@ -207,14 +207,19 @@ final class PersistentMap<K, V> {
     } else {
       newValue = putPair((Object[]) v, key, hash, value, shift + 5, counted, edit);
     }
+    return withPair(b, at, newKey, newValue, edit);
+  }
+
+  /** The branch with the pair at {@code at} replaced: in place when the edit owns it, else a copy. */
+  private static Branch withPair(Branch b, int at, @Nullable Object key, Object value, @Nullable Object edit) {
     if (b.ownedBy(edit)) {
-      b.slots[at] = newKey;
-      b.slots[at + 1] = newValue;
+      b.slots[at] = key;
+      b.slots[at + 1] = value;
       return b;
     }
     Object[] slots = b.slots.clone();
-    slots[at] = newKey;
-    slots[at + 1] = newValue;
+    slots[at] = key;
+    slots[at + 1] = value;
     return new Branch(b.bitmap, slots, edit);
   }
 
@@ -326,15 +331,7 @@ final class PersistentMap<K, V> {
       }
     }
     if (newValue != null) {
-      if (b.ownedBy(edit)) {
-        b.slots[at] = newKey;
-        b.slots[at + 1] = newValue;
-        return b;
-      }
-      Object[] slots = b.slots.clone();
-      slots[at] = newKey;
-      slots[at + 1] = newValue;
-      return new Branch(b.bitmap, slots, edit);
+      return withPair(b, at, newKey, newValue, edit);
     }
     if (b.slots.length == 2) {
       return null;
