@@ -91,7 +91,7 @@ final class PersistentMap<K, V> {
       if ((b.bitmap & bit) == 0) {
         return null;
       }
-      int at = 2 * Integer.bitCount(b.bitmap & (bit - 1));
+      int at = pairAt(b.bitmap, bit);
       Object k = b.slots[at];
       Object v = b.slots[at + 1];
       if (k != null) {
@@ -174,7 +174,7 @@ final class PersistentMap<K, V> {
       Branch b, Object key, int hash, Object value, int shift, PersistentMap<?, ?> counted,
       @Nullable Object edit) {
     int bit = 1 << ((hash >>> shift) & 31);
-    int at = 2 * Integer.bitCount(b.bitmap & (bit - 1));
+    int at = pairAt(b.bitmap, bit);
     if ((b.bitmap & bit) == 0) {
       counted.size++;
       Object[] slots = new Object[b.slots.length + 2];
@@ -208,6 +208,11 @@ final class PersistentMap<K, V> {
       newValue = putPair((Object[]) v, key, hash, value, shift + 5, counted, edit);
     }
     return withPair(b, at, newKey, newValue, edit);
+  }
+
+  /** Where the pair of a slot's bit starts in a branch's array: two slots per bit set below it. */
+  private static int pairAt(int bitmap, int bit) {
+    return 2 * Integer.bitCount(bitmap & (bit - 1));
   }
 
   /** The branch with the pair at {@code at} replaced: in place when the edit owns it, else a copy. */
@@ -293,7 +298,7 @@ final class PersistentMap<K, V> {
     if ((b.bitmap & bit) == 0) {
       return b;
     }
-    int at = 2 * Integer.bitCount(b.bitmap & (bit - 1));
+    int at = pairAt(b.bitmap, bit);
     Object k = b.slots[at];
     Object v = b.slots[at + 1];
     Object newKey = null;
